@@ -1,0 +1,31 @@
+package dev.loadfleet.cli;
+
+/** Every exit code the launcher can return; scripts and CI branch on these numbers. */
+public enum ExitCode {
+  /** The work was done and every assertion held. */
+  OK(0),
+  /** Bad input or a failure that stopped the work (the message says which file, host or field). */
+  ERROR(1),
+  /** The command line itself was wrong. */
+  USAGE(2),
+  /** The run and the report completed, but at least one Gatling assertion failed. */
+  ASSERTIONS_FAILED(3),
+  /** A report was produced, but some host was lost, failed or was stopped early. */
+  PARTIAL(4),
+  /** A report was produced, but an injector was saturated, so its latencies are not trustworthy. */
+  INJECTORS_SATURATED(5),
+  /** Pre-flight checks refused the hosts; nothing was started. */
+  CHECK_FAILED(6),
+  /** The operator interrupted the run; remote injectors were stopped and what ran was reported. */
+  INTERRUPTED(130);
+
+  private final int code;
+
+  ExitCode(int code) {
+    this.code = code;
+  }
+
+  public int code() {
+    return code;
+  }
+}

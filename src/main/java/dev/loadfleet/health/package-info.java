@@ -1,0 +1,2 @@
+/** Injector health sampling from /proc and saturation flags. */
+package dev.loadfleet.health;

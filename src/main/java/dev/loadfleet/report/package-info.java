@@ -1,0 +1,2 @@
+/** The merged Gatling HTML report, summary.json and the per-host page. */
+package dev.loadfleet.report;

@@ -1,0 +1,2 @@
+/** The stand-in proctoring service: a streaming Netty HTTP server for uploads and heartbeats. */
+package dev.loadfleet.service;
