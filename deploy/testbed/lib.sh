@@ -78,8 +78,10 @@ write_sshd_config() {
     echo "MaxSessions 64"
     echo "ClientAliveInterval 0"
     echo "LogLevel INFO"
+    # libfaketime shifts the monotonic clocks by the same constant too (its default); keeping them
+    # real (FAKETIME_DONT_FAKE_MONOTONIC=1) made a JVM start 10x slower here (javac 33 s vs 2.4 s).
     if [ -n "$skew" ]; then
-      echo "SetEnv LD_PRELOAD=$LIBFAKETIME FAKETIME=$skew FAKETIME_DONT_FAKE_MONOTONIC=1"
+      echo "SetEnv LD_PRELOAD=$LIBFAKETIME FAKETIME=$skew"
     fi
   } >"$d/sshd_config"
 }
@@ -92,7 +94,7 @@ start_sshd() {
   write_sshd_config "$h"
   "$SSHD" -t -f "$d/sshd_config" || die "$h: sshd rejects $d/sshd_config"
   local faked=()
-  [ -n "$skew" ] && faked=(LD_PRELOAD="$LIBFAKETIME" FAKETIME="$skew" FAKETIME_DONT_FAKE_MONOTONIC=1)
+  [ -n "$skew" ] && faked=(LD_PRELOAD="$LIBFAKETIME" FAKETIME="$skew")
   # `ip netns exec` gives the daemon its own mount namespace (propagation slave), so a /tmp bound
   # there is private to this host, as on a real machine; sessions inherit it from sshd.
   ip netns exec "$h" sh -c 'mount --bind "$1" /tmp && shift && exec "$@"' sh \
