@@ -27,6 +27,11 @@ public final class LauncherProcess {
   /** Starts {@code launcher args...} in {@code workDir}; output goes to workDir/launcher-N.out. */
   public static LauncherProcess start(Path launcher, Path workDir, String... args) {
     List<String> command = new ArrayList<>();
+    // An operator's terminal delivers SIGINT; a JVM whose parent ignored SIGINT (any command
+    // started with `&` from a script, e.g. a backgrounded `mvn verify`) inherits the ignore and
+    // never runs its shutdown hooks on Ctrl+C. env(1) restores the default, then execs the
+    // launcher, whose script execs java: the pid stays the JVM's.
+    command.addAll(List.of("/usr/bin/env", "--default-signal=INT"));
     command.add(launcher.toString());
     command.addAll(List.of(args));
     try {
