@@ -21,10 +21,7 @@ class ProcSamplerTest {
   @Test
   void aBlastingInjectorsCpuNetworkAndProcess() {
     HealthSample s =
-        ProcSampler.between(
-            Fixtures.snapshot("injector-blasting-1.txt", T1),
-            Fixtures.snapshot("injector-blasting-2.txt", T1 + 1000),
-            Optional.of("lo"));
+        pair("injector-blasting", 1000, Optional.of("lo"));
 
     assertEquals(T1 + 1000, s.timeMs());
     assertEquals(1020, s.periodMs(), "uptime 614.56 -> 615.58");
@@ -44,10 +41,7 @@ class ProcSamplerTest {
   @Test
   void bothCoresBusyIsAHundredPercent() {
     HealthSample s =
-        ProcSampler.between(
-            Fixtures.snapshot("cpu-busy-1.txt", T1),
-            Fixtures.snapshot("cpu-busy-2.txt", T1 + 1500),
-            Optional.empty());
+        pair("cpu-busy", 1500, Optional.empty());
 
     assertEquals(100.0, s.cpuBusyPct(), 1e-9, "idle and iowait did not move");
     assertEquals(1540, s.periodMs());
@@ -56,10 +50,7 @@ class ProcSamplerTest {
   @Test
   void withoutANamedInterfaceTheDefaultRoutesIsCounted() {
     HealthSample s =
-        ProcSampler.between(
-            Fixtures.snapshot("injector-blasting-1.txt", T1),
-            Fixtures.snapshot("injector-blasting-2.txt", T1 + 1000),
-            Optional.empty());
+        pair("injector-blasting", 1000, Optional.empty());
 
     assertEquals("eth0", s.netInterface(), "/proc/net/route's 00000000 destination");
     assertEquals(0.0, s.netTxBytesPerSec(), "loopback traffic never left through eth0");
@@ -128,10 +119,7 @@ class ProcSamplerTest {
         assertThrows(
             IllegalArgumentException.class,
             () ->
-                ProcSampler.between(
-                    Fixtures.snapshot("injector-blasting-1.txt", T1),
-                    Fixtures.snapshot("injector-blasting-2.txt", T1 + 1000),
-                    Optional.of("wlan0")));
+                pair("injector-blasting", 1000, Optional.of("wlan0")));
     assertTrue(e.getMessage().contains("no network interface 'wlan0'"), e.getMessage());
     assertTrue(e.getMessage().contains("eth0"), e.getMessage());
   }
@@ -161,6 +149,14 @@ class ProcSamplerTest {
     assertTrue(s.processRssBytes() > 10L << 20, "a JVM's RSS: " + s.processRssBytes());
     assertTrue(s.cpuBusyPct() >= 0 && s.cpuBusyPct() <= 100, "cpu " + s.cpuBusyPct());
     assertTrue(s.memAvailableBytes() > 0 && s.memAvailableBytes() <= s.memTotalBytes());
+  }
+
+  /** The sample between fixtures NAME-1.txt and NAME-2.txt, received {@code ms} apart. */
+  private static HealthSample pair(String name, long ms, Optional<String> netInterface) {
+    return ProcSampler.between(
+        Fixtures.snapshot(name + "-1.txt", T1),
+        Fixtures.snapshot(name + "-2.txt", T1 + ms),
+        netInterface);
   }
 
   private static String run(String command) throws IOException, InterruptedException {
