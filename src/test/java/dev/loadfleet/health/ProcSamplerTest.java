@@ -4,8 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.util.Optional;
 import java.util.OptionalInt;
 import org.junit.jupiter.api.Test;
@@ -139,9 +137,9 @@ class ProcSamplerTest {
     long pid = ProcessHandle.current().pid();
     ProcSampler sampler = new ProcSampler(OptionalInt.of((int) pid), Optional.empty());
 
-    sampler.accept(run(sampler.command()), System.currentTimeMillis());
+    sampler.accept(Fixtures.shell(sampler.command()), System.currentTimeMillis());
     Thread.sleep(300);
-    HealthSample s = sampler.accept(run(sampler.command()), System.currentTimeMillis())
+    HealthSample s = sampler.accept(Fixtures.shell(sampler.command()), System.currentTimeMillis())
         .orElseThrow();
 
     assertEquals(Runtime.getRuntime().availableProcessors(), s.cpus());
@@ -157,13 +155,6 @@ class ProcSamplerTest {
         Fixtures.snapshot(name + "-1.txt", T1),
         Fixtures.snapshot(name + "-2.txt", T1 + ms),
         netInterface);
-  }
-
-  private static String run(String command) throws IOException, InterruptedException {
-    Process p = new ProcessBuilder("sh", "-c", command).redirectErrorStream(true).start();
-    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertEquals(0, p.waitFor(), out);
-    return out;
   }
 
   private static String section(String name, String fixture) {
