@@ -16,10 +16,10 @@ import org.w3c.dom.Document;
 import org.w3c.dom.Element;
 
 /**
- * Draws one host's health over time as an inline SVG for its report page: three stacked panels
- * (CPU busy %, NIC sent as % of the declared speed, memory used %), the saturation thresholds as
- * dashed lines and the saturated stretches shaded. Built as a DOM and serialised by the JDK, so the
- * host name and every label are escaped and the result is well-formed XML.
+ * Draws one host's health over time as an inline SVG for its report page: three stacked panels (CPU
+ * busy %, NIC sent as % of the declared speed, memory used %), the saturation thresholds as dashed
+ * lines and the saturated stretches shaded. Built as a DOM and serialised by the JDK, so the host
+ * name and every label are escaped and the result is well-formed XML.
  */
 public final class HealthChart {
   private static final String SVG_NS = "http://www.w3.org/2000/svg";
@@ -49,7 +49,10 @@ public final class HealthChart {
       Saturation.Settings settings) {
     if (nicBitsPerSecond <= 0) {
       throw new IllegalArgumentException(
-          "health chart for " + host + ": the NIC speed is " + nicBitsPerSecond
+          "health chart for "
+              + host
+              + ": the NIC speed is "
+              + nicBitsPerSecond
               + " bit/s; pass the declared speed (1 Gbit/s when the inventory has none)");
     }
     Document doc = newDocument();
@@ -69,10 +72,15 @@ public final class HealthChart {
     }
     Axis x = new Axis(samples, flags);
     Panel[] panels = {
-      new Panel("CPU busy %", HealthSample::cpuBusyPct, settings.cpuThresholdPct(),
-          SaturationFlag.Kind.CPU, "#1f77b4"),
-      new Panel("NIC sent, % of " + LinkSpeed.format(nicBitsPerSecond), s -> s.nicTxPct(nicBitsPerSecond),
-          settings.nicThresholdPct(), SaturationFlag.Kind.NIC, "#2ca02c"),
+      new Panel(
+          "CPU busy %",
+          HealthSample::cpuBusyPct, settings.cpuThresholdPct(), SaturationFlag.Kind.CPU, "#1f77b4"),
+      new Panel(
+          "NIC sent, % of " + LinkSpeed.format(nicBitsPerSecond),
+          s -> s.nicTxPct(nicBitsPerSecond),
+          settings.nicThresholdPct(),
+          SaturationFlag.Kind.NIC,
+          "#2ca02c"),
       new Panel("Memory used %", HealthSample::memUsedPct, Double.NaN, null, "#9467bd"),
     };
     for (int i = 0; i < panels.length; i++) {
@@ -90,15 +98,19 @@ public final class HealthChart {
       SaturationFlag.Kind kind,
       String colour) {
 
-    void draw(Element svg, int top, Axis x, List<HealthSample> samples,
-        List<SaturationFlag> flags) {
+    void draw(
+        Element svg, int top, Axis x, List<HealthSample> samples, List<SaturationFlag> flags) {
       double peak = samples.stream().mapToDouble(value).max().orElse(0);
       // A NIC declared too slow can run above 100 %: stretch the scale rather than clip the line.
       double max = Math.max(100, Math.ceil(peak / 10) * 10);
       Element g = child(svg, "g");
       g.setAttribute("class", "panel");
-      text(g, LEFT, top - 6, label
-          + (Double.isNaN(threshold) ? "" : " (flagged above " + fmt(threshold) + " %)"), "start");
+      text(
+          g,
+          LEFT,
+          top - 6,
+          label + (Double.isNaN(threshold) ? "" : " (flagged above " + fmt(threshold) + " %)"),
+          "start");
       Element frame = child(g, "rect");
       attrs(frame, "x", LEFT, "y", top, "width", x.width(), "height", PANEL);
       frame.setAttribute("fill", "none");
@@ -108,8 +120,16 @@ public final class HealthChart {
           Element band = child(g, "rect");
           band.setAttribute("class", "saturated");
           double from = x.at(f.fromMs());
-          attrs(band, "x", from, "y", top, "width", Math.max(1, x.at(f.toMs()) - from),
-              "height", PANEL);
+          attrs(
+              band,
+              "x",
+              from,
+              "y",
+              top,
+              "width",
+              Math.max(1, x.at(f.toMs()) - from),
+              "height",
+              PANEL);
           band.setAttribute("fill", HOT);
           band.setAttribute("fill-opacity", "0.15");
           child(band, "title").setTextContent(f.describe());
@@ -121,15 +141,26 @@ public final class HealthChart {
       if (!Double.isNaN(threshold)) {
         Element line = child(g, "line");
         line.setAttribute("class", "threshold");
-        attrs(line, "x1", LEFT, "x2", LEFT + x.width(), "y1", y(top, threshold, max),
-            "y2", y(top, threshold, max));
+        attrs(
+            line,
+            "x1",
+            LEFT,
+            "x2",
+            LEFT + x.width(),
+            "y1",
+            y(top, threshold, max),
+            "y2",
+            y(top, threshold, max));
         line.setAttribute("stroke", HOT);
         line.setAttribute("stroke-dasharray", "5 4");
       }
       StringBuilder points = new StringBuilder();
       for (HealthSample s : samples) {
-        points.append(fmt(x.at(s.timeMs()))).append(',')
-            .append(fmt(y(top, value.applyAsDouble(s), max))).append(' ');
+        points
+            .append(fmt(x.at(s.timeMs())))
+            .append(',')
+            .append(fmt(y(top, value.applyAsDouble(s), max)))
+            .append(' ');
       }
       Element line = child(g, "polyline");
       line.setAttribute("points", points.toString().trim());
@@ -147,7 +178,8 @@ public final class HealthChart {
   private record Axis(long fromMs, long toMs) {
     Axis(List<HealthSample> samples, List<SaturationFlag> flags) {
       this(
-          Math.min(samples.get(0).fromMs(),
+          Math.min(
+              samples.get(0).fromMs(),
               flags.stream().mapToLong(SaturationFlag::fromMs).min().orElse(Long.MAX_VALUE)),
           samples.get(samples.size() - 1).timeMs());
     }

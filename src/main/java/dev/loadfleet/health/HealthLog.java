@@ -32,8 +32,12 @@ public final class HealthLog {
   /** Appends one sample as one line, creating the file and its folders on first use. */
   public static void append(Path file, HealthSample sample) throws IOException {
     Files.createDirectories(file.toAbsolutePath().getParent());
-    Files.writeString(file, line(sample), StandardCharsets.UTF_8,
-        StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+    Files.writeString(
+        file,
+        line(sample),
+        StandardCharsets.UTF_8,
+        StandardOpenOption.CREATE,
+        StandardOpenOption.APPEND);
   }
 
   /** Writes every sample, replacing the file. */
@@ -49,7 +53,8 @@ public final class HealthLog {
   /**
    * Reads every sample back.
    *
-   * @throws IOException when the file cannot be read or a line is not a sample (file and line named)
+   * @throws IOException when the file cannot be read or a line is not a sample (file and line
+   *     named)
    */
   public static List<HealthSample> read(Path file) throws IOException {
     List<HealthSample> samples = new ArrayList<>();
@@ -62,8 +67,13 @@ public final class HealthLog {
         samples.add(JSON.readValue(lines.get(i), HealthSample.class));
       } catch (JsonProcessingException e) {
         throw new IOException(
-            file + ":" + (i + 1) + ": not a health sample (" + e.getOriginalMessage()
-                + "); the file is damaged: delete the line or re-collect the run", e);
+            file
+                + ":"
+                + (i + 1)
+                + ": not a health sample ("
+                + e.getOriginalMessage()
+                + "); the file is damaged: delete the line or re-collect the run",
+            e);
       }
     }
     return samples;

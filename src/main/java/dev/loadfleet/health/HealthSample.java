@@ -1,9 +1,9 @@
 package dev.loadfleet.health;
 
 /**
- * One injector host's health over one sampling period, as charted and checked for saturation.
- * Rates and CPU % are averages over the period that ends at {@code timeMs}. A field the host could
- * not tell is -1.
+ * One injector host's health over one sampling period, as charted and checked for saturation. Rates
+ * and CPU % are averages over the period that ends at {@code timeMs}. A field the host could not
+ * tell is -1.
  *
  * @param timeMs end of the period, epoch ms on the launcher's clock (when the sample arrived)
  * @param periodMs length of the period, measured on the host (/proc/uptime)
@@ -18,6 +18,10 @@ package dev.loadfleet.health;
  * @param openFds descriptors the injector process holds; -1 when not readable
  * @param processRssBytes the injector's resident memory (VmRSS); -1 when it is not running
  * @param processThreads the injector's threads; -1 when it is not running
+ * @param heapUsedBytes the injector JVM's heap in use (from its hsperfdata); -1 when unknown
+ * @param heapCommittedBytes the injector JVM's committed heap; -1 when unknown
+ * @param gcPct share of the period the injector JVM spent in garbage collection, 0-100 (jstat's GCT
+ *     over time); -1 when unknown
  */
 public record HealthSample(
     long timeMs,
@@ -32,7 +36,10 @@ public record HealthSample(
     double netRxBytesPerSec,
     int openFds,
     long processRssBytes,
-    int processThreads) {
+    int processThreads,
+    long heapUsedBytes,
+    long heapCommittedBytes,
+    double gcPct) {
 
   /** Start of the period this sample averages over. */
   public long fromMs() {

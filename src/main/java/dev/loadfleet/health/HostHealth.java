@@ -38,7 +38,11 @@ public record HostHealth(
       long windowFromMs,
       long windowToMs,
       Saturation.Settings settings) {
-    return new HostHealth(host, nicBitsPerSecond, settings, samples,
+    return new HostHealth(
+        host,
+        nicBitsPerSecond,
+        settings,
+        samples,
         Saturation.detect(samples, nicBitsPerSecond, windowFromMs, windowToMs, settings));
   }
 
@@ -54,8 +58,9 @@ public record HostHealth(
 
   /**
    * The fields this host adds to its entry in summary.json and hosts.html (the Reporter's
-   * hostAnnotations): {@code health} (peaks, means and minima over the run) and {@code
-   * saturation} (one object per flagged stretch; empty when the host was never saturated).
+   * hostAnnotations): {@code health} (peaks, means and minima over the run; -1 where the host could
+   * not tell, e.g. heap and GC of a JVM run with -XX:-UsePerfData) and {@code saturation} (one
+   * object per flagged stretch; empty when the host was never saturated).
    */
   public ObjectNode annotation() {
     JsonNodeFactory json = JsonNodeFactory.instance;
@@ -70,10 +75,14 @@ public record HostHealth(
       health.put("netTxBytesPerSecPeak", max(HealthSample::netTxBytesPerSec));
       health.put("netTxBytesPerSecMean", mean(HealthSample::netTxBytesPerSec));
       health.put("nicPctPeak", max(s -> s.nicTxPct(nicBitsPerSecond)));
-      health.put("memAvailableBytesMin",
+      health.put(
+          "memAvailableBytesMin",
           samples.stream().mapToLong(HealthSample::memAvailableBytes).min().orElseThrow());
       health.put("openFdsPeak", (long) max(s -> s.openFds()));
       health.put("processRssBytesPeak", (long) max(s -> s.processRssBytes()));
+      health.put("heapUsedBytesPeak", (long) max(s -> s.heapUsedBytes()));
+      health.put("heapCommittedBytesPeak", (long) max(s -> s.heapCommittedBytes()));
+      health.put("gcPctPeak", max(HealthSample::gcPct));
     }
     ArrayNode saturation = out.putArray("saturation");
     for (SaturationFlag f : flags) {
@@ -98,7 +107,8 @@ public record HostHealth(
 
   /** Mean weighted by each sample's period, so a sample after a gap counts for its length. */
   private double mean(ToDoubleFunction<HealthSample> value) {
-    double weighted = samples.stream().mapToDouble(s -> value.applyAsDouble(s) * s.periodMs()).sum();
+    double weighted =
+        samples.stream().mapToDouble(s -> value.applyAsDouble(s) * s.periodMs()).sum();
     long period = samples.stream().mapToLong(HealthSample::periodMs).sum();
     return period > 0 ? weighted / period : samples.stream().mapToDouble(value).average().orElse(0);
   }

@@ -11,11 +11,13 @@ import java.util.OptionalInt;
  *
  * <p>The command is a fixed string: the only value put into it is the injector's pid, an int
  * checked positive, so nothing from an inventory or a remote file reaches the shell. It only runs
- * cat, ls and wc on /proc, so it costs the host a few milliseconds and works with any POSIX sh.
+ * cat, ls, wc, id and base64 (coreutils), so it costs the host a few milliseconds and works with
+ * any POSIX sh; its output is about 50 KB with the JVM's counters.
  */
 public final class ProcSampler {
-  private static final String[] FILES = {"uptime", "stat", "loadavg", "meminfo", "net/dev",
-      "net/route"};
+  private static final String[] FILES = {
+    "uptime", "stat", "loadavg", "meminfo", "net/dev", "net/route"
+  };
 
   private final OptionalInt pid;
   private final Optional<String> netInterface;
@@ -46,6 +48,12 @@ public final class ProcSampler {
       String dir = "/proc/" + pid.getAsInt();
       section(sh, "status").append("cat ").append(dir).append("/status 2>/dev/null; ");
       section(sh, "fds").append("ls ").append(dir).append("/fd 2>/dev/null | wc -l; ");
+      // HotSpot writes its perf counters to /tmp/hsperfdata_<effective user>/<pid> whatever
+      // java.io.tmpdir says: 32 KiB, read here because jstat is not in a JRE.
+      section(sh, "hsperf")
+          .append("base64 \"/tmp/hsperfdata_$(id -un)/")
+          .append(pid.getAsInt())
+          .append("\" 2>/dev/null; ");
     }
     return section(sh, "end").toString().trim();
   }
@@ -78,7 +86,10 @@ public final class ProcSampler {
     if (!(seconds > 0)) {
       throw new IllegalArgumentException(
           "health sample: the second snapshot is not later than the first (uptime "
-              + before.uptimeSeconds() + " s then " + after.uptimeSeconds() + " s)");
+              + before.uptimeSeconds()
+              + " s then "
+              + after.uptimeSeconds()
+              + " s)");
     }
     long cpu = after.cpuJiffies() - before.cpuJiffies();
     long idle = after.idleJiffies() - before.idleJiffies();
@@ -99,7 +110,18 @@ public final class ProcSampler {
         rate(b.rxBytes(), a.rxBytes(), seconds),
         after.openFds(),
         after.processRssBytes(),
-        after.processThreads());
+        after.processThreads(),
+        after.jvm().map(HsPerfData::heapUsedBytes).orElse(-1L),
+        after.jvm().map(HsPerfData::heapCommittedBytes).orElse(-1L),
+        gcPct(before, after, seconds));
+  }
+
+  private static double gcPct(ProcSnapshot before, ProcSnapshot after, double seconds) {
+    if (before.jvm().isEmpty() || after.jvm().isEmpty()) {
+      return -1;
+    }
+    double gc = after.jvm().get().gcSeconds() - before.jvm().get().gcSeconds();
+    return gc < 0 ? -1 : Math.min(100, 100 * gc / seconds); // < 0: another JVM got the pid
   }
 
   private static ProcSnapshot.NetCounters counters(
@@ -108,8 +130,11 @@ public final class ProcSampler {
       ProcSnapshot.NetCounters one = net.get(name);
       if (one == null) {
         throw new IllegalArgumentException(
-            "health sample: the host has no network interface '" + name + "' (it has "
-                + net.keySet() + "); set the host's interface to one of these");
+            "health sample: the host has no network interface '"
+                + name
+                + "' (it has "
+                + net.keySet()
+                + "); set the host's interface to one of these");
       }
       return one;
     }

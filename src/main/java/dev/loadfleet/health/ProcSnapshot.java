@@ -1,13 +1,14 @@
 package dev.loadfleet.health;
 
+import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
 /**
- * The raw counters of one run of {@link ProcSampler#command()}: cumulative values, so two
- * snapshots make a {@link HealthSample}. Parses the text the Linux kernel writes (proc(5)).
+ * The raw counters of one run of {@link ProcSampler#command()}: cumulative values, so two snapshots
+ * make a {@link HealthSample}. Parses the text the Linux kernel writes (proc(5)).
  *
  * @param uptimeSeconds the host's /proc/uptime, the clock the rates are measured on
  * @param cpuJiffies all CPU time in /proc/stat's aggregate line (user .. steal)
@@ -15,6 +16,7 @@ import java.util.Optional;
  * @param net bytes received and sent so far, per interface, in /proc/net/dev order
  * @param defaultRoute the interface of the default route in /proc/net/route, if any
  * @param processRssBytes VmRSS of the watched process, -1 when it is not running
+ * @param jvm the watched JVM's performance counters, when it publishes them
  */
 public record ProcSnapshot(
     long receivedAtMs,
@@ -29,7 +31,8 @@ public record ProcSnapshot(
     Optional<String> defaultRoute,
     long processRssBytes,
     int processThreads,
-    int openFds) {
+    int openFds,
+    Optional<HsPerfData> jvm) {
 
   /** The name a sample carries when it sums every interface but loopback and ifb. */
   public static final String ALL_INTERFACES = "*";
@@ -50,8 +53,12 @@ public record ProcSnapshot(
   public static ProcSnapshot parse(String output, long receivedAtMs) {
     ProcSections sections = ProcSections.split(output);
     List<String> stat = sections.require("stat");
-    String[] cpu = fields(stat.stream().filter(l -> l.startsWith("cpu ")).findFirst()
-        .orElseThrow(() -> sections.broken("stat", "no aggregate 'cpu ' line")));
+    String[] cpu =
+        fields(
+            stat.stream()
+                .filter(l -> l.startsWith("cpu "))
+                .findFirst()
+                .orElseThrow(() -> sections.broken("stat", "no aggregate 'cpu ' line")));
     long total = 0;
     // user nice system idle iowait irq softirq steal; guest time is already inside user and nice.
     for (int i = 1; i <= Math.min(8, cpu.length - 1); i++) {
@@ -91,7 +98,22 @@ public record ProcSnapshot(
         running && status.containsKey("VmRSS:") ? status.get("VmRSS:") * 1024 : -1,
         running ? status.get("Threads:").intValue() : -1,
         // A live JVM always holds descriptors: 0 means /proc/<pid>/fd was not readable to us.
-        fds > 0 ? fds : -1);
+        fds > 0 ? fds : -1,
+        running ? jvm(sections.optional("hsperf")) : Optional.empty());
+  }
+
+  /**
+   * The base64 of the JVM's hsperfdata file; absent when the process runs with -XX:-UsePerfData.
+   */
+  private static Optional<HsPerfData> jvm(List<String> base64) {
+    if (base64.isEmpty()) {
+      return Optional.empty();
+    }
+    try {
+      return HsPerfData.parse(Base64.getMimeDecoder().decode(String.join("\n", base64)));
+    } catch (IllegalArgumentException e) {
+      return Optional.empty(); // cut short mid-line: the next sample will have it
+    }
   }
 
   private static Map<String, NetCounters> netDev(List<String> lines) {
@@ -103,7 +125,8 @@ public record ProcSnapshot(
       }
       String[] f = fields(line.substring(colon + 1));
       // Receive has 8 columns (bytes first), then Transmit starts with bytes.
-      net.put(line.substring(0, colon).trim(),
+      net.put(
+          line.substring(0, colon).trim(),
           new NetCounters(Long.parseLong(f[0]), Long.parseLong(f[8])));
     }
     return net;

@@ -6,8 +6,8 @@ import java.util.function.ToDoubleFunction;
 
 /**
  * Finds the stretches where an injector host was saturated: its CPU, or its NIC against the
- * declared speed, stayed above a threshold for a sustained window. A single hot sample is noise
- * (a GC pause, a burst of uploads starting together); a sustained one means the injector, not the
+ * declared speed, stayed above a threshold for a sustained window. A single hot sample is noise (a
+ * GC pause, a burst of uploads starting together); a sustained one means the injector, not the
  * service, set the pace, and the latencies measured then include the injector's own queueing.
  *
  * <p>Sustained: at least {@link Settings#minSamples()} consecutive samples, all above the
@@ -61,12 +61,20 @@ public final class Saturation {
         samples.stream().filter(s -> s.timeMs() > windowFromMs && s.fromMs() < windowToMs).toList();
     List<SaturationFlag> flags = new ArrayList<>();
     flags.addAll(
-        stretches(measured, SaturationFlag.Kind.CPU, settings.cpuThresholdPct(),
-            HealthSample::cpuBusyPct, settings));
+        stretches(
+            measured,
+            SaturationFlag.Kind.CPU,
+            settings.cpuThresholdPct(),
+            HealthSample::cpuBusyPct,
+            settings));
     if (nicBitsPerSecond > 0) {
       flags.addAll(
-          stretches(measured, SaturationFlag.Kind.NIC, settings.nicThresholdPct(),
-              s -> s.nicTxPct(nicBitsPerSecond), settings));
+          stretches(
+              measured,
+              SaturationFlag.Kind.NIC,
+              settings.nicThresholdPct(),
+              s -> s.nicTxPct(nicBitsPerSecond),
+              settings));
     }
     return List.copyOf(flags);
   }
@@ -81,7 +89,8 @@ public final class Saturation {
     List<HealthSample> run = new ArrayList<>();
     HealthSample previous = null;
     for (HealthSample s : samples) {
-      boolean contiguous = previous == null || s.fromMs() - previous.timeMs() <= settings.maxGapMs();
+      boolean contiguous =
+          previous == null || s.fromMs() - previous.timeMs() <= settings.maxGapMs();
       boolean hot = value.applyAsDouble(s) > threshold && s.periodMs() <= settings.maxGapMs();
       if (!hot || !contiguous) {
         close(run, kind, threshold, value, settings, flags);
@@ -108,9 +117,13 @@ public final class Saturation {
       long to = run.get(run.size() - 1).timeMs();
       if (run.size() >= settings.minSamples() && to - from >= settings.minDurationMs()) {
         double peak = run.stream().mapToDouble(value).max().orElseThrow();
-        double weighted = run.stream().mapToDouble(s -> value.applyAsDouble(s) * s.periodMs()).sum();
+        double weighted =
+            run.stream().mapToDouble(s -> value.applyAsDouble(s) * s.periodMs()).sum();
         long period = run.stream().mapToLong(HealthSample::periodMs).sum();
-        double mean = period > 0 ? weighted / period : run.stream().mapToDouble(value).average().orElseThrow();
+        double mean =
+            period > 0
+                ? weighted / period
+                : run.stream().mapToDouble(value).average().orElseThrow();
         flags.add(new SaturationFlag(kind, threshold, peak, mean, from, to, run.size()));
       }
       run.clear();

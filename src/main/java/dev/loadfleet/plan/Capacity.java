@@ -137,8 +137,13 @@ public final class Capacity {
           .ifPresent(warnings::add);
     }
     if (host.memoryBytes() > 0 && limits.memoryBytesPerUser() > 0) {
-      resourceWarning(load, limits.memoryBytesPerUser(), host.memoryBytes(), Units::gibibytes,
-              " of memory", fix)
+      resourceWarning(
+              load,
+              limits.memoryBytesPerUser(),
+              host.memoryBytes(),
+              Units::gibibytes,
+              " of memory",
+              fix)
           .ifPresent(warnings::add);
     }
     return warnings;
@@ -146,7 +151,11 @@ public final class Capacity {
 
   /** "host b: 100 users need 2.67 cores at 0.0267 per user, it has 2: short by 0.667 cores ...". */
   private static Optional<String> resourceWarning(
-      HostLoad load, double perUser, double has, DoubleFunction<String> unit, String what,
+      HostLoad load,
+      double perUser,
+      double has,
+      DoubleFunction<String> unit,
+      String what,
       String fix) {
     double needs = load.users() * perUser;
     if (needs <= has) {

@@ -53,7 +53,8 @@ public record Demand(
 
   /** Request body bytes one user sends per second, averaged over the upload interval. */
   public double bytesPerSecondPerUser() {
-    return recordingBytes * uploadsPerSecondPerUser() + heartbeatBytes * heartbeatsPerSecondPerUser();
+    return recordingBytes * uploadsPerSecondPerUser()
+        + heartbeatBytes * heartbeatsPerSecondPerUser();
   }
 
   private static double seconds(Duration d) {

@@ -8,8 +8,8 @@ import java.util.OptionalInt;
  * @param cpus cores; 0 when unknown (the CPU check is skipped)
  * @param memoryBytes total memory; 0 when unknown (the memory check is skipped)
  * @param weight relative share of the users, used when {@code users} is empty
- * @param users the host's exact share when already computed (e.g. by the share planner); empty
- *     to estimate it from the weight
+ * @param users the host's exact share when already computed (e.g. by the share planner); empty to
+ *     estimate it from the weight
  */
 public record HostSpec(
     String name, LinkSpeed nic, int cpus, long memoryBytes, double weight, OptionalInt users) {

@@ -2,8 +2,8 @@ package dev.loadfleet.plan;
 
 /**
  * The planner's knobs: how hard one injector may be driven. {@link #DEFAULTS} holds the guide's
- * figures; the injector benchmark (issue 7) replaces the per-host and per-user numbers with measured
- * ones by changing {@link #DEFAULTS} only.
+ * figures; the injector benchmark (issue 7) replaces the per-host and per-user numbers with
+ * measured ones by changing {@link #DEFAULTS} only.
  *
  * @param nicHeadroom fraction of a NIC's declared speed the plan may use (0 < h <= 1). 0.8 leaves
  *     room for TCP/IP and Ethernet framing (about 5 % at a 1500-byte MTU), multipart headers,
@@ -54,7 +54,10 @@ public record Limits(
       throw new IllegalArgumentException(
           "maxUsersPerHost is " + maxUsersPerHost + ": use at least 1, e.g. 150");
     }
-    if (coresPerUser < 0 || memoryBytesPerUser < 0 || connectionsPerUser < 0 || baseDescriptors < 0) {
+    if (coresPerUser < 0
+        || memoryBytesPerUser < 0
+        || connectionsPerUser < 0
+        || baseDescriptors < 0) {
       throw new IllegalArgumentException(
           "coresPerUser, memoryBytesPerUser, connectionsPerUser and baseDescriptors cannot be"
               + " negative: use 0 to skip a check");

@@ -36,7 +36,8 @@ public record LinkSpeed(long bitsPerSecond) {
           field
               + ": '"
               + text
-              + "' is not a link speed; write it in bits per second, e.g. 1Gbps, 1000Mbps, 100mbit");
+              + "' is not a link speed; write it in bits per second, e.g. 1Gbps, 1000Mbps,"
+              + " 100mbit");
     }
     double value = Double.parseDouble(m.group(1));
     long unit =

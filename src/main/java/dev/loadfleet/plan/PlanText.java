@@ -108,16 +108,20 @@ public final class PlanText {
 
   private static void renderHosts(CapacityPlan plan, StringBuilder out) {
     out.append("\nInventory\n");
-    out.append(String.format("  %-20s %7s %13s %13s %6s %11s%n",
-        "host", "users", "needs", "NIC", "NIC %", "descriptors"));
+    out.append(
+        String.format(
+            "  %-20s %7s %13s %13s %6s %11s%n",
+            "host", "users", "needs", "NIC", "NIC %", "descriptors"));
     for (HostLoad load : plan.hosts()) {
-      out.append(String.format("  %-20s %7s %13s %13s %6s %11d%n",
-          load.host().name(),
-          load.users() + (load.usersEstimated() ? "~" : ""),
-          LinkSpeed.format(load.bitsPerSecond()),
-          load.host().nic(),
-          decimal(load.nicUtilisation() * 100),
-          load.descriptors()));
+      out.append(
+          String.format(
+              "  %-20s %7s %13s %13s %6s %11d%n",
+              load.host().name(),
+              load.users() + (load.usersEstimated() ? "~" : ""),
+              LinkSpeed.format(load.bitsPerSecond()),
+              load.host().nic(),
+              decimal(load.nicUtilisation() * 100),
+              load.descriptors()));
     }
     if (plan.hosts().stream().anyMatch(HostLoad::usersEstimated)) {
       out.append("  (~ estimated from the host's weight, rounded up)\n");

@@ -22,7 +22,10 @@ final class Fixtures {
     }
   }
 
-  /** Runs a command with this machine's sh, as an SSH session would on a host, and returns its output. */
+  /**
+   * Runs a command with this machine's sh, as an SSH session would on a host, and returns its
+   * output.
+   */
   static String shell(String command) throws IOException, InterruptedException {
     Process p = new ProcessBuilder("sh", "-c", command).redirectErrorStream(true).start();
     String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);

@@ -25,8 +25,10 @@ class HealthChartTest {
     ProcSampler sampler = new ProcSampler(OptionalInt.of(14363), Optional.of("lo"));
     List<HealthSample> samples = new ArrayList<>();
     long t = 1_764_133_000_000L;
-    for (String name : new String[] {"injector-blasting-1.txt", "injector-blasting-2.txt",
-        "cpu-busy-1.txt", "cpu-busy-2.txt"}) {
+    for (String name :
+        new String[] {
+          "injector-blasting-1.txt", "injector-blasting-2.txt", "cpu-busy-1.txt", "cpu-busy-2.txt"
+        }) {
       t += 1000;
       sampler.accept(Fixtures.text(name), t).ifPresent(samples::add);
     }
@@ -61,22 +63,30 @@ class HealthChartTest {
         Saturation.detect(samples, SyntheticSeries.GBPS, 0, Long.MAX_VALUE, SETTINGS);
     assertEquals(2, flags.size());
 
-    Document doc = parse(HealthChart.render("inj2", samples, SyntheticSeries.GBPS, flags, SETTINGS));
+    Document doc =
+        parse(HealthChart.render("inj2", samples, SyntheticSeries.GBPS, flags, SETTINGS));
 
     assertEquals(2, byClass(doc, "rect", "saturated"));
     NodeList titles = doc.getElementsByTagNameNS("*", "title");
     assertEquals(flags.get(0).describe(), titles.item(0).getTextContent());
-    String points = ((Element) doc.getElementsByTagNameNS("*", "polyline").item(0))
-        .getAttribute("points");
+    String points =
+        ((Element) doc.getElementsByTagNameNS("*", "polyline").item(0)).getAttribute("points");
     assertEquals(10, points.split(" ").length);
   }
 
   @Test
   void aHostNameWithMarkupIsEscaped() throws Exception {
-    Document doc = parse(HealthChart.render("a<b>&\"c\"", SyntheticSeries.cpu(10, 20),
-        SyntheticSeries.GBPS, List.of(), SETTINGS));
+    Document doc =
+        parse(
+            HealthChart.render(
+                "a<b>&\"c\"",
+                SyntheticSeries.cpu(10, 20),
+                SyntheticSeries.GBPS,
+                List.of(),
+                SETTINGS));
 
-    assertEquals("Injector health: a<b>&\"c\"",
+    assertEquals(
+        "Injector health: a<b>&\"c\"",
         doc.getElementsByTagNameNS("*", "text").item(0).getTextContent());
   }
 
@@ -90,7 +100,8 @@ class HealthChartTest {
 
   @Test
   void anUndeclaredNicSpeedIsRefused() {
-    assertThrows(IllegalArgumentException.class,
+    assertThrows(
+        IllegalArgumentException.class,
         () -> HealthChart.render("inj4", SyntheticSeries.cpu(10), 0, List.of(), SETTINGS));
   }
 

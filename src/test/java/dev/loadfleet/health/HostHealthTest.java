@@ -24,6 +24,8 @@ class HostHealthTest {
     assertEquals(95, json.at("/health/nicPctPeak").asDouble(), 1e-9);
     assertEquals(30, json.at("/health/cpuBusyPctPeak").asDouble(), 1e-9);
     assertEquals(600, json.at("/health/openFdsPeak").asLong());
+    assertEquals(300L << 20, json.at("/health/heapUsedBytesPeak").asLong());
+    assertEquals(1.5, json.at("/health/gcPctPeak").asDouble(), 1e-9);
     assertEquals(1, json.get("saturation").size());
     JsonNode flag = json.get("saturation").get(0);
     assertEquals("NIC", flag.get("kind").asText());
@@ -36,7 +38,8 @@ class HostHealthTest {
   @Test
   void aHealthyHostHasAnEmptySaturationList() {
     HostHealth health =
-        HostHealth.assess("inj2", SyntheticSeries.cpu(50, 60, 70), GBPS, 0, Long.MAX_VALUE, SETTINGS);
+        HostHealth.assess(
+            "inj2", SyntheticSeries.cpu(50, 60, 70), GBPS, 0, Long.MAX_VALUE, SETTINGS);
 
     assertFalse(health.saturated());
     assertEquals(0, health.annotation().get("saturation").size());
@@ -48,9 +51,13 @@ class HostHealthTest {
     HealthSample hot = SyntheticSeries.sample(T0, 5_000, 85, 0.95 * GBPS / 8);
     HealthSample calm = SyntheticSeries.sample(T0, 5_000, 30, 0.5 * GBPS / 8);
 
-    assertEquals("cpu 85%! load 1.7 nic 95%! (119 MB/s) mem 4.0G free fds 600 rss 700M",
+    assertEquals(
+        "cpu 85%! load 1.7 nic 95%! (119 MB/s) mem 4.0G free fds 600 rss 700M heap 300/512M gc"
+            + " 1.5%",
         HealthLine.of(hot, GBPS, SETTINGS));
-    assertEquals("cpu 30% load 0.6 nic 50% (63 MB/s) mem 4.0G free fds 600 rss 700M",
+    assertEquals(
+        "cpu 30% load 0.6 nic 50% (63 MB/s) mem 4.0G free fds 600 rss 700M heap 300/512M"
+            + " gc 1.5%",
         HealthLine.of(calm, GBPS, SETTINGS));
   }
 }

@@ -38,7 +38,9 @@ class LiveSamplingTest {
       sampler.accept(Fixtures.shell(sampler.command()), System.currentTimeMillis());
       for (int i = 0; i < 4; i++) {
         Thread.sleep(1_000);
-        sampler.accept(Fixtures.shell(sampler.command()), System.currentTimeMillis()).ifPresent(samples::add);
+        sampler
+            .accept(Fixtures.shell(sampler.command()), System.currentTimeMillis())
+            .ifPresent(samples::add);
       }
       sender.join();
       sink.join();
@@ -57,31 +59,36 @@ class LiveSamplingTest {
   }
 
   private static Thread drain(ServerSocket server) {
-    Thread t = new Thread(() -> {
-      try (Socket s = server.accept(); InputStream in = s.getInputStream()) {
-        in.transferTo(OutputStream.nullOutputStream());
-      } catch (IOException e) {
-        throw new IllegalStateException(e);
-      }
-    });
+    Thread t =
+        new Thread(
+            () -> {
+              try (Socket s = server.accept();
+                  InputStream in = s.getInputStream()) {
+                in.transferTo(OutputStream.nullOutputStream());
+              } catch (IOException e) {
+                throw new IllegalStateException(e);
+              }
+            });
     t.start();
     return t;
   }
 
   private static Thread send(int port, long millis) {
-    Thread t = new Thread(() -> {
-      byte[] chunk = new byte[300_000];
-      long end = System.currentTimeMillis() + millis;
-      try (Socket s = new Socket(InetAddress.getLoopbackAddress(), port);
-          OutputStream out = s.getOutputStream()) {
-        while (System.currentTimeMillis() < end) {
-          out.write(chunk);
-          Thread.sleep(10);
-        }
-      } catch (IOException | InterruptedException e) {
-        throw new IllegalStateException(e);
-      }
-    });
+    Thread t =
+        new Thread(
+            () -> {
+              byte[] chunk = new byte[300_000];
+              long end = System.currentTimeMillis() + millis;
+              try (Socket s = new Socket(InetAddress.getLoopbackAddress(), port);
+                  OutputStream out = s.getOutputStream()) {
+                while (System.currentTimeMillis() < end) {
+                  out.write(chunk);
+                  Thread.sleep(10);
+                }
+              } catch (IOException | InterruptedException e) {
+                throw new IllegalStateException(e);
+              }
+            });
     t.start();
     return t;
   }

@@ -9,17 +9,16 @@ import java.util.OptionalInt;
 import org.junit.jupiter.api.Test;
 
 /**
- * Fixtures: the sampler's command run on the build machine (2 CPUs, 24 GiB) while a JVM sent
- * 64 KiB writes over loopback for 6 s ("injector-blasting"), while a busy loop ran on the other
- * core too ("cpu-busy"), after that JVM exited ("injector-gone"), and without a pid ("host-only").
+ * Fixtures: the sampler's command run on the build machine (2 CPUs, 24 GiB) while a JVM sent 64 KiB
+ * writes over loopback for 6 s ("injector-blasting"), while a busy loop ran on the other core too
+ * ("cpu-busy"), after that JVM exited ("injector-gone"), and without a pid ("host-only").
  */
 class ProcSamplerTest {
   private static final long T1 = 1_764_133_000_000L;
 
   @Test
   void aBlastingInjectorsCpuNetworkAndProcess() {
-    HealthSample s =
-        pair("injector-blasting", 1000, Optional.of("lo"));
+    HealthSample s = pair("injector-blasting", 1000, Optional.of("lo"));
 
     assertEquals(T1 + 1000, s.timeMs());
     assertEquals(1020, s.periodMs(), "uptime 614.56 -> 615.58");
@@ -38,8 +37,7 @@ class ProcSamplerTest {
 
   @Test
   void bothCoresBusyIsAHundredPercent() {
-    HealthSample s =
-        pair("cpu-busy", 1500, Optional.empty());
+    HealthSample s = pair("cpu-busy", 1500, Optional.empty());
 
     assertEquals(100.0, s.cpuBusyPct(), 1e-9, "idle and iowait did not move");
     assertEquals(1540, s.periodMs());
@@ -47,8 +45,7 @@ class ProcSamplerTest {
 
   @Test
   void withoutANamedInterfaceTheDefaultRoutesIsCounted() {
-    HealthSample s =
-        pair("injector-blasting", 1000, Optional.empty());
+    HealthSample s = pair("injector-blasting", 1000, Optional.empty());
 
     assertEquals("eth0", s.netInterface(), "/proc/net/route's 00000000 destination");
     assertEquals(0.0, s.netTxBytesPerSec(), "loopback traffic never left through eth0");
@@ -67,7 +64,9 @@ class ProcSamplerTest {
   void aHostWithoutPidIsSampledAlone() {
     ProcSampler sampler = new ProcSampler(OptionalInt.empty(), Optional.empty());
 
-    assertEquals(Optional.empty(), sampler.accept(Fixtures.text("host-only-1.txt"), T1),
+    assertEquals(
+        Optional.empty(),
+        sampler.accept(Fixtures.text("host-only-1.txt"), T1),
         "the first output only primes the counters");
     HealthSample s = sampler.accept(Fixtures.text("host-only-2.txt"), T1 + 1000).orElseThrow();
 
@@ -116,8 +115,7 @@ class ProcSamplerTest {
     IllegalArgumentException e =
         assertThrows(
             IllegalArgumentException.class,
-            () ->
-                pair("injector-blasting", 1000, Optional.of("wlan0")));
+            () -> pair("injector-blasting", 1000, Optional.of("wlan0")));
     assertTrue(e.getMessage().contains("no network interface 'wlan0'"), e.getMessage());
     assertTrue(e.getMessage().contains("eth0"), e.getMessage());
   }
@@ -128,8 +126,8 @@ class ProcSamplerTest {
 
     assertTrue(command.contains("cat /proc/4242/status 2>/dev/null; "), command);
     assertTrue(!command.contains("rm -rf"), "the interface is chosen when parsing, never sent");
-    assertThrows(IllegalArgumentException.class,
-        () -> new ProcSampler(OptionalInt.of(0), Optional.empty()));
+    assertThrows(
+        IllegalArgumentException.class, () -> new ProcSampler(OptionalInt.of(0), Optional.empty()));
   }
 
   @Test
@@ -139,8 +137,8 @@ class ProcSamplerTest {
 
     sampler.accept(Fixtures.shell(sampler.command()), System.currentTimeMillis());
     Thread.sleep(300);
-    HealthSample s = sampler.accept(Fixtures.shell(sampler.command()), System.currentTimeMillis())
-        .orElseThrow();
+    HealthSample s =
+        sampler.accept(Fixtures.shell(sampler.command()), System.currentTimeMillis()).orElseThrow();
 
     assertEquals(Runtime.getRuntime().availableProcessors(), s.cpus());
     assertTrue(s.openFds() > 3, "this JVM holds jars and pipes open: " + s.openFds());

@@ -107,8 +107,8 @@ class SaturationTest {
 
   @Test
   void theSameTrafficOnA10GbpsNicIsNotSaturated() {
-    assertEquals(List.of(), Saturation.detect(nic(92, 96, 94, 93), 10 * GBPS, 0, Long.MAX_VALUE,
-        DEFAULTS));
+    assertEquals(
+        List.of(), Saturation.detect(nic(92, 96, 94, 93), 10 * GBPS, 0, Long.MAX_VALUE, DEFAULTS));
   }
 
   @Test

@@ -32,7 +32,22 @@ final class SyntheticSeries {
 
   static HealthSample sample(long timeMs, long periodMs, double cpuPct, double txBytesPerSec) {
     long total = 8L << 30;
-    return new HealthSample(timeMs, periodMs, 2, cpuPct, cpuPct / 50, total / 2, total, "eth0",
-        txBytesPerSec, txBytesPerSec / 50, 600, 700L << 20, 40);
+    return new HealthSample(
+        timeMs,
+        periodMs,
+        2,
+        cpuPct,
+        cpuPct / 50,
+        total / 2,
+        total,
+        "eth0",
+        txBytesPerSec,
+        txBytesPerSec / 50,
+        600,
+        700L << 20,
+        40,
+        300L << 20,
+        512L << 20,
+        1.5);
   }
 }

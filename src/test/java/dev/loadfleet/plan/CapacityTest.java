@@ -41,8 +41,8 @@ class CapacityTest {
 
   @Test
   void binaryMegabytesWouldGiveTheLargerFigure() {
-    Demand mebibytes = new Demand(500, 17_500L * 1024 * 1024 / 1000, Duration.ofSeconds(30), 0,
-        Duration.ZERO);
+    Demand mebibytes =
+        new Demand(500, 17_500L * 1024 * 1024 / 1000, Duration.ofSeconds(30), 0, Duration.ZERO);
     // 17.5 MiB: 305.8 MB/s, 2.45 Gbit/s, not the guide's 291 MB/s: so the guide meant MB = 10^6.
     assertEquals(2.447e9, Capacity.plan(mebibytes, Limits.DEFAULTS).totalBitsPerSecond(), 0.001e9);
   }
@@ -58,7 +58,8 @@ class CapacityTest {
 
   @Test
   void heartbeatsAddBandwidthAndRequests() {
-    Demand demand = new Demand(500, RECORDING, Duration.ofSeconds(30), 1000, Duration.ofSeconds(10));
+    Demand demand =
+        new Demand(500, RECORDING, Duration.ofSeconds(30), 1000, Duration.ofSeconds(10));
     CapacityPlan plan = Capacity.plan(demand, Limits.DEFAULTS);
 
     assertEquals(17_500_000.0 / 30 + 100, plan.bytesPerSecondPerUser(), 1e-6);
@@ -91,11 +92,12 @@ class CapacityTest {
 
   @Test
   void inventoryThatCarriesTheLoadHasNoWarnings() {
-    List<HostSpec> hosts = List.of(
-        HostSpec.of("a", LinkSpeed.ONE_GBPS).withUsers(125),
-        HostSpec.of("b", LinkSpeed.ONE_GBPS).withUsers(125),
-        HostSpec.of("c", LinkSpeed.ONE_GBPS).withUsers(125),
-        HostSpec.of("d", LinkSpeed.ONE_GBPS).withUsers(125));
+    List<HostSpec> hosts =
+        List.of(
+            HostSpec.of("a", LinkSpeed.ONE_GBPS).withUsers(125),
+            HostSpec.of("b", LinkSpeed.ONE_GBPS).withUsers(125),
+            HostSpec.of("c", LinkSpeed.ONE_GBPS).withUsers(125),
+            HostSpec.of("d", LinkSpeed.ONE_GBPS).withUsers(125));
 
     CapacityPlan plan = Capacity.plan(guide(500), Limits.DEFAULTS, hosts);
 
@@ -106,9 +108,10 @@ class CapacityTest {
 
   @Test
   void aHostWithA100MbitNicIsNamedWithItsShortfall() {
-    List<HostSpec> hosts = List.of(
-        HostSpec.of("big", LinkSpeed.parse("10Gbps", "big.nic")).withUsers(450),
-        HostSpec.of("small", LinkSpeed.parse("100Mbps", "small.nic")).withUsers(50));
+    List<HostSpec> hosts =
+        List.of(
+            HostSpec.of("big", LinkSpeed.parse("10Gbps", "big.nic")).withUsers(450),
+            HostSpec.of("small", LinkSpeed.parse("100Mbps", "small.nic")).withUsers(50));
 
     CapacityPlan plan = Capacity.plan(guide(500), Limits.DEFAULTS.withMaxUsersPerHost(1000), hosts);
 
@@ -123,10 +126,11 @@ class CapacityTest {
 
   @Test
   void threeHostsFor500UsersAreEachAboveTheUserCap() {
-    List<HostSpec> hosts = List.of(
-        HostSpec.of("a", LinkSpeed.ONE_GBPS),
-        HostSpec.of("b", LinkSpeed.ONE_GBPS),
-        HostSpec.of("c", LinkSpeed.ONE_GBPS));
+    List<HostSpec> hosts =
+        List.of(
+            HostSpec.of("a", LinkSpeed.ONE_GBPS),
+            HostSpec.of("b", LinkSpeed.ONE_GBPS),
+            HostSpec.of("c", LinkSpeed.ONE_GBPS));
 
     CapacityPlan plan = Capacity.plan(guide(500), Limits.DEFAULTS, hosts);
 
@@ -144,39 +148,49 @@ class CapacityTest {
 
   @Test
   void weightsSplitTheEstimateAndTheTotalShortfallIsCounted() {
-    List<HostSpec> hosts = List.of(
-        new HostSpec("strong", LinkSpeed.ONE_GBPS, 8, 16L << 30, 2, java.util.OptionalInt.empty()),
-        new HostSpec("weak", LinkSpeed.ONE_GBPS, 2, 4L << 30, 1, java.util.OptionalInt.empty()));
+    List<HostSpec> hosts =
+        List.of(
+            new HostSpec(
+                "strong", LinkSpeed.ONE_GBPS, 8, 16L << 30, 2, java.util.OptionalInt.empty()),
+            new HostSpec(
+                "weak", LinkSpeed.ONE_GBPS, 2, 4L << 30, 1, java.util.OptionalInt.empty()));
 
-    CapacityPlan plan =
-        Capacity.plan(guide(300), Limits.DEFAULTS.withMaxUsersPerHost(1000), hosts);
+    CapacityPlan plan = Capacity.plan(guide(300), Limits.DEFAULTS.withMaxUsersPerHost(1000), hosts);
 
     assertEquals(200, plan.hosts().get(0).users());
     assertEquals(100, plan.hosts().get(1).users());
     // 1.4 Gbit/s against 2 x 800 Mbit/s: the total fits; strong's 933 Mbit/s does not.
     assertTrue(plan.warnings().stream().noneMatch(w -> w.startsWith("inventory")));
-    assertTrue(plan.warnings().get(0).startsWith("host strong: 200 users need 933 Mbit/s"),
+    assertTrue(
+        plan.warnings().get(0).startsWith("host strong: 200 users need 933 Mbit/s"),
         plan.warnings().toString());
     // The guide's 4 cores per 150 users: weak's 2 cores carry 75 users, so 25 too many.
-    assertTrue(plan.warnings().contains(
-        "host weak: 100 users need 2.67 cores at 0.0267 per user, it has 2: short by 0.667"
-            + " cores (25 users too many); lower its weight or add an injector"),
+    assertTrue(
+        plan.warnings()
+            .contains(
+                "host weak: 100 users need 2.67 cores at 0.0267 per user, it has 2: short by 0.667"
+                    + " cores (25 users too many); lower its weight or add an injector"),
         plan.warnings().toString());
     // 8 GiB per 150 users: weak's 4 GiB carry 75 users.
-    assertTrue(plan.warnings().contains(
-        "host weak: 100 users need 5.33 GiB of memory at 0.0533 GiB per user, it has 4 GiB:"
-            + " short by 1.33 GiB of memory (25 users too many); lower its weight or add an injector"),
+    assertTrue(
+        plan.warnings()
+            .contains(
+                "host weak: 100 users need 5.33 GiB of memory at 0.0533 GiB per user, it has 4 GiB:"
+                    + " short by 1.33 GiB of memory (25 users too many); lower its weight or add an"
+                    + " injector"),
         plan.warnings().toString());
     assertEquals(3, plan.warnings().size(), plan.warnings().toString());
   }
 
   @Test
   void anInventoryShortInTotalSaysHowManyInjectorsToAdd() {
-    List<HostSpec> hosts = List.of(
-        HostSpec.of("a", LinkSpeed.ONE_GBPS).withUsers(500),
-        HostSpec.of("b", LinkSpeed.ONE_GBPS).withUsers(500));
+    List<HostSpec> hosts =
+        List.of(
+            HostSpec.of("a", LinkSpeed.ONE_GBPS).withUsers(500),
+            HostSpec.of("b", LinkSpeed.ONE_GBPS).withUsers(500));
 
-    CapacityPlan plan = Capacity.plan(guide(1000), Limits.DEFAULTS.withMaxUsersPerHost(1000), hosts);
+    CapacityPlan plan =
+        Capacity.plan(guide(1000), Limits.DEFAULTS.withMaxUsersPerHost(1000), hosts);
 
     assertEquals(
         "inventory: its NICs carry 1.6 Gbit/s at 80 % of their speed, the load needs 4.67 Gbit/s:"

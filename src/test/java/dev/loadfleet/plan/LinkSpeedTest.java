@@ -10,8 +10,10 @@ class LinkSpeedTest {
   @Test
   void gigabitAndMegabitSpellingsAreTheSameDecimalSpeed() {
     long gigabit = 1_000_000_000L;
-    for (String text : new String[] {"1Gbps", "1 Gbit/s", "1000Mbps", "1000mbit", "1g", "1000000kbps",
-        "1000000000"}) {
+    for (String text :
+        new String[] {
+          "1Gbps", "1 Gbit/s", "1000Mbps", "1000mbit", "1g", "1000000kbps", "1000000000"
+        }) {
       assertEquals(gigabit, LinkSpeed.parse(text, "nic").bitsPerSecond(), text);
     }
   }
@@ -26,8 +28,8 @@ class LinkSpeedTest {
   void bytesPerSecondAndGarbageAreRefusedNamingTheField() {
     for (String text : new String[] {"1GB/s", "125MB/s", "fast", "", "-1Gbps", "0Mbps"}) {
       IllegalArgumentException e =
-          assertThrows(IllegalArgumentException.class, () -> LinkSpeed.parse(text, "hosts[1].nic"),
-              text);
+          assertThrows(
+              IllegalArgumentException.class, () -> LinkSpeed.parse(text, "hosts[1].nic"), text);
       assertTrue(e.getMessage().startsWith("hosts[1].nic: "), e.getMessage());
     }
   }

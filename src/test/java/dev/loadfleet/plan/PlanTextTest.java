@@ -9,7 +9,8 @@ import org.junit.jupiter.api.Test;
 class PlanTextTest {
   @Test
   void showsTheGuidesArithmeticStepByStep() {
-    Demand demand = new Demand(500, 17_500_000L, Duration.ofSeconds(30), 1000, Duration.ofSeconds(10));
+    Demand demand =
+        new Demand(500, 17_500_000L, Duration.ofSeconds(30), 1000, Duration.ofSeconds(10));
     String text = PlanText.render(Capacity.plan(demand, Limits.DEFAULTS));
 
     assertContains(text, "per user: 17500000 B / 30 s + 1000 B / 10 s = 0.583 MB/s = 4.67 Mbit/s");
@@ -24,9 +25,10 @@ class PlanTextTest {
   @Test
   void namesTheShortHostUnderTheInventoryTable() {
     Demand demand = new Demand(300, 17_500_000L, Duration.ofSeconds(30), 0, Duration.ZERO);
-    List<HostSpec> hosts = List.of(
-        HostSpec.of("fast", LinkSpeed.parse("10Gbps", "fast.nic")).withUsers(150),
-        HostSpec.of("slow", LinkSpeed.parse("100Mbps", "slow.nic")).withUsers(150));
+    List<HostSpec> hosts =
+        List.of(
+            HostSpec.of("fast", LinkSpeed.parse("10Gbps", "fast.nic")).withUsers(150),
+            HostSpec.of("slow", LinkSpeed.parse("100Mbps", "slow.nic")).withUsers(150));
 
     String text = PlanText.render(Capacity.plan(demand, Limits.DEFAULTS, hosts));
 
