@@ -21,7 +21,7 @@ public final class Capacity {
   }
 
   /** The plan for an inventory; {@link CapacityPlan#warnings()} say where it cannot carry it. */
-  public static CapacityPlan plan(Demand demand, Limits limits, List<HostSpec> hosts) {
+  public static CapacityPlan plan(Demand demand, Limits limits, List<HostCapacity> hosts) {
     double totalBits = demand.bytesPerSecondPerUser() * 8 * demand.users();
     int byBandwidth = (int) Math.ceil(totalBits / limits.usableBits(limits.defaultNic()));
     int byUsers = ceilDiv(demand.users(), limits.maxUsersPerHost());
@@ -39,11 +39,11 @@ public final class Capacity {
     return new CapacityPlan(demand, limits, byBandwidth, byUsers, fdsEach, loads, warnings);
   }
 
-  private static List<HostLoad> loads(Demand demand, Limits limits, List<HostSpec> hosts) {
-    double weights = hosts.stream().mapToDouble(HostSpec::weight).sum();
+  private static List<HostLoad> loads(Demand demand, Limits limits, List<HostCapacity> hosts) {
+    double weights = hosts.stream().mapToDouble(HostCapacity::weight).sum();
     double bitsPerUser = demand.bytesPerSecondPerUser() * 8;
     List<HostLoad> loads = new ArrayList<>();
-    for (HostSpec host : hosts) {
+    for (HostCapacity host : hosts) {
       boolean estimated = host.users().isEmpty();
       // Rounded up: an estimate must not hide a shortfall that the exact share would show.
       int users =
@@ -99,7 +99,7 @@ public final class Capacity {
 
   private static List<String> hostWarnings(Demand demand, Limits limits, HostLoad load) {
     List<String> warnings = new ArrayList<>();
-    HostSpec host = load.host();
+    HostCapacity host = load.host();
     String who = "host " + host.name() + ": " + load.users() + " users";
     String fix = load.usersEstimated() ? "lower its weight or add an injector" : "move users away";
     double bitsPerUser = demand.bytesPerSecondPerUser() * 8;

@@ -10,7 +10,7 @@ package dev.loadfleet.plan;
  * @param descriptors descriptors the injector needs open (compare with `ulimit -n`)
  */
 public record HostLoad(
-    HostSpec host,
+    HostCapacity host,
     int users,
     boolean usersEstimated,
     double bitsPerSecond,

@@ -92,12 +92,12 @@ class CapacityTest {
 
   @Test
   void inventoryThatCarriesTheLoadHasNoWarnings() {
-    List<HostSpec> hosts =
+    List<HostCapacity> hosts =
         List.of(
-            HostSpec.of("a", LinkSpeed.ONE_GBPS).withUsers(125),
-            HostSpec.of("b", LinkSpeed.ONE_GBPS).withUsers(125),
-            HostSpec.of("c", LinkSpeed.ONE_GBPS).withUsers(125),
-            HostSpec.of("d", LinkSpeed.ONE_GBPS).withUsers(125));
+            HostCapacity.of("a", LinkSpeed.ONE_GBPS).withUsers(125),
+            HostCapacity.of("b", LinkSpeed.ONE_GBPS).withUsers(125),
+            HostCapacity.of("c", LinkSpeed.ONE_GBPS).withUsers(125),
+            HostCapacity.of("d", LinkSpeed.ONE_GBPS).withUsers(125));
 
     CapacityPlan plan = Capacity.plan(guide(500), Limits.DEFAULTS, hosts);
 
@@ -108,10 +108,10 @@ class CapacityTest {
 
   @Test
   void aHostWithA100MbitNicIsNamedWithItsShortfall() {
-    List<HostSpec> hosts =
+    List<HostCapacity> hosts =
         List.of(
-            HostSpec.of("big", LinkSpeed.parse("10Gbps", "big.nic")).withUsers(450),
-            HostSpec.of("small", LinkSpeed.parse("100Mbps", "small.nic")).withUsers(50));
+            HostCapacity.of("big", LinkSpeed.parse("10Gbps", "big.nic")).withUsers(450),
+            HostCapacity.of("small", LinkSpeed.parse("100Mbps", "small.nic")).withUsers(50));
 
     CapacityPlan plan = Capacity.plan(guide(500), Limits.DEFAULTS.withMaxUsersPerHost(1000), hosts);
 
@@ -126,11 +126,11 @@ class CapacityTest {
 
   @Test
   void threeHostsFor500UsersAreEachAboveTheUserCap() {
-    List<HostSpec> hosts =
+    List<HostCapacity> hosts =
         List.of(
-            HostSpec.of("a", LinkSpeed.ONE_GBPS),
-            HostSpec.of("b", LinkSpeed.ONE_GBPS),
-            HostSpec.of("c", LinkSpeed.ONE_GBPS));
+            HostCapacity.of("a", LinkSpeed.ONE_GBPS),
+            HostCapacity.of("b", LinkSpeed.ONE_GBPS),
+            HostCapacity.of("c", LinkSpeed.ONE_GBPS));
 
     CapacityPlan plan = Capacity.plan(guide(500), Limits.DEFAULTS, hosts);
 
@@ -148,11 +148,11 @@ class CapacityTest {
 
   @Test
   void weightsSplitTheEstimateAndTheTotalShortfallIsCounted() {
-    List<HostSpec> hosts =
+    List<HostCapacity> hosts =
         List.of(
-            new HostSpec(
+            new HostCapacity(
                 "strong", LinkSpeed.ONE_GBPS, 8, 16L << 30, 2, java.util.OptionalInt.empty()),
-            new HostSpec(
+            new HostCapacity(
                 "weak", LinkSpeed.ONE_GBPS, 2, 4L << 30, 1, java.util.OptionalInt.empty()));
 
     CapacityPlan plan = Capacity.plan(guide(300), Limits.DEFAULTS.withMaxUsersPerHost(1000), hosts);
@@ -184,10 +184,10 @@ class CapacityTest {
 
   @Test
   void anInventoryShortInTotalSaysHowManyInjectorsToAdd() {
-    List<HostSpec> hosts =
+    List<HostCapacity> hosts =
         List.of(
-            HostSpec.of("a", LinkSpeed.ONE_GBPS).withUsers(500),
-            HostSpec.of("b", LinkSpeed.ONE_GBPS).withUsers(500));
+            HostCapacity.of("a", LinkSpeed.ONE_GBPS).withUsers(500),
+            HostCapacity.of("b", LinkSpeed.ONE_GBPS).withUsers(500));
 
     CapacityPlan plan =
         Capacity.plan(guide(1000), Limits.DEFAULTS.withMaxUsersPerHost(1000), hosts);
@@ -200,7 +200,7 @@ class CapacityTest {
 
   @Test
   void sharesThatDoNotAddUpAreReported() {
-    List<HostSpec> hosts = List.of(HostSpec.of("a", LinkSpeed.ONE_GBPS).withUsers(100));
+    List<HostCapacity> hosts = List.of(HostCapacity.of("a", LinkSpeed.ONE_GBPS).withUsers(100));
 
     CapacityPlan plan = Capacity.plan(guide(120), Limits.DEFAULTS, hosts);
 

@@ -25,10 +25,10 @@ class PlanTextTest {
   @Test
   void namesTheShortHostUnderTheInventoryTable() {
     Demand demand = new Demand(300, 17_500_000L, Duration.ofSeconds(30), 0, Duration.ZERO);
-    List<HostSpec> hosts =
+    List<HostCapacity> hosts =
         List.of(
-            HostSpec.of("fast", LinkSpeed.parse("10Gbps", "fast.nic")).withUsers(150),
-            HostSpec.of("slow", LinkSpeed.parse("100Mbps", "slow.nic")).withUsers(150));
+            HostCapacity.of("fast", LinkSpeed.parse("10Gbps", "fast.nic")).withUsers(150),
+            HostCapacity.of("slow", LinkSpeed.parse("100Mbps", "slow.nic")).withUsers(150));
 
     String text = PlanText.render(Capacity.plan(demand, Limits.DEFAULTS, hosts));
 

@@ -3,7 +3,9 @@ package dev.loadfleet.plan;
 import java.util.OptionalInt;
 
 /**
- * One injector as the planner sees it (built by the caller from the inventory).
+ * One injector as the capacity planner sees it, built by the caller from the inventory host
+ * (dev.loadfleet.config.HostSpec: name, weight), its declared NIC, the cores and memory `check`
+ * found, and its share from dev.loadfleet.plan.Shares when computed.
  *
  * @param cpus cores; 0 when unknown (the CPU check is skipped)
  * @param memoryBytes total memory; 0 when unknown (the memory check is skipped)
@@ -11,10 +13,10 @@ import java.util.OptionalInt;
  * @param users the host's exact share when already computed (e.g. by the share planner); empty to
  *     estimate it from the weight
  */
-public record HostSpec(
+public record HostCapacity(
     String name, LinkSpeed nic, int cpus, long memoryBytes, double weight, OptionalInt users) {
 
-  public HostSpec {
+  public HostCapacity {
     if (name == null || name.isBlank()) {
       throw new IllegalArgumentException("a host has no name: give every inventory host a name");
     }
@@ -35,15 +37,15 @@ public record HostSpec(
   }
 
   /** A host known only by name and NIC, weight 1. */
-  public static HostSpec of(String name, LinkSpeed nic) {
-    return new HostSpec(name, nic, 0, 0, 1, OptionalInt.empty());
+  public static HostCapacity of(String name, LinkSpeed nic) {
+    return new HostCapacity(name, nic, 0, 0, 1, OptionalInt.empty());
   }
 
-  public HostSpec withUsers(int exactUsers) {
-    return new HostSpec(name, nic, cpus, memoryBytes, weight, OptionalInt.of(exactUsers));
+  public HostCapacity withUsers(int exactUsers) {
+    return new HostCapacity(name, nic, cpus, memoryBytes, weight, OptionalInt.of(exactUsers));
   }
 
-  public HostSpec withResources(int cores, long memory) {
-    return new HostSpec(name, nic, cores, memory, weight, users);
+  public HostCapacity withResources(int cores, long memory) {
+    return new HostCapacity(name, nic, cores, memory, weight, users);
   }
 }
