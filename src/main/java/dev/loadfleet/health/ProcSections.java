@@ -64,6 +64,16 @@ final class ProcSections {
     return value;
   }
 
+  /** A number or column where the kernel's format has none: not Linux /proc text, or mangled. */
+  IllegalArgumentException unreadable(RuntimeException cause) {
+    return new IllegalArgumentException(
+        "health sample: the host's /proc text is not in the format Linux writes ("
+            + cause
+            + "); output began with: "
+            + head,
+        cause);
+  }
+
   IllegalArgumentException broken(String section, String what) {
     return new IllegalArgumentException(
         "health sample: /proc/" + section + " section " + what + "; output began with: " + head);

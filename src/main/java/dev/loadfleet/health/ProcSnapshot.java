@@ -52,6 +52,14 @@ public record ProcSnapshot(
    */
   public static ProcSnapshot parse(String output, long receivedAtMs) {
     ProcSections sections = ProcSections.split(output);
+    try {
+      return parse(sections, receivedAtMs);
+    } catch (NumberFormatException | IndexOutOfBoundsException e) {
+      throw sections.unreadable(e);
+    }
+  }
+
+  private static ProcSnapshot parse(ProcSections sections, long receivedAtMs) {
     List<String> stat = sections.require("stat");
     String[] cpu =
         fields(

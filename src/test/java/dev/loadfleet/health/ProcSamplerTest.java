@@ -111,6 +111,18 @@ class ProcSamplerTest {
   }
 
   @Test
+  void mangledNumbersAreRefusedAsNotProcText() {
+    String mangled =
+        Fixtures.text("injector-blasting-1.txt")
+            .replace("MemTotal:       24684084", "MemTotal: 2x");
+
+    IllegalArgumentException e =
+        assertThrows(IllegalArgumentException.class, () -> ProcSnapshot.parse(mangled, T1));
+    assertTrue(e.getMessage().contains("not in the format Linux writes"), e.getMessage());
+    assertTrue(e.getMessage().contains("For input string: \"2x\""), e.getMessage());
+  }
+
+  @Test
   void anUnknownInterfaceIsNamedWithTheOnesThatExist() {
     IllegalArgumentException e =
         assertThrows(
