@@ -60,6 +60,11 @@ public record CapacityPlan(
     return (int) Math.ceil((double) demand.users() / injectorsNeeded());
   }
 
+  /** Upload bandwidth of the busiest of {@link #injectorsNeeded()} evenly loaded injectors. */
+  public double bitsPerSecondPerInjector() {
+    return usersPerInjector() * bitsPerSecondPerUser();
+  }
+
   /** Requests per second at steady state, uploads and heartbeats together. */
   public double requestsPerSecond() {
     return uploadsPerSecond() + heartbeatsPerSecond();

@@ -70,7 +70,7 @@ public final class PlanText {
         .append(" -> ")
         .append(plan.injectorsByUsers())
         .append('\n');
-    double eachBits = plan.usersPerInjector() * plan.bitsPerSecondPerUser();
+    double eachBits = plan.bitsPerSecondPerInjector();
     out.append("  needed: ")
         .append(plan.injectorsNeeded())
         .append(" (the larger, set by ")

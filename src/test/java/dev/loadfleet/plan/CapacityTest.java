@@ -27,6 +27,7 @@ class CapacityTest {
     assertEquals(4, plan.injectorsByUsers(), "the guide's formula: 500/150 -> 4");
     assertEquals(4, plan.injectorsNeeded(), "inside the guide's 3-4 workers");
     assertEquals(125, plan.usersPerInjector(), "inside the guide's 125-167 users each");
+    assertEquals(583.3e6, plan.bitsPerSecondPerInjector(), 0.1e6, "125 x 4.67 Mbit/s");
   }
 
   @Test
