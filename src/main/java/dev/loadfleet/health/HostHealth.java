@@ -3,6 +3,10 @@ package dev.loadfleet.health;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
 import java.util.function.ToDoubleFunction;
@@ -51,9 +55,23 @@ public record HostHealth(
     return !flags.isEmpty();
   }
 
-  /** The chart for the host's report page. */
+  /** The chart's file name inside a host's results folder, beside health.jsonl. */
+  public static final String CHART_FILE = "health.svg";
+
+  /** The chart for the host's report page, an {@code <svg>} element to embed inline. */
   public String chartSvg() {
     return HealthChart.render(host, samples, nicBitsPerSecond, flags, settings);
+  }
+
+  /**
+   * Writes the chart as a standalone SVG file, for pages that link it ({@code <img src=...>})
+   * rather than embed it.
+   *
+   * @return hostDir/{@value #CHART_FILE}
+   */
+  public Path writeChart(Path hostDir) throws IOException {
+    Files.createDirectories(hostDir);
+    return Files.writeString(hostDir.resolve(CHART_FILE), chartSvg(), StandardCharsets.UTF_8);
   }
 
   /**
