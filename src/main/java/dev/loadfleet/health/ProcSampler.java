@@ -38,7 +38,10 @@ public final class ProcSampler {
     this.netInterface = netInterface;
   }
 
-  /** The remote command to run with sh; prints every section between marker lines. */
+  /**
+   * The remote command; prints every section between marker lines. It holds no quote character, so
+   * {@code "sh -c '" + command() + "'"} runs it under sh whatever the user's login shell is.
+   */
   public String command() {
     StringBuilder sh = new StringBuilder("LC_ALL=C; export LC_ALL; ");
     for (String file : FILES) {
@@ -51,15 +54,15 @@ public final class ProcSampler {
       // HotSpot writes its perf counters to /tmp/hsperfdata_<effective user>/<pid> whatever
       // java.io.tmpdir says: 32 KiB, read here because jstat is not in a JRE.
       section(sh, "hsperf")
-          .append("base64 \"/tmp/hsperfdata_$(id -un)/")
+          .append("base64 /tmp/hsperfdata_$(id -un)/")
           .append(pid.getAsInt())
-          .append("\" 2>/dev/null; ");
+          .append(" 2>/dev/null; ");
     }
     return section(sh, "end").toString().trim();
   }
 
   private static StringBuilder section(StringBuilder sh, String name) {
-    return sh.append("echo '").append(ProcSections.MARKER).append(name).append("'; ");
+    return sh.append("echo ").append(ProcSections.MARKER).append(name).append("; ");
   }
 
   /**

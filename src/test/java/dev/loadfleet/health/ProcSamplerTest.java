@@ -138,6 +138,7 @@ class ProcSamplerTest {
 
     assertTrue(command.contains("cat /proc/4242/status 2>/dev/null; "), command);
     assertTrue(!command.contains("rm -rf"), "the interface is chosen when parsing, never sent");
+    assertTrue(!command.contains("'") && !command.contains("\""), "safe inside sh -c '...'");
     assertThrows(
         IllegalArgumentException.class, () -> new ProcSampler(OptionalInt.of(0), Optional.empty()));
   }
