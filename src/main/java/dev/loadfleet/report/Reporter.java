@@ -109,7 +109,7 @@ public final class Reporter {
         hostsPage,
         HostsPage.render(merged.header().simulationClass(), hosts, (ObjectNode) summary.get("global"), keys),
         StandardCharsets.UTF_8);
-    linkHostsPage(index, warnings);
+    linkHostsPage(index, merged.inputs().size(), warnings);
     return new ReportResult(index, summaryFile, hostsPage, passed, warnings);
   }
 
@@ -145,7 +145,7 @@ public final class Reporter {
       MergeResult.Input in = merged.inputs().get(i);
       ObjectNode n = inputs.addObject();
       n.put("name", in.name());
-      n.put("log", in.log().toString());
+      n.put("log", in.log().toAbsolutePath().normalize().toString());
       n.put("runStart", Instant.ofEpochMilli(in.header().startMs()).toString());
       n.put("clockOffsetMs", in.clockOffsetMs());
       n.put("records", in.records());
@@ -167,7 +167,7 @@ public final class Reporter {
    * Puts a link to hosts.html at the top of Gatling's index.html, so the per-host page is one
    * click from the report. Only a marked block is added; Gatling's content is untouched.
    */
-  private static void linkHostsPage(Path index, List<String> warnings) throws IOException {
+  private static void linkHostsPage(Path index, int inputs, List<String> warnings) throws IOException {
     String html = Files.readString(index, StandardCharsets.UTF_8);
     if (html.contains(LINK_MARKER)) {
       return;
@@ -181,7 +181,8 @@ public final class Reporter {
     String link =
         LINK_MARKER
             + "<div style=\"padding:6px 16px;background:#fff3cd;font-family:sans-serif\">"
-            + "Merged from several injectors: <a href=\"" + HOSTS_PAGE + "\">per-host breakdown</a>"
+            + "Merged by loadfleet from " + inputs + " injector" + (inputs == 1 ? "" : "s")
+            + ": <a href=\"" + HOSTS_PAGE + "\">per-host breakdown</a>"
             + " &middot; <a href=\"" + SUMMARY + "\">summary.json</a></div>";
     Files.writeString(index, html.substring(0, at + 1) + link + html.substring(at + 1), StandardCharsets.UTF_8);
   }
