@@ -81,9 +81,16 @@ public final class Reporter {
         gatling.reportsOnly(outDir.getParent(), outDir.getFileName().toString(), console, REPORT_TIMEOUT);
     Path index = outDir.resolve("index.html");
     if ((code != GatlingProcess.SUCCESS && code != GatlingProcess.ASSERTIONS_FAILED) || !Files.isRegularFile(index)) {
+      String output = Files.exists(console) ? Files.readString(console, StandardCharsets.UTF_8) : "";
+      String hint =
+          output.contains("io.gatling.app.Gatling")
+                  && (output.contains("ClassNotFoundException") || output.contains("find or load main class"))
+              ? "; Gatling is not on this JVM's classpath: run loadfleet from the injector bundle"
+                  + " (bin/loadfleet), whose lib/ holds Gatling"
+              : "";
       throw new IOException(
           "Gatling's report generator failed (exit " + code + ") on " + outDir.resolve(MERGED_LOG)
-              + "; its output is in " + console);
+              + "; its output is in " + console + hint);
     }
     boolean passed = code == GatlingProcess.SUCCESS;
 
