@@ -25,7 +25,8 @@ import java.util.Random;
 public final class MergeBenchmark {
   private static final int INPUTS = 4;
   private static final String[] MESSAGES = {
-    "status.find.in([200, 209], 304), found 500", "Request timeout to 127.0.0.1/127.0.0.1:8080 after 60000 ms"
+    "status.find.in([200, 209], 304), found 500",
+    "Request timeout to 127.0.0.1/127.0.0.1:8080 after 60000 ms"
   };
 
   public static void main(String[] args) throws Exception {
@@ -39,9 +40,14 @@ public final class MergeBenchmark {
         sizes.add(Long.parseLong(args[i]));
       }
     }
-    System.out.printf("java %s, max heap %d MiB, %d cores%n", System.getProperty("java.version"),
-        Runtime.getRuntime().maxMemory() >> 20, Runtime.getRuntime().availableProcessors());
-    System.out.println("| records | inputs | input MB | merge s | records/s | MB/s | peak heap MiB | Gatling report s | merge/report |");
+    System.out.printf(
+        "java %s, max heap %d MiB, %d cores%n",
+        System.getProperty("java.version"),
+        Runtime.getRuntime().maxMemory() >> 20,
+        Runtime.getRuntime().availableProcessors());
+    System.out.println(
+        "| records | inputs | input MB | merge s | records/s | MB/s | peak heap MiB | Gatling"
+            + " report s | merge/report |");
     System.out.println("|---|---|---|---|---|---|---|---|---|");
     for (long total : sizes) {
       Path dir = work.resolve("n" + total);
@@ -50,7 +56,8 @@ public final class MergeBenchmark {
       long inputBytes = 0;
       long base = System.currentTimeMillis() - 3_600_000L;
       for (int i = 0; i < INPUTS; i++) {
-        Path log = Files.createDirectories(dir.resolve("injector-" + (i + 1))).resolve("simulation.log");
+        Path log =
+            Files.createDirectories(dir.resolve("injector-" + (i + 1))).resolve("simulation.log");
         inputBytes += write(log, base + 37L * i, total / INPUTS, new Random(i));
         inputs.add(MergeInput.of(log));
       }
@@ -65,30 +72,51 @@ public final class MergeBenchmark {
       String ratio = "-";
       if (report) {
         long r0 = System.nanoTime();
-        int code = GatlingProcess.onThisClasspath().withJvmOption("-Xmx6g")
-            .reportsOnly(dir, "report", dir.resolve("gatling-report.log"), Duration.ofMinutes(30));
+        int code =
+            GatlingProcess.onThisClasspath()
+                .withJvmOption("-Xmx6g")
+                .reportsOnly(
+                    dir, "report", dir.resolve("gatling-report.log"), Duration.ofMinutes(30));
         double rs = (System.nanoTime() - r0) / 1e9;
         if (code != 0) {
-          throw new IllegalStateException("Gatling report exit " + code + ", see " + dir.resolve("gatling-report.log"));
+          throw new IllegalStateException(
+              "Gatling report exit " + code + ", see " + dir.resolve("gatling-report.log"));
         }
         // Proof that Gatling read every merged request: its own count, from its console summary.
-        String count = Files.readAllLines(dir.resolve("gatling-report.log")).stream()
-            .filter(l -> l.startsWith("> request count")).findFirst().orElse("no request count line");
+        String count =
+            Files.readAllLines(dir.resolve("gatling-report.log")).stream()
+                .filter(l -> l.startsWith("> request count"))
+                .findFirst()
+                .orElse("no request count line");
         System.out.println("  Gatling on the merged log: " + count.replaceAll("\\s+", " "));
         reportS = String.format("%.1f", rs);
         ratio = String.format("%.1f %%", 100 * mergeS / rs);
       }
-      System.out.printf("| %,d | %d | %.0f | %.2f | %,.0f | %.0f | %d | %s | %s |%n",
-          merged.records(), INPUTS, inputBytes / 1e6, mergeS, merged.records() / mergeS,
-          inputBytes / 1e6 / mergeS, peak >> 20, reportS, ratio);
+      System.out.printf(
+          "| %,d | %d | %.0f | %.2f | %,.0f | %.0f | %d | %s | %s |%n",
+          merged.records(),
+          INPUTS,
+          inputBytes / 1e6,
+          mergeS,
+          merged.records() / mergeS,
+          inputBytes / 1e6 / mergeS,
+          peak >> 20,
+          reportS,
+          ratio);
       deleteTree(dir);
     }
   }
 
   /** One injector's log: users that log in, heartbeat twice, upload inside a group, and leave. */
   private static long write(Path log, long start, long records, Random rnd) throws Exception {
-    RunHeader header = new RunHeader(RunHeader.SUPPORTED_VERSION, "bench.SyntheticSimulation", start, "",
-        List.of("student", "proctor"), List.of());
+    RunHeader header =
+        new RunHeader(
+            RunHeader.SUPPORTED_VERSION,
+            "bench.SyntheticSimulation",
+            start,
+            "",
+            List.of("student", "proctor"),
+            List.of());
     int t = 0;
     long written = 0;
     try (SimulationLogWriter w = SimulationLogWriter.create(log, header)) {
@@ -103,7 +131,9 @@ public final class MergeBenchmark {
           t += rnd.nextInt(3);
           List<String> groups = k == 2 ? List.of("upload") : List.of();
           String name = k == 2 ? "recording chunk" : "heartbeat";
-          w.write(new LogRecord.Request(groups, name, t - rt, t, ok, ok ? "" : MESSAGES[rnd.nextInt(2)]));
+          w.write(
+              new LogRecord.Request(
+                  groups, name, t - rt, t, ok, ok ? "" : MESSAGES[rnd.nextInt(2)]));
           written++;
           if (k == 2 && written < records) {
             w.write(new LogRecord.Group(groups, t - rt - 2, t, rt, ok));

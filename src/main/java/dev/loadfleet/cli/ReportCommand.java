@@ -20,9 +20,9 @@ import org.apache.commons.cli.Option;
 import org.apache.commons.cli.Options;
 
 /**
- * {@code loadfleet report}: merge Gatling 3.15.1 simulation.log files into one report. Works on
- * any Gatling 3.15.1 logs: each argument is a log, a run folder holding one, a folder of run
- * folders, or {@code NAME=path} to name an input (default: the folder holding its log).
+ * {@code loadfleet report}: merge Gatling 3.15.1 simulation.log files into one report. Works on any
+ * Gatling 3.15.1 logs: each argument is a log, a run folder holding one, a folder of run folders,
+ * or {@code NAME=path} to name an input (default: the folder holding its log).
  */
 public final class ReportCommand implements Command {
   @Override
@@ -83,7 +83,9 @@ public final class ReportCommand implements Command {
     }
     if (!offsets.isEmpty()) {
       throw new UsageException(
-          "--offset names " + offsets.keySet() + " but the inputs are "
+          "--offset names "
+              + offsets.keySet()
+              + " but the inputs are "
               + inputs.stream().map(MergeInput::name).toList());
     }
     Path outDir = outDir(line);
@@ -110,7 +112,8 @@ public final class ReportCommand implements Command {
     String name =
         line.hasOption("name")
             ? line.getOptionValue("name")
-            : "report-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
+            : "report-"
+                + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
     return Path.of("results", name);
   }
 
@@ -125,21 +128,27 @@ public final class ReportCommand implements Command {
     }
     Path p = Path.of(path);
     if (!Files.exists(p)) {
-      throw new UsageException(p + " does not exist; give a simulation.log or the folder holding it");
+      throw new UsageException(
+          p + " does not exist; give a simulation.log or the folder holding it");
     }
     if (Files.isDirectory(p) && !Files.exists(p.resolve(MergeInput.LOG_FILE_NAME))) {
       List<Path> below;
       try (Stream<Path> s = Files.list(p)) {
         below =
-            s.filter(d -> Files.isRegularFile(d.resolve(MergeInput.LOG_FILE_NAME))).sorted().toList();
+            s.filter(d -> Files.isRegularFile(d.resolve(MergeInput.LOG_FILE_NAME)))
+                .sorted()
+                .toList();
       }
       if (below.isEmpty()) {
         throw new UsageException(
-            "folder " + p + " holds no simulation.log, nor any folder holding one;"
+            "folder "
+                + p
+                + " holds no simulation.log, nor any folder holding one;"
                 + " give the run folder Gatling wrote, or the log itself");
       }
       if (name != null) {
-        throw new UsageException(name + "=" + p + " names a folder of " + below.size() + " logs; name each log");
+        throw new UsageException(
+            name + "=" + p + " names a folder of " + below.size() + " logs; name each log");
       }
       return below.stream().map(MergeInput::of).toList();
     }
@@ -160,7 +169,8 @@ public final class ReportCommand implements Command {
         }
         offsets.put(v.substring(0, eq), Long.parseLong(v.substring(eq + 1).trim()));
       } catch (NumberFormatException e) {
-        throw new UsageException("--offset " + v + ": expected NAME=MS, for example injector-2=-35");
+        throw new UsageException(
+            "--offset " + v + ": expected NAME=MS, for example injector-2=-35");
       }
     }
     return offsets;

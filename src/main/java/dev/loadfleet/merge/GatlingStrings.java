@@ -3,11 +3,11 @@ package dev.loadfleet.merge;
 import java.nio.ByteOrder;
 
 /**
- * Gatling writes a string as the JVM holds it inside {@code java.lang.String} (its private
- * {@code value} array and {@code coder}, through io.gatling.core.stats.writer.StringInternals):
- * coder 0 is Latin-1, one byte a char; coder 1 is UTF-16, two bytes a char in the platform's byte
- * order (java.lang.StringUTF16). We rebuild the same bytes from public API only, char by char,
- * so even unpaired surrogates survive a round trip.
+ * Gatling writes a string as the JVM holds it inside {@code java.lang.String} (its private {@code
+ * value} array and {@code coder}, through io.gatling.core.stats.writer.StringInternals): coder 0 is
+ * Latin-1, one byte a char; coder 1 is UTF-16, two bytes a char in the platform's byte order
+ * (java.lang.StringUTF16). We rebuild the same bytes from public API only, char by char, so even
+ * unpaired surrogates survive a round trip.
  */
 final class GatlingStrings {
   static final byte LATIN1 = 0;

@@ -58,7 +58,11 @@ public final class LogMerger {
       if (Files.exists(output) && Files.isSameFile(file, output)
           || file.toAbsolutePath().normalize().equals(output.toAbsolutePath().normalize())) {
         throw new InvalidLogException(
-            "the merged log " + output + " would overwrite input " + file + "; choose another output folder");
+            "the merged log "
+                + output
+                + " would overwrite input "
+                + file
+                + "; choose another output folder");
       }
       files.add(file);
     }
@@ -78,11 +82,15 @@ public final class LogMerger {
   }
 
   private static MergeResult mergeOpen(
-      List<MergeInput> inputs, List<SimulationLogReader> readers, Path output, MergeListener listener)
+      List<MergeInput> inputs,
+      List<SimulationLogReader> readers,
+      Path output,
+      MergeListener listener)
       throws IOException {
     long mergedStart = Long.MAX_VALUE;
     for (int i = 0; i < readers.size(); i++) {
-      mergedStart = Math.min(mergedStart, readers.get(i).header().startMs() + inputs.get(i).clockOffsetMs());
+      mergedStart =
+          Math.min(mergedStart, readers.get(i).header().startMs() + inputs.get(i).clockOffsetMs());
     }
 
     Map<String, Integer> scenarioIds = new LinkedHashMap<>();
@@ -92,7 +100,10 @@ public final class LogMerger {
       long shift = reader.header().startMs() + inputs.get(i).clockOffsetMs() - mergedStart;
       if (shift > Integer.MAX_VALUE) {
         throw new InvalidLogException(
-            reader.file() + " started " + shift / 3_600_000 + " h after the earliest input;"
+            reader.file()
+                + " started "
+                + shift / 3_600_000
+                + " h after the earliest input;"
                 + " Gatling's int millisecond times cannot hold that: merge runs of one test only");
       }
       List<String> scenarios = reader.header().scenarios();
@@ -121,7 +132,8 @@ public final class LogMerger {
     try {
       try (SimulationLogWriter writer = SimulationLogWriter.create(partial, header)) {
         PriorityQueue<Cursor> queue =
-            new PriorityQueue<>(Comparator.comparingLong((Cursor c) -> c.key).thenComparingInt(c -> c.index));
+            new PriorityQueue<>(
+                Comparator.comparingLong((Cursor c) -> c.key).thenComparingInt(c -> c.index));
         for (Cursor cursor : cursors) {
           if (cursor.advance()) {
             queue.add(cursor);
@@ -139,7 +151,8 @@ public final class LogMerger {
         written = writer.records();
         bytes = writer.bytes();
       }
-      Files.move(partial, output, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+      Files.move(
+          partial, output, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     } finally {
       Files.deleteIfExists(partial);
     }
@@ -150,22 +163,38 @@ public final class LogMerger {
       MergeInput in = inputs.get(c.index);
       if (c.reader.truncated()) {
         warnings.add(
-            in.name() + " (" + c.reader.file() + ") ends inside a record (injector killed?): merged its first "
-                + c.reader.records() + " whole records and dropped the partial last one");
+            in.name()
+                + " ("
+                + c.reader.file()
+                + ") ends inside a record (injector killed?): merged its first "
+                + c.reader.records()
+                + " whole records and dropped the partial last one");
       }
       merged.add(
           new MergeResult.Input(
-              in.name(), c.reader.file(), c.reader.header(), in.clockOffsetMs(), c.shift,
-              c.reader.records(), c.reader.truncated()));
+              in.name(),
+              c.reader.file(),
+              c.reader.header(),
+              in.clockOffsetMs(),
+              c.shift,
+              c.reader.records(),
+              c.reader.truncated()));
     }
     return new MergeResult(output, header, written, bytes, merged, warnings);
   }
 
   /** The run description names the inputs; a description they all share is kept in front. */
   private static String description(List<MergeInput> inputs, List<SimulationLogReader> readers) {
-    Set<String> own = readers.stream().map(r -> r.header().runDescription()).collect(Collectors.toSet());
+    Set<String> own =
+        readers.stream().map(r -> r.header().runDescription()).collect(Collectors.toSet());
     String names = inputs.stream().map(MergeInput::name).collect(Collectors.joining(", "));
-    String merged = "merged from " + inputs.size() + " injector" + (inputs.size() == 1 ? "" : "s") + ": " + names;
+    String merged =
+        "merged from "
+            + inputs.size()
+            + " injector"
+            + (inputs.size() == 1 ? "" : "s")
+            + ": "
+            + names;
     if (own.size() == 1 && !own.iterator().next().isBlank()) {
       return own.iterator().next() + " (" + merged + ")";
     }
@@ -183,22 +212,31 @@ public final class LogMerger {
   }
 
   /** Refuses logs that are not one test: other Gatling versions, simulations or assertions. */
-  private static void checkCompatible(List<SimulationLogReader> readers) throws InvalidLogException {
+  private static void checkCompatible(List<SimulationLogReader> readers)
+      throws InvalidLogException {
     Map<String, List<Path>> versions = new LinkedHashMap<>();
     for (SimulationLogReader r : readers) {
       versions.computeIfAbsent(r.header().gatlingVersion(), k -> new ArrayList<>()).add(r.file());
     }
     if (versions.size() > 1) {
       throw new InvalidLogException(
-          "the logs were written by different Gatling versions: " + describe(versions)
-              + "; merge logs of one Gatling " + RunHeader.SUPPORTED_VERSION + " test only");
+          "the logs were written by different Gatling versions: "
+              + describe(versions)
+              + "; merge logs of one Gatling "
+              + RunHeader.SUPPORTED_VERSION
+              + " test only");
     }
     String version = versions.keySet().iterator().next();
     if (!version.equals(RunHeader.SUPPORTED_VERSION)) {
       throw new InvalidLogException(
-          "the logs were written by Gatling " + version + " (" + versions.get(version)
-              + "); loadfleet reads Gatling " + RunHeader.SUPPORTED_VERSION
-              + " logs only: rerun the test with Gatling " + RunHeader.SUPPORTED_VERSION);
+          "the logs were written by Gatling "
+              + version
+              + " ("
+              + versions.get(version)
+              + "); loadfleet reads Gatling "
+              + RunHeader.SUPPORTED_VERSION
+              + " logs only: rerun the test with Gatling "
+              + RunHeader.SUPPORTED_VERSION);
     }
     Map<String, List<Path>> classes = new LinkedHashMap<>();
     for (SimulationLogReader r : readers) {
@@ -206,23 +244,35 @@ public final class LogMerger {
     }
     if (classes.size() > 1) {
       throw new InvalidLogException(
-          "the logs come from different simulations: " + describe(classes)
+          "the logs come from different simulations: "
+              + describe(classes)
               + "; merge logs of one simulation only");
     }
     RunHeader first = readers.get(0).header();
     for (SimulationLogReader r : readers.subList(1, readers.size())) {
       if (!first.sameAssertions(r.header())) {
         throw new InvalidLogException(
-            "the logs carry different assertions: " + readers.get(0).file() + " has "
-                + first.assertions().size() + ", " + r.file() + " has " + r.header().assertions().size()
-                + " (or the same number with other thresholds); merge runs of one test configuration only");
+            "the logs carry different assertions: "
+                + readers.get(0).file()
+                + " has "
+                + first.assertions().size()
+                + ", "
+                + r.file()
+                + " has "
+                + r.header().assertions().size()
+                + " (or the same number with other thresholds); merge runs of one test"
+                + " configuration only");
       }
     }
   }
 
   private static String describe(Map<String, List<Path>> byValue) {
     return byValue.entrySet().stream()
-        .map(e -> e.getKey() + " in " + e.getValue().stream().map(Path::toString).collect(Collectors.joining(", ")))
+        .map(
+            e ->
+                e.getKey()
+                    + " in "
+                    + e.getValue().stream().map(Path::toString).collect(Collectors.joining(", ")))
         .collect(Collectors.joining("; "));
   }
 
@@ -252,16 +302,27 @@ public final class LogMerger {
     }
 
     LogRecord rebasedHead() throws InvalidLogException {
-      if (head instanceof LogRecord.User u && (u.scenario() < 0 || u.scenario() >= scenarioMap.length)) {
+      if (head instanceof LogRecord.User u
+          && (u.scenario() < 0 || u.scenario() >= scenarioMap.length)) {
         throw new InvalidLogException(
-            reader.file() + ": user record " + reader.records() + " names scenario " + u.scenario()
-                + " but the run header lists " + scenarioMap.length + "; the file is damaged");
+            reader.file()
+                + ": user record "
+                + reader.records()
+                + " names scenario "
+                + u.scenario()
+                + " but the run header lists "
+                + scenarioMap.length
+                + "; the file is damaged");
       }
       try {
         return head.rebased(shift, scenarioMap);
       } catch (ArithmeticException e) {
         throw new InvalidLogException(
-            reader.file() + ": record " + reader.records() + " moved by " + shift
+            reader.file()
+                + ": record "
+                + reader.records()
+                + " moved by "
+                + shift
                 + " ms overflows Gatling's int millisecond times; check the clock offset");
       }
     }

@@ -64,7 +64,11 @@ public sealed interface LogRecord {
     @Override
     public LogRecord rebased(int deltaMs, int[] scenarioMap) {
       return new Group(
-          groups, Math.addExact(start, deltaMs), Math.addExact(end, deltaMs), cumulatedResponseTime, ok);
+          groups,
+          Math.addExact(start, deltaMs),
+          Math.addExact(end, deltaMs),
+          cumulatedResponseTime,
+          ok);
     }
   }
 

@@ -25,7 +25,10 @@ public record MergeInput(String name, Path log, long clockOffsetMs) {
   public static MergeInput of(Path logOrFolder) {
     Path file = Files.isDirectory(logOrFolder) ? logOrFolder.resolve(LOG_FILE_NAME) : logOrFolder;
     Path parent = file.toAbsolutePath().normalize().getParent();
-    String name = parent == null || parent.getFileName() == null ? file.toString() : parent.getFileName().toString();
+    String name =
+        parent == null || parent.getFileName() == null
+            ? file.toString()
+            : parent.getFileName().toString();
     return new MergeInput(name, logOrFolder, 0);
   }
 
@@ -33,7 +36,9 @@ public record MergeInput(String name, Path log, long clockOffsetMs) {
     return new MergeInput(name, log, offsetMs);
   }
 
-  /** The log file itself: {@code log}, or {@code log/simulation.log} when {@code log} is a folder. */
+  /**
+   * The log file itself: {@code log}, or {@code log/simulation.log} when {@code log} is a folder.
+   */
   public Path logFile() throws InvalidLogException {
     if (!Files.isDirectory(log)) {
       return log;
@@ -41,7 +46,12 @@ public record MergeInput(String name, Path log, long clockOffsetMs) {
     Path file = log.resolve(LOG_FILE_NAME);
     if (!Files.isRegularFile(file)) {
       throw new InvalidLogException(
-          "folder " + log + " (input " + name + ") holds no " + LOG_FILE_NAME
+          "folder "
+              + log
+              + " (input "
+              + name
+              + ") holds no "
+              + LOG_FILE_NAME
               + "; give the run folder Gatling wrote, or the log file itself");
     }
     return file;

@@ -8,7 +8,12 @@ import java.util.List;
  * warnings (truncated inputs) to show the user.
  */
 public record MergeResult(
-    Path output, RunHeader header, long records, long bytes, List<Input> inputs, List<String> warnings) {
+    Path output,
+    RunHeader header,
+    long records,
+    long bytes,
+    List<Input> inputs,
+    List<String> warnings) {
   public MergeResult {
     inputs = List.copyOf(inputs);
     warnings = List.copyOf(warnings);
@@ -21,5 +26,11 @@ public record MergeResult(
    *     to the merged run start
    */
   public record Input(
-      String name, Path log, RunHeader header, long clockOffsetMs, long shiftMs, long records, boolean truncated) {}
+      String name,
+      Path log,
+      RunHeader header,
+      long clockOffsetMs,
+      long shiftMs,
+      long records,
+      boolean truncated) {}
 }

@@ -3,9 +3,9 @@ package dev.loadfleet.merge;
 import java.util.List;
 
 /**
- * The first record of a Gatling 3.15.1 {@code simulation.log}: who wrote it, when the run
- * started, its scenarios (index = scenario id in user records) and its assertions, kept as the
- * opaque boopickle bytes Gatling wrote so they can be compared and copied without decoding.
+ * The first record of a Gatling 3.15.1 {@code simulation.log}: who wrote it, when the run started,
+ * its scenarios (index = scenario id in user records) and its assertions, kept as the opaque
+ * boopickle bytes Gatling wrote so they can be compared and copied without decoding.
  */
 public record RunHeader(
     String gatlingVersion,

@@ -22,6 +22,7 @@ import java.util.List;
  */
 public final class SimulationLogReader implements AutoCloseable {
   private static final int BUFFER_SIZE = 1 << 16;
+
   /** Longer than any version, class or scenario name; a bigger length means "not this format". */
   private static final int MAX_HEADER_STRING = 1 << 16;
 
@@ -135,10 +136,10 @@ public final class SimulationLogReader implements AutoCloseable {
   }
 
   private RunHeader readHeader() throws IOException {
-    String notALog =
-        file + " is not a Gatling simulation.log (";
+    String notALog = file + " is not a Gatling simulation.log (";
     if (size == 0) {
-      throw new InvalidLogException(file + " is empty; the injector wrote nothing (did the run start?)");
+      throw new InvalidLogException(
+          file + " is empty; the injector wrote nothing (did the run start?)");
     }
     try {
       ensure(1);
@@ -229,7 +230,11 @@ public final class SimulationLogReader implements AutoCloseable {
     String s = key < strings.size() ? strings.get(key) : null;
     if (s == null) {
       throw new InvalidLogException(
-          file + ": string #" + key + " used before it was defined at byte " + consumed
+          file
+              + ": string #"
+              + key
+              + " used before it was defined at byte "
+              + consumed
               + "; the file is damaged");
     }
     return s;

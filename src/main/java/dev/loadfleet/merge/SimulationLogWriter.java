@@ -11,8 +11,8 @@ import java.util.Map;
 
 /**
  * Writes a Gatling 3.15.1 binary {@code simulation.log} that Gatling's own LogFileReader accepts:
- * the run header, then records, every request name, group and message through one string table
- * of this file (index i > 0 defines entry i, -i repeats it).
+ * the run header, then records, every request name, group and message through one string table of
+ * this file (index i > 0 defines entry i, -i repeats it).
  */
 public final class SimulationLogWriter implements AutoCloseable {
   private static final int BUFFER_SIZE = 1 << 16;

@@ -8,12 +8,13 @@ import java.util.regex.Pattern;
 /**
  * One assertion as Gatling judged it. Gatling 3.15.1 writes no assertion file into the report
  * folder (AssertionsJUnitTemplate exists but is not called); it puts the outcomes in index.html's
- * table and prints one line per assertion after the report, {@code <message> : <true|false>
- * (actual : <value>)} (io.gatling.app.RunResultProcessor#runStatus), which is what we read: the
- * same verdict with the actual value, no re-evaluation.
+ * table and prints one line per assertion after the report, {@code <message> : <true|false> (actual
+ * : <value>)} (io.gatling.app.RunResultProcessor#runStatus), which is what we read: the same
+ * verdict with the actual value, no re-evaluation.
  */
 record AssertionOutcome(String assertion, boolean passed, String actual) {
-  private static final Pattern LINE = Pattern.compile("^(.+) : (true|false) \\((?:actual : )?(.*)\\)$");
+  private static final Pattern LINE =
+      Pattern.compile("^(.+) : (true|false) \\((?:actual : )?(.*)\\)$");
   private static final String REPORT_DONE = "Reports generated";
 
   /** The assertion lines following Gatling's "Reports generated" line in its console output. */

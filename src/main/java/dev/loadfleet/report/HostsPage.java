@@ -26,21 +26,26 @@ final class HostsPage {
 
   private HostsPage() {}
 
-  static String render(String title, List<ObjectNode> hosts, ObjectNode global, Set<String> annotationKeys) {
+  static String render(
+      String title, List<ObjectNode> hosts, ObjectNode global, Set<String> annotationKeys) {
     StringBuilder b = new StringBuilder();
-    b.append("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n<title>Injectors: ")
+    b.append(
+            "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n<title>Injectors: ")
         .append(esc(title))
         .append("</title>\n<style>\n")
         .append("body{font-family:sans-serif;margin:2em}table{border-collapse:collapse}")
         .append("th,td{border:1px solid #ccc;padding:4px 10px;text-align:right}")
         .append("th:first-child,td:first-child{text-align:left}thead th{background:#eee}")
-        .append("td.worst{background:#f8d7da;font-weight:bold}tr.total td{font-weight:bold;background:#f4f4f4}")
+        .append(
+            "td.worst{background:#f8d7da;font-weight:bold}tr.total"
+                + " td{font-weight:bold;background:#f4f4f4}")
         .append("\n</style></head><body>\n<h1>Injectors</h1>\n<p>")
         .append(esc(title))
         .append(" &middot; <a href=\"index.html\">Gatling report (all injectors merged)</a>")
         .append(" &middot; <a href=\"summary.json\">summary.json</a></p>\n")
-        .append("<p>Percentiles are exact over each host's own requests; marked cells are the worst"
-            + " host for that column.</p>\n<table>\n<thead><tr><th>Host</th>");
+        .append(
+            "<p>Percentiles are exact over each host's own requests; marked cells are the worst"
+                + " host for that column.</p>\n<table>\n<thead><tr><th>Host</th>");
     for (String[] c : COLUMNS) {
       b.append("<th>").append(c[1]).append("</th>");
     }
@@ -68,7 +73,8 @@ final class HostsPage {
     for (String[] c : COLUMNS) {
       b.append("<td>").append(cell(global.get(c[0]))).append("</td>");
     }
-    b.append("<td></td>".repeat(annotationKeys.size())).append("</tr>\n</tbody></table>\n</body></html>\n");
+    b.append("<td></td>".repeat(annotationKeys.size()))
+        .append("</tr>\n</tbody></table>\n</body></html>\n");
     return b.toString();
   }
 

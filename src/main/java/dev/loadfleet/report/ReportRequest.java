@@ -11,7 +11,8 @@ import java.util.Map;
  * the launcher knows about that host (state ok|lost|failed|stopped, health, saturation), copied
  * into that host's entry of summary.json and shown on hosts.html.
  */
-public record ReportRequest(List<MergeInput> inputs, Path outDir, Map<String, JsonNode> hostAnnotations) {
+public record ReportRequest(
+    List<MergeInput> inputs, Path outDir, Map<String, JsonNode> hostAnnotations) {
   public ReportRequest {
     inputs = List.copyOf(inputs);
     hostAnnotations = Map.copyOf(hostAnnotations);

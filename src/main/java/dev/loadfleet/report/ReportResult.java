@@ -11,7 +11,11 @@ import java.util.List;
  * @param warnings things the user should know (truncated inputs, unreadable assertion lines)
  */
 public record ReportResult(
-    Path reportIndex, Path summaryJson, Path hostsPage, boolean assertionsPassed, List<String> warnings) {
+    Path reportIndex,
+    Path summaryJson,
+    Path hostsPage,
+    boolean assertionsPassed,
+    List<String> warnings) {
   public ReportResult {
     warnings = List.copyOf(warnings);
   }

@@ -33,6 +33,7 @@ public final class Reporter {
   public static final String MERGED_LOG = "simulation.log";
   public static final String SUMMARY = "summary.json";
   public static final String HOSTS_PAGE = "hosts.html";
+
   /** Gatling's console output while it builds the report. */
   public static final String GATLING_CONSOLE = "gatling-report.log";
 
@@ -42,7 +43,8 @@ public final class Reporter {
   private Reporter() {}
 
   /** Merges and reports with Gatling on this JVM's classpath. */
-  public static ReportResult generate(ReportRequest request) throws IOException, InterruptedException {
+  public static ReportResult generate(ReportRequest request)
+      throws IOException, InterruptedException {
     return generate(request, GatlingProcess.onThisClasspath());
   }
 
@@ -51,7 +53,8 @@ public final class Reporter {
       throws IOException, InterruptedException {
     Path outDir = request.outDir().toAbsolutePath().normalize();
     if (outDir.getParent() == null) {
-      throw new IOException("report folder " + outDir + " has no parent; choose a folder below one");
+      throw new IOException(
+          "report folder " + outDir + " has no parent; choose a folder below one");
     }
     Files.createDirectories(outDir);
     List<MergeInput> inputs = request.inputs();
@@ -78,19 +81,28 @@ public final class Reporter {
     Path console = outDir.resolve(GATLING_CONSOLE);
     Files.deleteIfExists(console);
     int code =
-        gatling.reportsOnly(outDir.getParent(), outDir.getFileName().toString(), console, REPORT_TIMEOUT);
+        gatling.reportsOnly(
+            outDir.getParent(), outDir.getFileName().toString(), console, REPORT_TIMEOUT);
     Path index = outDir.resolve("index.html");
-    if ((code != GatlingProcess.SUCCESS && code != GatlingProcess.ASSERTIONS_FAILED) || !Files.isRegularFile(index)) {
-      String output = Files.exists(console) ? Files.readString(console, StandardCharsets.UTF_8) : "";
+    if ((code != GatlingProcess.SUCCESS && code != GatlingProcess.ASSERTIONS_FAILED)
+        || !Files.isRegularFile(index)) {
+      String output =
+          Files.exists(console) ? Files.readString(console, StandardCharsets.UTF_8) : "";
       String hint =
           output.contains("io.gatling.app.Gatling")
-                  && (output.contains("ClassNotFoundException") || output.contains("find or load main class"))
+                  && (output.contains("ClassNotFoundException")
+                      || output.contains("find or load main class"))
               ? "; Gatling is not on this JVM's classpath: run loadfleet from the injector bundle"
                   + " (bin/loadfleet), whose lib/ holds Gatling"
               : "";
       throw new IOException(
-          "Gatling's report generator failed (exit " + code + ") on " + outDir.resolve(MERGED_LOG)
-              + "; its output is in " + console + hint);
+          "Gatling's report generator failed (exit "
+              + code
+              + ") on "
+              + outDir.resolve(MERGED_LOG)
+              + "; its output is in "
+              + console
+              + hint);
     }
     boolean passed = code == GatlingProcess.SUCCESS;
 
@@ -99,8 +111,15 @@ public final class Reporter {
     int expected = merged.header().assertions().size();
     if (assertions.size() != expected) {
       warnings.add(
-          "read " + assertions.size() + " assertion outcomes from " + console + " but the simulation has "
-              + expected + "; the verdict (" + (passed ? "passed" : "failed") + ") is Gatling's exit code");
+          "read "
+              + assertions.size()
+              + " assertion outcomes from "
+              + console
+              + " but the simulation has "
+              + expected
+              + "; the verdict ("
+              + (passed ? "passed" : "failed")
+              + ") is Gatling's exit code");
     }
 
     ObjectNode summary = summary(request, merged, global, perInput, assertions, passed, warnings);
@@ -114,7 +133,8 @@ public final class Reporter {
     Path hostsPage = outDir.resolve(HOSTS_PAGE);
     Files.writeString(
         hostsPage,
-        HostsPage.render(merged.header().simulationClass(), hosts, (ObjectNode) summary.get("global"), keys),
+        HostsPage.render(
+            merged.header().simulationClass(), hosts, (ObjectNode) summary.get("global"), keys),
         StandardCharsets.UTF_8);
     linkHostsPage(index, merged.inputs().size(), warnings);
     return new ReportResult(index, summaryFile, hostsPage, passed, warnings);
@@ -138,11 +158,17 @@ public final class Reporter {
     root.put("report", "index.html");
     root.put("hostsPage", HOSTS_PAGE);
     root.put("mergedLog", MERGED_LOG);
-    root.put("percentiles", "exact nearest-rank over all requests; Gatling's HTML uses a t-digest estimate");
+    root.put(
+        "percentiles",
+        "exact nearest-rank over all requests; Gatling's HTML uses a t-digest estimate");
     root.put("assertionsPassed", passed);
     ArrayNode asserts = root.putArray("assertions");
     for (AssertionOutcome a : assertions) {
-      asserts.addObject().put("assertion", a.assertion()).put("passed", a.passed()).put("actual", a.actual());
+      asserts
+          .addObject()
+          .put("assertion", a.assertion())
+          .put("passed", a.passed())
+          .put("actual", a.actual());
     }
     ObjectNode g = global.toJson(start);
     g.put("records", merged.records());
@@ -171,10 +197,11 @@ public final class Reporter {
   }
 
   /**
-   * Puts a link to hosts.html at the top of Gatling's index.html, so the per-host page is one
-   * click from the report. Only a marked block is added; Gatling's content is untouched.
+   * Puts a link to hosts.html at the top of Gatling's index.html, so the per-host page is one click
+   * from the report. Only a marked block is added; Gatling's content is untouched.
    */
-  private static void linkHostsPage(Path index, int inputs, List<String> warnings) throws IOException {
+  private static void linkHostsPage(Path index, int inputs, List<String> warnings)
+      throws IOException {
     String html = Files.readString(index, StandardCharsets.UTF_8);
     if (html.contains(LINK_MARKER)) {
       return;
@@ -182,15 +209,24 @@ public final class Reporter {
     int body = html.indexOf("<body");
     int at = body < 0 ? -1 : html.indexOf('>', body);
     if (at < 0) {
-      warnings.add("could not link " + HOSTS_PAGE + " from " + index + " (no <body>); open it directly");
+      warnings.add(
+          "could not link " + HOSTS_PAGE + " from " + index + " (no <body>); open it directly");
       return;
     }
     String link =
         LINK_MARKER
             + "<div style=\"padding:6px 16px;background:#fff3cd;font-family:sans-serif\">"
-            + "Merged by loadfleet from " + inputs + " injector" + (inputs == 1 ? "" : "s")
-            + ": <a href=\"" + HOSTS_PAGE + "\">per-host breakdown</a>"
-            + " &middot; <a href=\"" + SUMMARY + "\">summary.json</a></div>";
-    Files.writeString(index, html.substring(0, at + 1) + link + html.substring(at + 1), StandardCharsets.UTF_8);
+            + "Merged by loadfleet from "
+            + inputs
+            + " injector"
+            + (inputs == 1 ? "" : "s")
+            + ": <a href=\""
+            + HOSTS_PAGE
+            + "\">per-host breakdown</a>"
+            + " &middot; <a href=\""
+            + SUMMARY
+            + "\">summary.json</a></div>";
+    Files.writeString(
+        index, html.substring(0, at + 1) + link + html.substring(at + 1), StandardCharsets.UTF_8);
   }
 }

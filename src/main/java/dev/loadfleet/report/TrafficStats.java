@@ -10,9 +10,9 @@ import java.util.Map;
 
 /**
  * Exact figures for a stream of records (one input, or the whole merged run), built in one pass.
- * Memory grows with the number of distinct response times in milliseconds (a histogram), never
- * with the number of records, so percentiles are exact (nearest rank) rather than Gatling's
- * t-digest estimate, which may differ from them by a millisecond or so.
+ * Memory grows with the number of distinct response times in milliseconds (a histogram), never with
+ * the number of records, so percentiles are exact (nearest rank) rather than Gatling's t-digest
+ * estimate, which may differ from them by a millisecond or so.
  */
 final class TrafficStats {
   private final Map<Integer, long[]> histogram = new HashMap<>();

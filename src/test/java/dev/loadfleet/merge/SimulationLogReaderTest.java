@@ -17,14 +17,21 @@ class SimulationLogReaderTest {
   @TempDir Path tmp;
 
   private static final RunHeader HEADER =
-      new RunHeader("3.15.1", "x.Sim", 1_700_000_000_000L, "", List.of("élève", "学生"), List.of(new byte[] {1, 2, 3}));
+      new RunHeader(
+          "3.15.1",
+          "x.Sim",
+          1_700_000_000_000L,
+          "",
+          List.of("élève", "学生"),
+          List.of(new byte[] {1, 2, 3}));
 
   @Test
   void everyRecordTypeAndEncodingRoundTrips() throws IOException {
     List<LogRecord> records =
         List.of(
             new LogRecord.User(1, true, 0),
-            new LogRecord.Request(List.of("g1", "上传"), "req\tone", 5, 17, false, "KO: \ud800 lone surrogate"),
+            new LogRecord.Request(
+                List.of("g1", "上传"), "req\tone", 5, 17, false, "KO: \ud800 lone surrogate"),
             new LogRecord.Request(List.of("g1", "上传"), "req\tone", 6, 9, true, ""),
             new LogRecord.Group(List.of("g1"), 4, 20, 15, false),
             new LogRecord.Error("crash ÿ", 21),
@@ -56,7 +63,9 @@ class SimulationLogReaderTest {
     try (SimulationLogReader r = SimulationLogReader.open(log)) {
       r.next();
       InvalidLogException e = assertThrows(InvalidLogException.class, r::next);
-      assertTrue(e.getMessage().contains("unknown record type 9") && e.getMessage().contains("record 3"), e.getMessage());
+      assertTrue(
+          e.getMessage().contains("unknown record type 9") && e.getMessage().contains("record 3"),
+          e.getMessage());
     }
   }
 }

@@ -20,9 +20,12 @@ import java.util.stream.Stream;
 public final class GatlingReportTables {
   /** index.html columns 2..14, in order. */
   public static final List<String> INDEX_COLUMNS =
-      List.of("count", "ok", "ko", "ko%", "cnt/s", "min", "p50", "p75", "p95", "p99", "max", "mean", "stddev");
+      List.of(
+          "count", "ok", "ko", "ko%", "cnt/s", "min", "p50", "p75", "p95", "p99", "max", "mean",
+          "stddev");
 
-  private static final Pattern ROW = Pattern.compile("<tr id=\"([^\"]+)\"[^>]*>(.*?)</tr>", Pattern.DOTALL);
+  private static final Pattern ROW =
+      Pattern.compile("<tr id=\"([^\"]+)\"[^>]*>(.*?)</tr>", Pattern.DOTALL);
   private static final Pattern CELL =
       Pattern.compile("<td class=\"value [a-z]+ col-(\\d+)\">([^<]*)</td>");
   private static final Pattern DETAIL =
@@ -53,14 +56,17 @@ public final class GatlingReportTables {
   }
 
   /** Page file name to (row title to [total, ok, ko]) for every request and group page. */
-  public static Map<String, Map<String, List<String>>> details(Path reportFolder) throws IOException {
+  public static Map<String, Map<String, List<String>>> details(Path reportFolder)
+      throws IOException {
     Map<String, Map<String, List<String>>> pages = new TreeMap<>();
     try (Stream<Path> s = Files.list(reportFolder)) {
-      for (Path p : s.filter(f -> f.getFileName().toString().matches("(req|group)_.*\\.html")).toList()) {
+      for (Path p :
+          s.filter(f -> f.getFileName().toString().matches("(req|group)_.*\\.html")).toList()) {
         Map<String, List<String>> rows = new TreeMap<>();
         Matcher m = DETAIL.matcher(Files.readString(p, StandardCharsets.UTF_8));
         while (m.find()) {
-          rows.put(m.group(1).trim(), List.of(m.group(2).trim(), m.group(3).trim(), m.group(4).trim()));
+          rows.put(
+              m.group(1).trim(), List.of(m.group(2).trim(), m.group(3).trim(), m.group(4).trim()));
         }
         pages.put(p.getFileName().toString(), rows);
       }

@@ -30,21 +30,37 @@ class ReportCommandTest {
     Path a = FixtureRuns.run(FixtureRuns.A);
     Path resultsOfB = FixtureRuns.run(FixtureRuns.B).getParent(); // a folder of run folders
     Path report = tmp.resolve("report");
-    int code = run("report", "injector-1=" + a, resultsOfB.toString(), "--offset", "injector-1=250", "--out", report.toString());
+    int code =
+        run(
+            "report",
+            "injector-1=" + a,
+            resultsOfB.toString(),
+            "--offset",
+            "injector-1=250",
+            "--out",
+            report.toString());
     assertEquals(ExitCode.OK.code(), code, err.toString());
-    assertTrue(out.toString().contains("Report:    " + report.toAbsolutePath().resolve("index.html")), out.toString());
+    assertTrue(
+        out.toString().contains("Report:    " + report.toAbsolutePath().resolve("index.html")),
+        out.toString());
     assertTrue(out.toString().contains("hosts.html"), out.toString());
     JsonNode summary = new ObjectMapper().readTree(report.resolve("summary.json").toFile());
     assertEquals("injector-1", summary.get("inputs").get(0).get("name").asText());
     assertEquals(250, summary.get("inputs").get(0).get("clockOffsetMs").asLong());
     assertEquals(
-        FixtureRuns.run(FixtureRuns.B).getFileName().toString(), summary.get("inputs").get(1).get("name").asText());
+        FixtureRuns.run(FixtureRuns.B).getFileName().toString(),
+        summary.get("inputs").get(1).get("name").asText());
   }
 
   @Test
   void failedAssertionExitsWithItsOwnCode() {
     Path failing = FixtureRuns.run(FixtureRuns.FAILING);
-    int code = run("report", failing.resolve("simulation.log").toString(), "--out", tmp.resolve("r").toString());
+    int code =
+        run(
+            "report",
+            failing.resolve("simulation.log").toString(),
+            "--out",
+            tmp.resolve("r").toString());
     assertEquals(ExitCode.ASSERTIONS_FAILED.code(), code, err.toString());
   }
 
@@ -53,7 +69,8 @@ class ReportCommandTest {
     Path empty = Files.createDirectories(tmp.resolve("empty"));
     int code = run("report", empty.toString(), "--out", tmp.resolve("r").toString());
     assertEquals(ExitCode.USAGE.code(), code);
-    assertTrue(err.toString().contains("folder " + empty + " holds no simulation.log"), err.toString());
+    assertTrue(
+        err.toString().contains("folder " + empty + " holds no simulation.log"), err.toString());
   }
 
   @Test
@@ -68,7 +85,8 @@ class ReportCommandTest {
   @Test
   void offsetForAnUnknownInputIsAUsageError() {
     Path a = FixtureRuns.run(FixtureRuns.A);
-    int code = run("report", a.toString(), "--offset", "nobody=5", "--out", tmp.resolve("r").toString());
+    int code =
+        run("report", a.toString(), "--offset", "nobody=5", "--out", tmp.resolve("r").toString());
     assertEquals(ExitCode.USAGE.code(), code);
     assertTrue(err.toString().contains("--offset names [nobody]"), err.toString());
   }

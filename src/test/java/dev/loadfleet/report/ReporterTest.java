@@ -8,8 +8,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.loadfleet.merge.LogRecord;
 import dev.loadfleet.merge.MergeInput;
-import dev.loadfleet.merge.SimulationLogReader;
 import dev.loadfleet.merge.RunHeader;
+import dev.loadfleet.merge.SimulationLogReader;
 import dev.loadfleet.merge.fixtures.FixtureRuns;
 import dev.loadfleet.merge.fixtures.SplitLogs;
 import java.io.IOException;
@@ -22,8 +22,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Merged logs through Gatling's own report generator, compared with the reports Gatling made of
- * the real runs themselves.
+ * Merged logs through Gatling's own report generator, compared with the reports Gatling made of the
+ * real runs themselves.
  */
 class ReporterTest {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -44,7 +44,8 @@ class ReporterTest {
     assertEquals(GatlingReportTables.index(runA), GatlingReportTables.index(out));
     assertEquals(GatlingReportTables.details(runA), GatlingReportTables.details(out));
     assertFalse(GatlingReportTables.index(out).isEmpty());
-    assertEquals(6, GatlingReportTables.details(out).size(), "five request pages and one group page");
+    assertEquals(
+        6, GatlingReportTables.details(out).size(), "five request pages and one group page");
     assertTrue(r.assertionsPassed());
     assertTrue(r.warnings().isEmpty(), r.warnings().toString());
 
@@ -79,7 +80,8 @@ class ReporterTest {
 
   @Test
   void logSplitAcrossThreeInjectorsMergesBackToTheSameStatistics() throws Exception {
-    List<Path> parts = SplitLogs.split(runA.resolve("simulation.log"), tmp.resolve("split"), 3, 1000);
+    List<Path> parts =
+        SplitLogs.split(runA.resolve("simulation.log"), tmp.resolve("split"), 3, 1000);
     List<MergeInput> inputs = parts.stream().map(MergeInput::of).toList();
     ReportResult r = report(inputs, tmp.resolve("split-report"));
     Path out = r.reportIndex().getParent();
@@ -99,8 +101,11 @@ class ReporterTest {
     for (String page : expectedPages.keySet()) {
       for (var row : expectedPages.get(page).entrySet()) {
         for (int c = 0; c < 3; c++) {
-          assertClose(page + " " + row.getKey() + " " + List.of("total", "ok", "ko").get(c), row.getKey(),
-              row.getValue().get(c), actualPages.get(page).get(row.getKey()).get(c));
+          assertClose(
+              page + " " + row.getKey() + " " + List.of("total", "ok", "ko").get(c),
+              row.getKey(),
+              row.getValue().get(c),
+              actualPages.get(page).get(row.getKey()).get(c));
         }
       }
     }
@@ -117,14 +122,18 @@ class ReporterTest {
   @Test
   void twoIndependentRunsAddUpAndOverlappingPeaksAdd() throws Exception {
     // Line B's first user up with A's, as if both injectors had been started at one instant.
-    long align = firstUserStart(runA) - firstUserStart(runB);
+    long align = FixtureRuns.firstUserStart(runA) - FixtureRuns.firstUserStart(runB);
     List<MergeInput> inputs =
         List.of(new MergeInput("host-a", runA, 0), new MergeInput("host-b", runB, align));
     Map<String, JsonNode> annotations =
-        Map.of("host-a", JSON.readTree("{\"state\":\"ok\",\"saturation\":\"cpu 12%\"}"),
-            "host-b", JSON.readTree("{\"state\":\"lost\"}"));
+        Map.of(
+            "host-a",
+            JSON.readTree("{\"state\":\"ok\",\"saturation\":\"cpu 12%\"}"),
+            "host-b",
+            JSON.readTree("{\"state\":\"lost\"}"));
     ReportResult r =
-        Reporter.generate(new ReportRequest(inputs, tmp.resolve("two"), annotations), FixtureRuns.gatling());
+        Reporter.generate(
+            new ReportRequest(inputs, tmp.resolve("two"), annotations), FixtureRuns.gatling());
     Path out = r.reportIndex().getParent();
 
     Map<String, List<String>> ia = GatlingReportTables.index(runA);
@@ -135,7 +144,8 @@ class ReporterTest {
       for (int c = 0; c < 3; c++) { // count, OK, KO
         assertEquals(
             Long.parseLong(ia.get(row).get(c)) + Long.parseLong(ib.get(row).get(c)),
-            Long.parseLong(merged.get(row).get(c)), row + " " + GatlingReportTables.INDEX_COLUMNS.get(c));
+            Long.parseLong(merged.get(row).get(c)),
+            row + " " + GatlingReportTables.INDEX_COLUMNS.get(c));
       }
     }
 
@@ -147,16 +157,22 @@ class ReporterTest {
     assertEquals(peakA, summary.get("inputs").get(0).get("peakConcurrentUsers").asInt());
     assertEquals("lost", summary.get("inputs").get(1).get("state").asText());
     assertEquals("cpu 12%", summary.get("inputs").get(0).get("saturation").asText());
-    assertEquals(Long.parseLong(ia.get("ROOT").get(0)), summary.get("inputs").get(0).get("requests").asLong());
-    assertEquals(Long.parseLong(merged.get("ROOT").get(2)), summary.get("global").get("ko").asLong());
+    assertEquals(
+        Long.parseLong(ia.get("ROOT").get(0)),
+        summary.get("inputs").get(0).get("requests").asLong());
+    assertEquals(
+        Long.parseLong(merged.get("ROOT").get(2)), summary.get("global").get("ko").asLong());
     assertTrue(summary.get("assertionsPassed").asBoolean());
     assertEquals(2, summary.get("assertions").size());
     assertTrue(summary.get("assertions").get(0).get("passed").asBoolean());
     assertEquals(align, summary.get("inputs").get(1).get("clockOffsetMs").asLong());
 
     String hosts = Files.readString(r.hostsPage());
-    assertTrue(hosts.contains("host-a") && hosts.contains("host-b") && hosts.contains("lost"), hosts);
-    assertTrue(Files.readString(r.reportIndex()).contains("href=\"hosts.html\""), "index.html links hosts.html");
+    assertTrue(
+        hosts.contains("host-a") && hosts.contains("host-b") && hosts.contains("lost"), hosts);
+    assertTrue(
+        Files.readString(r.reportIndex()).contains("href=\"hosts.html\""),
+        "index.html links hosts.html");
     assertTrue(Files.isRegularFile(out.resolve("simulation.log")));
   }
 
@@ -167,10 +183,14 @@ class ReporterTest {
     assertFalse(r.assertionsPassed());
     JsonNode summary = JSON.readTree(r.summaryJson().toFile());
     JsonNode ko = summary.get("assertions").get(0);
-    assertTrue(ko.get("assertion").asText().contains("percentage of failed events is less than 1.0"), ko.toString());
+    assertTrue(
+        ko.get("assertion").asText().contains("percentage of failed events is less than 1.0"),
+        ko.toString());
     assertFalse(ko.get("passed").asBoolean());
     assertEquals(
-        summary.get("global").get("koPercent").asDouble(), Double.parseDouble(ko.get("actual").asText()), 0.01);
+        summary.get("global").get("koPercent").asDouble(),
+        Double.parseDouble(ko.get("actual").asText()),
+        0.01);
   }
 
   private static ReportResult report(List<MergeInput> inputs, Path outDir) throws Exception {
@@ -179,10 +199,13 @@ class ReporterTest {
 
   /** Exact, or for Gatling's t-digest percentiles within 1 ms or 1 %. */
   private static void assertClose(String what, String column, String expected, String actual) {
-    if (GatlingReportTables.isPercentile(column) && !expected.equals(actual) && !expected.equals("-")) {
+    if (GatlingReportTables.isPercentile(column)
+        && !expected.equals(actual)
+        && !expected.equals("-")) {
       double e = Double.parseDouble(expected);
       double a = Double.parseDouble(actual);
-      assertTrue(Math.abs(e - a) <= Math.max(1, 0.01 * e), what + ": " + expected + " vs " + actual);
+      assertTrue(
+          Math.abs(e - a) <= Math.max(1, 0.01 * e), what + ": " + expected + " vs " + actual);
     } else {
       assertEquals(expected, actual, what);
     }
@@ -192,17 +215,6 @@ class ReporterTest {
     try (SimulationLogReader r = SimulationLogReader.open(run.resolve("simulation.log"))) {
       return r.header();
     }
-  }
-
-  private static long firstUserStart(Path run) throws IOException {
-    try (SimulationLogReader r = SimulationLogReader.open(run.resolve("simulation.log"))) {
-      for (LogRecord rec = r.next(); rec != null; rec = r.next()) {
-        if (rec instanceof LogRecord.User u && u.start()) {
-          return r.header().startMs() + u.time();
-        }
-      }
-    }
-    throw new IllegalStateException("no user in " + run);
   }
 
   private static int peak(Path run) throws IOException {
