@@ -10,8 +10,10 @@ import dev.loadfleet.cli.Main;
 import dev.loadfleet.merge.fixtures.FixtureRuns;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -50,6 +52,29 @@ class ReportCommandTest {
     assertEquals(
         FixtureRuns.run(FixtureRuns.B).getFileName().toString(),
         summary.get("inputs").get(1).get("name").asText());
+  }
+
+  @Test
+  void killedInjectorsTruncatedLogIsReportedWithAWarning() throws Exception {
+    Path killed = Files.createDirectories(tmp.resolve("killed"));
+    Path log = Files.copy(FixtureRuns.log(FixtureRuns.A), killed.resolve("simulation.log"));
+    try (FileChannel ch = FileChannel.open(log, StandardOpenOption.WRITE)) {
+      ch.truncate(ch.size() - 5);
+    }
+    int code =
+        run(
+            "report",
+            killed.toString(),
+            FixtureRuns.run(FixtureRuns.B).toString(),
+            "--out",
+            tmp.resolve("r").toString());
+    assertEquals(ExitCode.OK.code(), code, err.toString());
+    assertTrue(
+        err.toString().contains("warning: killed (" + log + ") ends inside a record"),
+        err.toString());
+    JsonNode summary = new ObjectMapper().readTree(tmp.resolve("r/summary.json").toFile());
+    assertTrue(summary.get("inputs").get(0).get("truncated").asBoolean());
+    assertEquals(1, summary.get("warnings").size());
   }
 
   @Test
