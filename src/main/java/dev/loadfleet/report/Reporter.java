@@ -186,7 +186,8 @@ public final class Reporter {
       n.setAll(perInput.get(i).toJson(start));
       JsonNode annotation = request.hostAnnotations().get(in.name());
       if (annotation instanceof ObjectNode o) {
-        n.setAll(o);
+        // The launcher's fields sit beside the measured ones but never replace them.
+        o.fields().forEachRemaining(e -> n.putIfAbsent(e.getKey(), e.getValue()));
       } else if (annotation != null) {
         n.set("annotation", annotation);
       }
