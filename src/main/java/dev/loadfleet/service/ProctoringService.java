@@ -14,6 +14,7 @@ import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.HttpServerExpectContinueHandler;
 import io.netty.handler.timeout.IdleStateHandler;
+import io.netty.util.concurrent.DefaultThreadFactory;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
@@ -73,7 +74,11 @@ public final class ProctoringService implements AutoCloseable {
             options.latencyMs(),
             options.errorRate(),
             options.idleTimeout());
-    EventLoopGroup group = new MultiThreadIoEventLoopGroup(NioIoHandler.newFactory());
+    // Daemon threads: a stand-in embedded in a Gatling JVM whose run crashes (so after() never
+    // stops it) must not keep that JVM alive.
+    EventLoopGroup group =
+        new MultiThreadIoEventLoopGroup(
+            0, new DefaultThreadFactory("proctoring-service", true), NioIoHandler.newFactory());
     try {
       Channel channel =
           new ServerBootstrap()
