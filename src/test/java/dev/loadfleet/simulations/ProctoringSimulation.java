@@ -86,7 +86,7 @@ public class ProctoringSimulation extends Simulation {
           .feed(students())
           .exec(session -> started(session))
           .asLongAs(session -> sitting(), "seq")
-          .on(pace(WORKLOAD.uploadInterval()), doIf(session -> sitting()).then(upload))
+          .on(every(WORKLOAD.uploadInterval(), upload))
           .exec(session -> done(session));
 
   // The same students' heartbeats, on their own timer, independent of uploads in flight.
@@ -94,7 +94,7 @@ public class ProctoringSimulation extends Simulation {
       scenario("students heartbeating")
           .feed(students())
           .asLongAs(session -> sitting())
-          .on(pace(WORKLOAD.heartbeatInterval()), doIf(session -> sitting()).then(heartbeat));
+          .on(every(WORKLOAD.heartbeatInterval(), heartbeat));
 
   {
     setUp(arrive(uploading), arrive(heartbeating))
@@ -183,13 +183,31 @@ public class ProctoringSimulation extends Simulation {
     return scenario.injectOpen(step);
   }
 
-  /** True while the exam lasts: the ramp plus steadyDuration, from the first student's start. */
+  /**
+   * {@code action}, then a pause until {@code interval} after it started (start-to-start, like
+   * Gatling's pace) or until the exam ends, whichever comes first: no student idles past the end.
+   */
+  private static ChainBuilder every(Duration interval, ChainBuilder action) {
+    return exec(session -> session.set("slotStart", System.currentTimeMillis()))
+        .exec(action)
+        .pause(
+            session -> {
+              long next = session.getLong("slotStart") + interval.toMillis();
+              long until = Math.min(next, examEnd());
+              return Duration.ofMillis(Math.max(0, until - System.currentTimeMillis()));
+            });
+  }
+
+  /** True while the exam lasts. */
   private static boolean sitting() {
-    long end =
-        PROGRESS.injectionStart()
-            + WORKLOAD.rampDuration().toMillis()
-            + WORKLOAD.steadyDuration().toMillis();
-    return System.currentTimeMillis() < end;
+    return System.currentTimeMillis() < examEnd();
+  }
+
+  /** The exam ends the ramp plus steadyDuration after the first student started. */
+  private static long examEnd() {
+    return PROGRESS.injectionStart()
+        + WORKLOAD.rampDuration().toMillis()
+        + WORKLOAD.steadyDuration().toMillis();
   }
 
   private static Session started(Session session) {
