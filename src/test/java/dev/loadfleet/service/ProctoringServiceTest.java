@@ -163,10 +163,11 @@ class ProctoringServiceTest {
   }
 
   @Test
-  void fiftyConcurrentUploadsAreAllStored() throws Exception {
+  void fiveHundredConcurrentUploadsAreAllStored() throws Exception {
     start();
-    int n = 60;
-    Uploads.Content content = new Uploads.Content(6, 400_000);
+    // The guide's 500 students, each with its own connection, all uploading at once.
+    int n = 500;
+    Uploads.Content content = new Uploads.Content(6, 100_000);
     List<CompletableFuture<HttpResponse<String>>> futures =
         IntStream.range(0, n)
             .mapToObj(
