@@ -69,8 +69,9 @@ class HappyPathIT {
 
   @Test
   void theRunSucceedsWithOneMergedReport() {
-    assertEquals(0, exitCode, "loadfleet run:\n" + output);
     assertTrue(Files.isRegularFile(run.report().resolve("index.html")), "no report/index.html:\n" + output);
+    run.assertCompleted(exitCode, output);
+    assertTrue(run.summary().path("assertionsPassed").asBoolean(), "the simulation's assertions failed:\n" + output);
     JsonNode summary = run.summary();
     for (String host : WEIGHTS.keySet()) {
       assertEquals("ok", InjectorFaultsIT.summaryHost(run, host).path("state").asText(), host + " in summary.json");
@@ -153,7 +154,8 @@ class HappyPathIT {
     // after the others' ramps began.
     int span = run.mergedLog().userStartSpanMs();
     assertTrue(span <= 4_000, "user starts in the merged log span " + span + " ms");
-    assertEquals(measured, InjectorFaultsIT.summaryHost(run, TestBed.SKEWED_HOST).path("clockOffsetMs").asLong(),
-        "summary.json clock offset of " + TestBed.SKEWED_HOST);
+    // summary.json gives the correction the merge applied to the host's times: minus its offset.
+    assertEquals(-measured, InjectorFaultsIT.summaryHost(run, TestBed.SKEWED_HOST).path("clockOffsetMs").asLong(),
+        "summary.json clock correction of " + TestBed.SKEWED_HOST);
   }
 }
