@@ -1,0 +1,42 @@
+package dev.loadfleet.config;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The fleet and the run asked of it, from {@code conf/cluster.yaml} (see {@link InventoryLoader}).
+ *
+ * @param users total users across the fleet
+ * @param rampRate total users started per second across the fleet
+ * @param duration the steady phase after the ramp (the workload's {@code steadyDuration}), if set
+ * @param simulation the Gatling simulation class the injectors run
+ * @param target the service's base URL (the workload's {@code baseUrl}); empty = each injector's
+ *     embedded stand-in
+ * @param workload workload knobs passed verbatim to every injector as {@code -Dkey=value}
+ * @param knownHosts the OpenSSH known_hosts file host keys are checked against
+ */
+public record Inventory(
+    Path source,
+    int users,
+    double rampRate,
+    Optional<Duration> duration,
+    String simulation,
+    String target,
+    Map<String, String> workload,
+    Path knownHosts,
+    List<HostSpec> hosts) {
+
+  public static final String DEFAULT_SIMULATION = "dev.loadfleet.simulations.ProctoringSimulation";
+
+  public Inventory {
+    workload = Map.copyOf(workload);
+    hosts = List.copyOf(hosts);
+  }
+
+  public Optional<HostSpec> host(String name) {
+    return hosts.stream().filter(h -> h.name().equals(name)).findFirst();
+  }
+}
