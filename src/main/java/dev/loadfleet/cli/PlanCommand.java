@@ -1,6 +1,8 @@
 package dev.loadfleet.cli;
 
 import java.io.PrintWriter;
+import dev.loadfleet.config.Inventory;
+import dev.loadfleet.plan.Plan;
 import org.apache.commons.cli.CommandLine;
 import org.apache.commons.cli.Options;
 
@@ -18,13 +20,13 @@ public final class PlanCommand implements Command {
 
   @Override
   public Options options() {
-    return new Options();
+    return LauncherOptions.inventory(new Options());
   }
 
   @Override
-  public ExitCode execute(CommandLine line, PrintWriter out, PrintWriter err) {
-    // Placeholder until its issue lands: refuses loudly rather than pretending.
-    err.println("loadfleet plan: not built yet");
-    return ExitCode.ERROR;
+  public ExitCode execute(CommandLine line, PrintWriter out, PrintWriter err) throws Exception {
+    Inventory inventory = LauncherOptions.loadInventory(line);
+    Plan.of(inventory).print(inventory, out);
+    return ExitCode.OK;
   }
 }

@@ -1,0 +1,230 @@
+package dev.loadfleet.run;
+
+import dev.loadfleet.remote.Fleet;
+import dev.loadfleet.remote.RemoteHost;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.LocalTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * Watches the started injectors: one poller thread per host reads its state and progress.json
+ * over SSH; every poll interval the live view prints a row per host and a total. A host silent
+ * for {@code lostAfter} is marked lost while the others go on, and running again if it comes back.
+ */
+final class Monitor {
+  /** What the launcher last heard from one host. */
+  private static final class Live {
+    volatile long lastSeenNanos = System.nanoTime();
+    volatile Injector.Poll last;
+    volatile Injector.Progress previous;
+    volatile long lostSinceNanos;
+  }
+
+  private final Fleet fleet;
+  private final Path resultsRoot;
+  private final Duration poll;
+  private final Duration lostAfter;
+  private final Duration lostWait;
+  private final PrintWriter out;
+  private final Map<String, Live> live = new ConcurrentHashMap<>();
+  private RunRecord run;
+
+  Monitor(RunRecord run, Fleet fleet, Path resultsRoot, Duration poll, Duration lostAfter, Duration lostWait, PrintWriter out) {
+    this.run = run;
+    this.fleet = fleet;
+    this.resultsRoot = resultsRoot;
+    this.poll = poll;
+    this.lostAfter = lostAfter;
+    this.lostWait = lostWait;
+    this.out = out;
+  }
+
+  /** Watches until every host is done (or lost for good), or {@code interrupted} is set. */
+  RunRecord watch(AtomicBoolean interrupted) throws IOException, InterruptedException {
+    AtomicBoolean stop = new AtomicBoolean();
+    List<Thread> pollers = new ArrayList<>();
+    for (HostRun h : run.hosts()) {
+      if (h.started() && !h.terminal()) {
+        live.put(h.name(), new Live());
+        Thread t = new Thread(() -> pollLoop(h, stop), "poll-" + h.name());
+        t.setDaemon(true);
+        t.start();
+        pollers.add(t);
+      }
+    }
+    try {
+      while (!interrupted.get()) {
+        Thread.sleep(poll.toMillis());
+        update();
+        printView();
+        if (finished()) {
+          break;
+        }
+      }
+    } finally {
+      stop.set(true);
+      pollers.forEach(Thread::interrupt);
+    }
+    return run;
+  }
+
+  private void pollLoop(HostRun h, AtomicBoolean stop) {
+    while (!stop.get()) {
+      Live l = live.get(h.name());
+      try {
+        Optional<RemoteHost> remote = fleet.get(h.name());
+        if (remote.isEmpty() || !remote.get().isConnected()) {
+          remote = fleet.reconnect(h.spec());
+        }
+        if (remote.isPresent()) {
+          Injector.Poll p = Injector.poll(remote.get(), h);
+          if (l.last != null && l.last.progress().isPresent()
+              && (p.progress().isEmpty() || p.progress().get().time() != l.last.progress().get().time())) {
+            l.previous = l.last.progress().get();
+          }
+          l.last = p;
+          l.lastSeenNanos = System.nanoTime();
+        }
+      } catch (IOException e) {
+        // silence is what marks a host lost; the next attempt reconnects
+        fleet.get(h.name()).ifPresent(r -> {
+          if (!r.isConnected()) {
+            r.close();
+          }
+        });
+      }
+      try {
+        Thread.sleep(poll.toMillis());
+      } catch (InterruptedException e) {
+        return;
+      }
+    }
+  }
+
+  private void update() throws IOException {
+    long now = System.nanoTime();
+    for (HostRun h : run.hosts()) {
+      Live l = live.get(h.name());
+      if (l == null || h.terminal()) {
+        continue;
+      }
+      boolean silent = now - l.lastSeenNanos > lostAfter.toNanos();
+      String state = h.state();
+      Integer exit = h.exitCode();
+      String message = h.message();
+      if (silent) {
+        if (!HostRun.LOST.equals(state)) {
+          state = HostRun.LOST;
+          l.lostSinceNanos = now;
+          message = "no answer for " + lostAfter.toSeconds() + " s";
+          event(h.name() + " lost: " + message);
+        }
+      } else if (l.last != null) {
+        String status = l.last.status();
+        if (status.equals("running")) {
+          if (HostRun.LOST.equals(state)) {
+            event(h.name() + " recovered: answering again, injector still running");
+            message = "recovered after being lost";
+          }
+          state = HostRun.RUNNING;
+        } else if (status.startsWith("exited ")) {
+          exit = Integer.parseInt(status.substring("exited ".length()).trim());
+          // Gatling exits 2 when an assertion failed: the run itself completed.
+          state = exit == 0 || exit == 2 ? HostRun.FINISHED : HostRun.FAILED;
+          message = exit == 0 || exit == 2 ? message : "Gatling exited " + exit + "; see hosts/" + h.name() + "/console.log";
+          event(h.name() + " " + state + " (exit " + exit + ")");
+        } else if (status.equals("stopped")) {
+          state = HostRun.STOPPED;
+          event(h.name() + " stopped");
+        } else {
+          state = HostRun.FAILED;
+          message = "injector " + status + " (killed?)";
+          event(h.name() + " failed: " + message);
+        }
+      }
+      if (!state.equals(h.state()) || exit != h.exitCode()) {
+        String s = state;
+        Integer e = exit;
+        String m = message;
+        run = run.withHost(h.name(), x -> x.withExit(s, e, m));
+        run.write(resultsRoot);
+      }
+    }
+  }
+
+  private boolean finished() {
+    long now = System.nanoTime();
+    boolean othersDone = true;
+    for (HostRun h : run.hosts()) {
+      if (!h.terminal() && !HostRun.LOST.equals(h.state())) {
+        othersDone = false;
+      }
+    }
+    if (!othersDone) {
+      return false;
+    }
+    // Only lost hosts remain: give them lostWait to come back, then collect what there is.
+    for (HostRun h : run.hosts()) {
+      Live l = live.get(h.name());
+      if (HostRun.LOST.equals(h.state()) && l != null && now - l.lostSinceNanos < lostWait.toNanos()) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private void event(String text) {
+    out.println(LocalTime.now().format(DateTimeFormatter.ofPattern("HH:mm:ss")) + "  " + text);
+    out.flush();
+  }
+
+  private void printView() {
+    long elapsed = (System.currentTimeMillis() - run.t0()) / 1000;
+    out.printf(Locale.ROOT, "%s  run %s  T%s%ds%n", LocalTime.now().format(DateTimeFormatter.ofPattern("HH:mm:ss")),
+        run.runId(), elapsed >= 0 ? "+" : "", elapsed);
+    out.printf(Locale.ROOT, "  %-16s %-9s %7s %9s %9s %7s %8s %10s%n", "host", "state", "active", "started", "OK", "KO", "req/s",
+        "upload MB/s");
+    long active = 0, started = 0, planned = 0, ok = 0, ko = 0;
+    double rps = 0, mbps = 0;
+    for (HostRun h : run.hosts()) {
+      Live l = live.get(h.name());
+      Optional<Injector.Progress> p = l == null || l.last == null ? Optional.empty() : l.last.progress();
+      double hostRps = 0, hostMbps = 0;
+      if (p.isPresent() && l.previous != null && p.get().time() > l.previous.time()) {
+        double dt = (p.get().time() - l.previous.time()) / 1000.0;
+        hostRps = (p.get().requestsOk() + p.get().requestsKo() - l.previous.requestsOk() - l.previous.requestsKo()) / dt;
+        hostMbps = (p.get().bytesUploaded() - l.previous.bytesUploaded()) / dt / 1e6;
+      }
+      if (p.isPresent() && p.get().finished()) {
+        hostRps = 0;
+        hostMbps = 0;
+      }
+      long a = p.map(Injector.Progress::usersActive).orElse(0L);
+      long s = p.map(Injector.Progress::usersStarted).orElse(0L);
+      long o = p.map(Injector.Progress::requestsOk).orElse(0L);
+      long k = p.map(Injector.Progress::requestsKo).orElse(0L);
+      out.printf(Locale.ROOT, "  %-16s %-9s %7d %9s %9d %7d %8.1f %10.2f%n", h.name(), h.state(), a, s + "/" + h.users(), o, k,
+          hostRps, hostMbps);
+      active += a;
+      started += s;
+      planned += h.users();
+      ok += o;
+      ko += k;
+      rps += hostRps;
+      mbps += hostMbps;
+    }
+    out.printf(Locale.ROOT, "  %-16s %-9s %7d %9s %9d %7d %8.1f %10.2f%n", "total", "", active, started + "/" + planned, ok, ko, rps,
+        mbps);
+    out.flush();
+  }
+}
