@@ -40,6 +40,7 @@ public final class SshHosts implements BeforeAllCallback, AfterAllCallback {
     private final Path home;
     private final Path hostKey;
     private volatile Optional<String> path = Optional.empty();
+    private final java.util.Map<String, String> env = new java.util.concurrent.ConcurrentHashMap<>();
     private SshServer server;
 
     private Host(String name, Path home, Path hostKey) {
@@ -75,6 +76,15 @@ public final class SshHosts implements BeforeAllCallback, AfterAllCallback {
       path = Optional.of(dirs);
     }
 
+    /** Commands on this host see this environment variable (as if set in the user's profile). */
+    public void setEnv(String name, String value) {
+      if (value == null) {
+        env.remove(name);
+      } else {
+        env.put(name, value);
+      }
+    }
+
     public void stop() throws IOException {
       server.stop(true);
     }
@@ -90,9 +100,12 @@ public final class SshHosts implements BeforeAllCallback, AfterAllCallback {
           (channel, command) -> {
             // Like sshd: the command runs in a shell, in the user's home directory. (MINA's
             // ProcessShellFactory always runs `/bin/sh -c <command>`, so the wrapping is textual.)
-            String env = "export HOME=" + Shell.quote(home.toString()) + "; "
+            String prefix = "export HOME=" + Shell.quote(home.toString()) + "; "
                 + path.map(p -> "export PATH=" + Shell.quote(p) + "; ").orElse("");
-            String wrapped = env + "cd \"$HOME\" && exec /bin/sh -c " + Shell.quote(command);
+            for (var e : env.entrySet()) {
+              prefix += "export " + e.getKey() + "=" + Shell.quote(e.getValue()) + "; ";
+            }
+            String wrapped = prefix + "cd \"$HOME\" && exec /bin/sh -c " + Shell.quote(command);
             return new ProcessShellFactory(wrapped, List.of(wrapped)).createShell(channel);
           });
       server.start();
