@@ -89,6 +89,12 @@ public final class SshHosts implements BeforeAllCallback, AfterAllCallback {
       server.stop(true);
     }
 
+    /** Brings a stopped host back on the same port, as after a cut link is restored. */
+    public void restart() throws IOException {
+      int port = server.getPort();
+      start(port);
+    }
+
     private void start(int port) throws IOException {
       server = SshServer.setUpDefaultServer();
       server.setHost("127.0.0.1");

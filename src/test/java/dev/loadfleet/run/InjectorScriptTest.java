@@ -9,7 +9,6 @@ import dev.loadfleet.remote.SshHosts;
 import dev.loadfleet.remote.SshOptions;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
@@ -17,10 +16,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
- * The bundle's bin/injector on a host, driven by {@link Injector} over SSH. Gatling is played by a
- * small JVM stand-in script (JAVA_HOME on that host points at it) so the test pins what the script
- * owns: detaching, the pid file, progress.json passing through, exit codes, and stopping the whole
- * process group. Real Gatling runs through it in the launcher's integration test.
+ * The bundle's bin/injector on a host, driven by {@link Injector} over SSH, with {@link
+ * StandInGatling} in Gatling's place, pinning what the script owns: detaching, the pid file,
+ * progress.json passing through, exit codes, and stopping the whole process group. Real Gatling
+ * runs through it in the launcher's integration test.
  */
 class InjectorScriptTest {
   @RegisterExtension static final SshHosts HOSTS = SshHosts.of(1);
@@ -29,34 +28,13 @@ class InjectorScriptTest {
 
   @BeforeAll
   static void installScriptAndStandIn() throws Exception {
-    SshHosts.Host host = HOSTS.get(0);
-    bundle = Files.createDirectories(host.home().resolve("bundle/bin"));
-    Files.copy(Path.of("src/main/bundle/bin/injector"), bundle.resolve("injector"), StandardCopyOption.REPLACE_EXISTING);
-    bundle.resolve("injector").toFile().setExecutable(true);
-    Path fakeJavaHome = Files.createDirectories(host.home().resolve("jdk/bin"));
-    // Writes the progress file it is given, starts a child (Gatling's JVM has threads, a shell has
-    // children), then runs for -Dseconds=N and exits with -Dexit=N.
-    Files.writeString(fakeJavaHome.resolve("java"), String.join("\n",
-        "#!/bin/bash",
-        "progress=; seconds=600; code=0",
-        "for a in \"$@\"; do case \"$a\" in -DprogressFile=*) progress=${a#*=};; -Dseconds=*) seconds=${a#*=};;"
-            + " -Dexit=*) code=${a#*=};; esac; done",
-        "echo \"args: $*\"",
-        "mkdir -p gatling/run-1 && : > gatling/run-1/simulation.log",
-        "sleep 600 &",
-        "echo '{\"time\":1,\"usersStarted\":3,\"usersActive\":2,\"uploadsOk\":5,\"finished\":false}' > \"$progress.tmp\"",
-        "mv \"$progress.tmp\" \"$progress\"",
-        "sleep \"$seconds\"",
-        "exit \"$code\"",
-        ""));
-    fakeJavaHome.resolve("java").toFile().setExecutable(true);
-    host.setEnv("JAVA_HOME", host.home().resolve("jdk").toString());
+    bundle = StandInGatling.install(HOSTS.get(0));
   }
 
   private static HostRun hostRun(String runId) {
     SshHosts.Host h = HOSTS.get(0);
     return new HostRun("host0", "127.0.0.1", h.port(), System.getProperty("user.name"), SshHosts.clientKey().toString(), null,
-        h.baseDir().toString(), 3, 1, 0, 0, 0, 0, bundle.getParent().toString(), h.baseDir().resolve("runs/" + runId).toString(),
+        h.baseDir().toString(), 3, 1, 0, 0, 0, 0, bundle.toString(), h.baseDir().resolve("runs/" + runId).toString(),
         HostRun.PLANNED, null, null, "");
   }
 
