@@ -91,7 +91,8 @@ public final class RunControl {
   public static RunRecord stop(RunRecord run, Fleet fleet, Path resultsRoot, PrintWriter out) throws IOException {
     Map<String, Fleet.Result<String>> results = fleet.each(remote -> {
       HostRun h = run.host(remote.host().name());
-      return h.started() ? Injector.stop(remote, h, STOP_GRACE_SECONDS) : "not started";
+      // Also hosts without a recorded pid: an interrupted start may have started them anyway.
+      return h.users() > 0 ? Injector.stop(remote, h, STOP_GRACE_SECONDS) : "not started";
     });
     RunRecord updated = run;
     for (HostRun h : run.hosts()) {

@@ -53,8 +53,15 @@ public final class Runner {
 
   private Runner() {}
 
+  /** A run that Ctrl+C interrupts (through a JVM shutdown hook). */
   public static ExitCode run(Inventory inventory, SshOptions ssh, Options options, Reporting reporting, PrintWriter out,
       PrintWriter err) throws Exception {
+    return run(inventory, ssh, options, reporting, null, out, err);
+  }
+
+  /** @param interruption the stop request to honour, or null to install the Ctrl+C hook */
+  public static ExitCode run(Inventory inventory, SshOptions ssh, Options options, Reporting reporting,
+      Interruption interruption, PrintWriter out, PrintWriter err) throws Exception {
     Plan plan = Plan.of(inventory);
     plan.print(inventory, out);
     if (options.dryRun()) {
@@ -81,27 +88,29 @@ public final class Runner {
       run.write(options.results());
       out.printf("run %s: T0 %s (in %d s); results in %s%n", runId, java.time.Instant.ofEpochMilli(run.t0()),
           options.startDelay().toSeconds(), options.results().resolve(runId));
-      return startWatchCollect(run, fleet, inventory, options, reporting, out, err);
+      return startWatchCollect(run, fleet, inventory, options, reporting, interruption, out, err);
     }
   }
 
   private static ExitCode startWatchCollect(RunRecord initial, Fleet fleet, Inventory inventory, Options options,
-      Reporting reporting, PrintWriter out, PrintWriter err) throws Exception {
-    AtomicBoolean interrupted = new AtomicBoolean();
+      Reporting reporting, Interruption given, PrintWriter out, PrintWriter err) throws Exception {
+    Interruption interruption = given == null ? new Interruption() : given;
+    interruption.attach(Thread.currentThread());
     CountDownLatch done = new CountDownLatch(1);
-    Thread mainThread = Thread.currentThread();
     // Ctrl+C: the JVM runs this hook; it asks the run to stop and waits while the run stops the
     // remote injectors, collects and reports (the JVM exits when the hook returns).
     Thread hook = new Thread(() -> {
-      interrupted.set(true);
-      mainThread.interrupt();
+      interruption.request();
       try {
         done.await(3, TimeUnit.MINUTES);
       } catch (InterruptedException ignored) {
         // exiting anyway
       }
     }, "loadfleet-interrupt");
-    Runtime.getRuntime().addShutdownHook(hook);
+    if (given == null) {
+      Runtime.getRuntime().addShutdownHook(hook);
+    }
+    AtomicBoolean interrupted = interruption.flag();
     try {
       RunRecord run = start(initial, fleet, inventory, options.results(), out, err);
       try {
@@ -121,10 +130,12 @@ public final class Runner {
       return RunControl.collectAndReport(run, fleet, options.results(), reporting, interrupted.get(), out, err);
     } finally {
       done.countDown();
-      try {
-        Runtime.getRuntime().removeShutdownHook(hook);
-      } catch (IllegalStateException shuttingDown) {
-        // the hook is running: it is waiting for the latch just released
+      if (given == null) {
+        try {
+          Runtime.getRuntime().removeShutdownHook(hook);
+        } catch (IllegalStateException shuttingDown) {
+          // the hook is running: it is waiting for the latch just released
+        }
       }
     }
   }
