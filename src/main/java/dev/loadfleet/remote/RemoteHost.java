@@ -144,7 +144,8 @@ public final class RemoteHost implements Closeable {
     try {
       key = client.loadKeys(keyFile.toString(), finder);
       key.getPrivate(); // decrypts now, so a wrong passphrase is reported as such
-    } catch (IOException e) {
+    } catch (IOException | RuntimeException e) {
+      // sshj fails with a NullPointerException when an encrypted key gets no passphrase
       throw new IOException("cannot read key " + keyFile + ": " + e.getMessage() + " (an encrypted key needs its "
           + "passphrase in " + SshOptions.PASSPHRASE_ENV + " or a terminal to ask on)", e);
     }

@@ -30,6 +30,16 @@ public record SshOptions(Path knownHosts, boolean acceptNew, Duration connectTim
       this.console = console;
     }
 
+    /** A passphrase handed over by the caller (tests; tools that got it from a secret store). */
+    public static Passphrases given(String passphrase) {
+      return new Passphrases(Optional.of(passphrase), null);
+    }
+
+    /** No passphrase at all: an encrypted key fails with a message saying how to give one. */
+    public static Passphrases none() {
+      return new Passphrases(Optional.empty(), null);
+    }
+
     public static Passphrases fromEnvironmentOrConsole() {
       return new Passphrases(Optional.ofNullable(System.getenv(PASSPHRASE_ENV)), System.console());
     }

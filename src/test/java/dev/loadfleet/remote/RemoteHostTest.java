@@ -97,4 +97,20 @@ class RemoteHostTest {
     var e = assertThrows(java.io.IOException.class, () -> RemoteHost.connect(closed, SshOptions.of(HOSTS.knownHosts(), false)));
     assertTrue(e.getMessage().contains("cannot reach 127.0.0.1:1"), e.getMessage());
   }
+
+  @Test
+  void anEncryptedKeyNeedsItsPassphraseWhichIsNeverInTheInventory() throws Exception {
+    var plain = HOSTS.get(0).spec();
+    var encrypted = new dev.loadfleet.config.HostSpec(plain.name(), plain.address(), plain.port(), plain.user(),
+        SshHosts.resource("client-key-encrypted"), plain.jump(), plain.baseDir(), 1, 0);
+    var without = new SshOptions(HOSTS.knownHosts(), false, Duration.ofSeconds(5), SshOptions.Passphrases.none());
+    var e = assertThrows(java.io.IOException.class, () -> RemoteHost.connect(encrypted, without));
+    assertTrue(e.getMessage().contains(SshOptions.PASSPHRASE_ENV), e.getMessage());
+    assertFalse(e.getMessage().contains("test-passphrase"));
+
+    var with = new SshOptions(HOSTS.knownHosts(), false, Duration.ofSeconds(5), SshOptions.Passphrases.given("test-passphrase"));
+    try (RemoteHost host = RemoteHost.connect(encrypted, with)) {
+      assertTrue(host.exec("true", Duration.ofSeconds(10)).ok());
+    }
+  }
 }

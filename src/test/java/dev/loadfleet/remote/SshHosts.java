@@ -100,7 +100,7 @@ public final class SshHosts implements BeforeAllCallback, AfterAllCallback {
       server.setHost("127.0.0.1");
       server.setPort(port);
       server.setKeyPairProvider(new FileKeyPairProvider(hostKey));
-      server.setPublickeyAuthenticator(new AuthorizedKeysAuthenticator(resource("client-key.pub")));
+      server.setPublickeyAuthenticator(new AuthorizedKeysAuthenticator(root.resolve("authorized_keys")));
       server.setSubsystemFactories(List.of(new SftpSubsystemFactory()));
       server.setCommandFactory(
           (channel, command) -> {
@@ -164,6 +164,8 @@ public final class SshHosts implements BeforeAllCallback, AfterAllCallback {
   @Override
   public void beforeAll(ExtensionContext context) throws Exception {
     root = Files.createTempDirectory("loadfleet-ssh-hosts");
+    Files.writeString(root.resolve("authorized_keys"),
+        Files.readString(resource("client-key.pub")) + Files.readString(resource("client-key-encrypted.pub")));
     for (int i = 0; i < count; i++) {
       Path home = Files.createDirectories(root.resolve("host" + i));
       Host host = new Host("host" + i, home, resource(i % 2 == 0 ? "host-key-a" : "host-key-b"));
@@ -186,7 +188,7 @@ public final class SshHosts implements BeforeAllCallback, AfterAllCallback {
   public static Path resource(String name) {
     try {
       Path p = Path.of(SshHosts.class.getResource("/ssh/" + name).toURI());
-      if (name.startsWith("client-key") && !name.endsWith(".pub")) {
+      if (name.startsWith("client-key") && !name.endsWith(".pub")) { // both client keys
         // ssh tools refuse private keys readable by others; the checkout may have made it 0644
         p.toFile().setReadable(false, false);
         p.toFile().setReadable(true, true);
