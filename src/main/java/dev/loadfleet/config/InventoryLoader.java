@@ -37,7 +37,7 @@ public final class InventoryLoader {
           "users", "rampRate", "duration", "simulation", "target", "workload", "knownHosts",
           "defaults", "hosts");
   private static final Set<String> HOST_FIELDS =
-      Set.of("name", "address", "port", "user", "keyFile", "jump", "baseDir", "weight", "maxUsers");
+      Set.of("name", "address", "port", "user", "keyFile", "jump", "baseDir", "weight", "maxUsers", "nic", "netInterface");
 
   private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]*");
   private static final Pattern ADDRESS = Pattern.compile("[A-Za-z0-9][A-Za-z0-9.:_-]*");
@@ -193,7 +193,21 @@ public final class InventoryLoader {
     if (!(weight > 0) || Double.isInfinite(weight)) {
       throw error(where, "weight", "must be above 0");
     }
-    return new HostSpec(name, address, port, user, keyFile, jump, baseDir, weight, maxUsers);
+    long nic = HostSpec.DEFAULT_NIC_BITS_PER_SECOND;
+    if (merged.hasNonNull("nic")) {
+      try {
+        nic = dev.loadfleet.plan.LinkSpeed.parse(merged.get("nic").asText(), where + " nic").bitsPerSecond();
+      } catch (IllegalArgumentException e) {
+        throw new InventoryException(file + ": " + e.getMessage());
+      }
+    }
+    Optional<String> netInterface = Optional.empty();
+    if (merged.hasNonNull("netInterface")) {
+      String nif = merged.get("netInterface").asText();
+      match(NAME, nif, where, "netInterface", "an interface name such as eth0");
+      netInterface = Optional.of(nif);
+    }
+    return new HostSpec(name, address, port, user, keyFile, jump, baseDir, weight, maxUsers, nic, netInterface);
   }
 
   private Map<String, String> workload(JsonNode node) throws InventoryException {

@@ -20,7 +20,7 @@ public final class Injector {
   private Injector() {}
 
   /** Remote state and the latest progress.json, read in one round trip. */
-  public record Poll(String status, Optional<Progress> progress) {
+  public record Poll(String status, java.util.OptionalInt jvmPid, Optional<Progress> progress) {
     public boolean running() {
       return status.equals("running");
     }
@@ -64,10 +64,16 @@ public final class Injector {
 
   public static Poll poll(RemoteHost remote, HostRun host) throws IOException {
     String cmd = Shell.command(host.bundleDir() + "/bin/injector", "status", host.runDir())
+        + "; cat " + Shell.quote(host.runDir() + "/jvm.pid") + " 2>/dev/null"
         + "; echo '--'; cat " + Shell.quote(host.runDir() + "/progress.json") + " 2>/dev/null || true";
     ExecResult r = remote.exec(cmd, TIMEOUT);
     String[] parts = r.stdout().split("\n--\n", 2);
-    String status = parts[0].trim();
+    String[] head = parts[0].trim().split("\n");
+    String status = head[0].trim();
+    java.util.OptionalInt jvmPid = java.util.OptionalInt.empty();
+    if (head.length > 1 && head[1].trim().matches("\\d{1,9}")) {
+      jvmPid = java.util.OptionalInt.of(Integer.parseInt(head[1].trim()));
+    }
     if (status.isEmpty()) {
       throw new IOException(host.name() + ": injector status gave nothing (" + r.describe() + ")");
     }
@@ -79,7 +85,7 @@ public final class Injector {
         // caught mid-rename or an older writer: the next poll reads it
       }
     }
-    return new Poll(status, progress);
+    return new Poll(status, jvmPid, progress);
   }
 
   /** TERM to the injector's whole process group, KILL after {@code graceSeconds}. */

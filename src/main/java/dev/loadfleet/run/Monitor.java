@@ -1,7 +1,13 @@
 package dev.loadfleet.run;
 
+import dev.loadfleet.config.HostSpec;
+import dev.loadfleet.health.HealthRecorder;
+import dev.loadfleet.health.HostHealth;
+import dev.loadfleet.health.Saturation;
+import dev.loadfleet.remote.ExecResult;
 import dev.loadfleet.remote.Fleet;
 import dev.loadfleet.remote.RemoteHost;
+import dev.loadfleet.remote.Shell;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -28,7 +34,14 @@ final class Monitor {
     volatile Injector.Poll last;
     volatile Injector.Progress previous;
     volatile long lostSinceNanos;
+    /** Health sampling (issue 6), once the JVM's pid is known; used by the poller thread only. */
+    HealthRecorder health;
+    long lastHealthNanos;
+    volatile String healthLine = "";
   }
+
+  /** Health samples are taken at most this often (each costs the host ~9 ms CPU, ~50 KB). */
+  private static final Duration HEALTH_EVERY = Duration.ofMillis(1900);
 
   private final Fleet fleet;
   private final Path resultsRoot;
@@ -37,10 +50,19 @@ final class Monitor {
   private final Duration lostWait;
   private final PrintWriter out;
   private final Map<String, Live> live = new ConcurrentHashMap<>();
+  private final Map<String, HostSpec> specs;
+  private final List<Thread> pollers = new ArrayList<>();
   private RunRecord run;
 
   Monitor(RunRecord run, Fleet fleet, Path resultsRoot, Duration poll, Duration lostAfter, Duration lostWait, PrintWriter out) {
+    this(run, fleet, Map.of(), resultsRoot, poll, lostAfter, lostWait, out);
+  }
+
+  /** @param specs the inventory's hosts (NIC speed and interface for health sampling) */
+  Monitor(RunRecord run, Fleet fleet, Map<String, HostSpec> specs, Path resultsRoot, Duration poll, Duration lostAfter,
+      Duration lostWait, PrintWriter out) {
     this.run = run;
+    this.specs = Map.copyOf(specs);
     this.fleet = fleet;
     this.resultsRoot = resultsRoot;
     this.poll = poll;
@@ -52,7 +74,6 @@ final class Monitor {
   /** Watches until every host is done (or lost for good), or {@code interrupted} is set. */
   RunRecord watch(AtomicBoolean interrupted) throws IOException, InterruptedException {
     AtomicBoolean stop = new AtomicBoolean();
-    List<Thread> pollers = new ArrayList<>();
     for (HostRun h : run.hosts()) {
       if (h.started() && !h.terminal()) {
         live.put(h.name(), new Live());
@@ -74,8 +95,23 @@ final class Monitor {
     } finally {
       stop.set(true);
       pollers.forEach(Thread::interrupt);
+      for (Thread t : pollers) {
+        t.join(5000); // the recorders are theirs until they end
+      }
     }
     return run;
+  }
+
+  /** Each sampled host's health over {@code [fromMs, toMs]}; call after {@link #watch}. */
+  Map<String, HostHealth> health(long fromMs, long toMs) {
+    Map<String, HostHealth> out = new java.util.LinkedHashMap<>();
+    for (HostRun h : run.hosts()) {
+      Live l = live.get(h.name());
+      if (l != null && l.health != null) {
+        out.put(h.name(), l.health.assess(fromMs, toMs));
+      }
+    }
+    return out;
   }
 
   private void pollLoop(HostRun h, AtomicBoolean stop) {
@@ -94,6 +130,7 @@ final class Monitor {
           }
           l.last = p;
           l.lastSeenNanos = System.nanoTime();
+          sampleHealth(remote.get(), h, l, p);
         }
       } catch (IOException e) {
         // silence is what marks a host lost; the next attempt reconnects
@@ -108,6 +145,28 @@ final class Monitor {
       } catch (InterruptedException e) {
         return;
       }
+    }
+  }
+
+  private void sampleHealth(RemoteHost remote, HostRun h, Live l, Injector.Poll p) {
+    if (!p.running() || p.jvmPid().isEmpty() || System.nanoTime() - l.lastHealthNanos < HEALTH_EVERY.toNanos()) {
+      return;
+    }
+    try {
+      if (l.health == null) {
+        HostSpec spec = specs.get(h.name());
+        long nic = spec == null ? HostSpec.DEFAULT_NIC_BITS_PER_SECOND : spec.nicBitsPerSecond();
+        Optional<String> nif = spec == null ? Optional.empty() : spec.netInterface();
+        l.health = new HealthRecorder(h.name(), java.util.OptionalInt.of(p.jvmPid().getAsInt()), nif, nic,
+            resultsRoot.resolve(run.runId()).resolve("hosts").resolve(h.name()), Saturation.Settings.DEFAULTS);
+      }
+      l.lastHealthNanos = System.nanoTime();
+      // The sampler's command is quote-free and meant for sh, whatever the login shell.
+      ExecResult r = remote.exec("sh -c " + Shell.quote(l.health.command()), Duration.ofSeconds(10));
+      l.health.accept(r.stdout(), System.currentTimeMillis());
+      l.healthLine = l.health.liveLine();
+    } catch (IOException e) {
+      l.healthLine = "health: " + e.getMessage();
     }
   }
 
@@ -213,8 +272,8 @@ final class Monitor {
       long s = p.map(Injector.Progress::usersStarted).orElse(0L);
       long o = p.map(Injector.Progress::requestsOk).orElse(0L);
       long k = p.map(Injector.Progress::requestsKo).orElse(0L);
-      out.printf(Locale.ROOT, "  %-16s %-9s %7d %9s %9d %7d %8.1f %10.2f%n", h.name(), h.state(), a, s + "/" + h.users(), o, k,
-          hostRps, hostMbps);
+      out.printf(Locale.ROOT, "  %-16s %-9s %7d %9s %9d %7d %8.1f %10.2f  %s%n", h.name(), h.state(), a, s + "/" + h.users(), o,
+          k, hostRps, hostMbps, l == null ? "" : l.healthLine);
       active += a;
       started += s;
       planned += h.users();

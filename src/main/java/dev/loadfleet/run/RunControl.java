@@ -114,6 +114,15 @@ public final class RunControl {
    */
   public static ExitCode collectAndReport(RunRecord run, Fleet fleet, Path resultsRoot, Reporting reporting, boolean interrupted,
       PrintWriter out, PrintWriter err) throws IOException {
+    return collectAndReport(run, fleet, resultsRoot, reporting, interrupted, Map.of(), false, out, err);
+  }
+
+  /**
+   * @param health per host, the health fields for its summary.json entry (issue 6's annotation)
+   * @param saturated some injector ran saturated: the exit code says so when nothing worse happened
+   */
+  public static ExitCode collectAndReport(RunRecord run, Fleet fleet, Path resultsRoot, Reporting reporting, boolean interrupted,
+      Map<String, ObjectNode> health, boolean saturated, PrintWriter out, PrintWriter err) throws IOException {
     run = refresh(run, fleet, resultsRoot);
     Path runDir = resultsRoot.resolve(run.runId());
     List<Reporting.HostLog> logs = new ArrayList<>();
@@ -173,6 +182,9 @@ public final class RunControl {
       if (h.message() != null && !h.message().isEmpty()) {
         n.put("message", h.message());
       }
+      if (health.containsKey(h.name())) {
+        n.setAll(health.get(h.name()));
+      }
       annotations.put(h.name(), n);
     }
     Reporting.Outcome outcome;
@@ -191,6 +203,8 @@ public final class RunControl {
       code = ExitCode.PARTIAL;
     } else if (!outcome.assertionsPassed()) {
       code = ExitCode.ASSERTIONS_FAILED;
+    } else if (saturated) {
+      code = ExitCode.INJECTORS_SATURATED;
     } else {
       code = ExitCode.OK;
     }

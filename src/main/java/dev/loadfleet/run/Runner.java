@@ -1,5 +1,6 @@
 package dev.loadfleet.run;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.loadfleet.check.CheckOptions;
 import dev.loadfleet.check.Checker;
 import dev.loadfleet.check.ClockOffset;
@@ -9,6 +10,7 @@ import dev.loadfleet.config.HostSpec;
 import dev.loadfleet.config.Inventory;
 import dev.loadfleet.deploy.Bundle;
 import dev.loadfleet.deploy.Deployer;
+import dev.loadfleet.health.HostHealth;
 import dev.loadfleet.plan.Plan;
 import dev.loadfleet.plan.Share;
 import dev.loadfleet.remote.Fleet;
@@ -113,9 +115,12 @@ public final class Runner {
     AtomicBoolean interrupted = interruption.flag();
     try {
       RunRecord run = start(initial, fleet, inventory, options.results(), out, err);
+      Map<String, HostSpec> specs = new LinkedHashMap<>();
+      inventory.hosts().forEach(h -> specs.put(h.name(), h));
+      Monitor monitor =
+          new Monitor(run, fleet, specs, options.results(), options.poll(), options.lostAfter(), options.lostWait(), out);
       try {
-        run = new Monitor(run, fleet, options.results(), options.poll(), options.lostAfter(), options.lostWait(), out)
-            .watch(interrupted);
+        run = monitor.watch(interrupted);
       } catch (InterruptedException e) {
         // Ctrl+C while sleeping: handled below
       }
@@ -127,7 +132,18 @@ public final class Runner {
       }
       run = run.withTiming("finished", System.currentTimeMillis());
       run.write(options.results());
-      return RunControl.collectAndReport(run, fleet, options.results(), reporting, interrupted.get(), out, err);
+      Map<String, ObjectNode> health = new LinkedHashMap<>();
+      boolean saturated = false;
+      for (Map.Entry<String, HostHealth> e : monitor.health(run.t0(), System.currentTimeMillis()).entrySet()) {
+        e.getValue().writeChart(options.results().resolve(run.runId()).resolve("hosts").resolve(e.getKey()));
+        health.put(e.getKey(), e.getValue().annotation());
+        if (e.getValue().saturated()) {
+          saturated = true;
+          err.println("health: " + e.getKey() + " was saturated; its latencies are not trustworthy (see its report page)");
+        }
+      }
+      return RunControl.collectAndReport(run, fleet, options.results(), reporting, interrupted.get(), health, saturated, out,
+          err);
     } finally {
       done.countDown();
       if (given == null) {

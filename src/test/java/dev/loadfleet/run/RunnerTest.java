@@ -68,7 +68,7 @@ class RunnerTest {
 
   @Test
   void aRunStartsEveryHostAtItsInstantCollectsAndReports() throws Exception {
-    Inventory inventory = inventory("3");
+    Inventory inventory = inventory("5");
     Path results = tmp.resolve("results-ok");
     List<Reported> reported = new CopyOnWriteArrayList<>();
     StringWriter out = new StringWriter();
@@ -94,12 +94,15 @@ class RunnerTest {
       assertEquals(run.t0() + h.clockOffsetMs(), h.startAt(), "T0 in the host's clock");
       String console = Files.readString(results.resolve(runId).resolve("hosts").resolve(h.name()).resolve("console.log"));
       assertTrue(console.contains("-DstartAt=" + h.startAt()) && console.contains("-DidOffset=" + h.idOffset())
-          && console.contains("-Dusers=" + h.users()) && console.contains("-Dseconds=3"), console);
+          && console.contains("-Dusers=" + h.users()) && console.contains("-Dseconds=5"), console);
       assertTrue(Files.exists(results.resolve(runId).resolve("hosts").resolve(h.name()).resolve("progress.json")));
     }
     assertEquals(1, reported.size());
     assertEquals(List.of("host0", "host1"), reported.get(0).logs().stream().map(Reporting.HostLog::name).toList());
     assertEquals("ok", reported.get(0).annotations().get("host1").path("state").asText());
+    // issue 6's health sampling rode along over the same connections
+    assertTrue(reported.get(0).annotations().get("host0").path("health").has("samples"), reported.get(0).annotations().toString());
+    assertTrue(Files.exists(results.resolve(runId).resolve("hosts/host0/health.svg")));
   }
 
   @Test
