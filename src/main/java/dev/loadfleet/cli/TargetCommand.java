@@ -1,10 +1,21 @@
 package dev.loadfleet.cli;
 
+import dev.loadfleet.config.Quantities;
+import dev.loadfleet.service.ProctoringService;
+import dev.loadfleet.service.ServiceOptions;
 import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import org.apache.commons.cli.CommandLine;
+import org.apache.commons.cli.Option;
 import org.apache.commons.cli.Options;
 
-/** {@code loadfleet target}: run the stand-in proctoring service. */
+/**
+ * {@code loadfleet target}: run the stand-in proctoring service until SIGTERM/SIGINT (or for
+ * {@code --duration}). The first line printed is its base URL, so scripts can read it.
+ */
 public final class TargetCommand implements Command {
   @Override
   public String name() {
@@ -18,13 +29,87 @@ public final class TargetCommand implements Command {
 
   @Override
   public Options options() {
-    return new Options();
+    return new Options()
+        .addOption(valued("bind", "ADDR", "address to listen on (default 127.0.0.1)"))
+        .addOption(valued("port", "P", "TCP port, 0 for a free one (default 8080)"))
+        .addOption(valued("data-dir", "DIR", "where recordings are stored (default ./server_data)"))
+        .addOption(Option.builder().longOpt("discard").desc("count and checksum uploads, store nothing").build())
+        .addOption(valued("max-body", "SIZE", "largest request body, e.g. 64MB (default 256MiB)"))
+        .addOption(valued("latency", "MS", "fault knob: delay every upload/heartbeat answer (default 0)"))
+        .addOption(valued("error-rate", "R", "fault knob: answer this share 0-1 with 503 (default 0)"))
+        .addOption(valued("idle-timeout", "DURATION", "408 for a client silent mid-request (default 30s)"))
+        .addOption(valued("duration", "DURATION", "stop by itself after this long (default: until a signal)"));
+  }
+
+  private static Option valued(String name, String arg, String desc) {
+    return Option.builder().longOpt(name).hasArg().argName(arg).desc(desc).build();
   }
 
   @Override
-  public ExitCode execute(CommandLine line, PrintWriter out, PrintWriter err) {
-    // Placeholder until its issue lands: refuses loudly rather than pretending.
-    err.println("loadfleet target: not built yet");
-    return ExitCode.ERROR;
+  public ExitCode execute(CommandLine line, PrintWriter out, PrintWriter err) throws Exception {
+    ServiceOptions options = parse(line);
+    Duration duration = line.hasOption("duration") ? duration(line, "duration") : null;
+    ProctoringService service = ProctoringService.start(options);
+    CountDownLatch stopped = new CountDownLatch(1);
+    Thread hook =
+        new Thread(
+            () -> {
+              service.close();
+              out.println("loadfleet target: stopped; stats " + service.statsJson());
+              out.flush();
+              stopped.countDown();
+            },
+            "loadfleet-target-stop");
+    Runtime.getRuntime().addShutdownHook(hook);
+    out.println(service.baseUrl());
+    out.println(
+        "loadfleet target: "
+            + (options.discard() ? "discarding uploads" : "storing under " + options.dataDir())
+            + "; GET " + service.baseUrl() + "/stats; stop with Ctrl+C or SIGTERM");
+    out.flush();
+    if (duration == null) {
+      stopped.await();
+      return ExitCode.OK;
+    }
+    stopped.await(duration.toMillis(), TimeUnit.MILLISECONDS);
+    if (Runtime.getRuntime().removeShutdownHook(hook)) {
+      hook.run();
+    }
+    return ExitCode.OK;
+  }
+
+  static ServiceOptions parse(CommandLine line) throws UsageException {
+    ServiceOptions options =
+        ServiceOptions.loopback(Path.of(line.getOptionValue("data-dir", "server_data")));
+    try {
+      int port = Integer.parseInt(line.getOptionValue("port", "8080"));
+      options = options.withAddress(line.getOptionValue("bind", "127.0.0.1"), port);
+      options = options.withDiscard(line.hasOption("discard"));
+      if (line.hasOption("max-body")) {
+        options = options.withMaxBody(Quantities.parseSize(line.getOptionValue("max-body")));
+      }
+      options =
+          options.withFaults(
+              Long.parseLong(line.getOptionValue("latency", "0")),
+              Double.parseDouble(line.getOptionValue("error-rate", "0")));
+      if (line.hasOption("idle-timeout")) {
+        options = options.withIdleTimeout(duration(line, "idle-timeout"));
+      }
+    } catch (IllegalArgumentException e) {
+      throw new UsageException(e.getMessage());
+    }
+    return options;
+  }
+
+  private static Duration duration(CommandLine line, String name) throws UsageException {
+    try {
+      Duration d = Quantities.parseDuration(line.getOptionValue(name));
+      if (d.isZero()) {
+        throw new UsageException("--" + name + " must be above 0");
+      }
+      return d;
+    } catch (IllegalArgumentException e) {
+      throw new UsageException("--" + name + ": " + e.getMessage());
+    }
   }
 }

@@ -44,10 +44,18 @@ public final class GatlingProcess {
     this.systemProperties = Map.copyOf(systemProperties);
   }
 
+  /**
+   * Gatling 3.15.1 reads and writes simulation.log strings through String's private fields
+   * (io.gatling.core.stats.writer.StringInternals) and refuses to start without this; the
+   * gatling-maven-plugin adds it the same way.
+   */
+  public static final String OPEN_JAVA_LANG = "--add-opens=java.base/java.lang=ALL-UNNAMED";
+
   /** A fork of the running JVM's {@code java} on the running JVM's classpath. */
   public static GatlingProcess onThisClasspath() {
     Path java = Path.of(System.getProperty("java.home"), "bin", "java");
-    return new GatlingProcess(java, System.getProperty("java.class.path"), List.of(), Map.of());
+    return new GatlingProcess(
+        java, System.getProperty("java.class.path"), List.of(OPEN_JAVA_LANG), Map.of());
   }
 
   /**

@@ -1,0 +1,87 @@
+package dev.loadfleet.merge;
+
+import java.util.List;
+
+/**
+ * One record after the run header. Times are milliseconds since the run start of the file the
+ * record belongs to, as Gatling writes them.
+ */
+public sealed interface LogRecord {
+  /** Record header bytes (io.gatling.core.stats.writer.RecordHeader at v3.15.1). */
+  byte RUN = 0;
+
+  byte REQUEST = 1;
+  byte USER = 2;
+  byte GROUP = 3;
+  byte ERROR = 4;
+
+  /**
+   * When Gatling's data writer emitted this record, as far as the record tells: a user record at
+   * its timestamp, a request or group when it ended, an error when it happened. The merger
+   * interleaves inputs by this time; see {@link LogMerger} for why.
+   */
+  int emittedAt();
+
+  /** The same record with every time moved by {@code deltaMs} and its scenario renumbered. */
+  LogRecord rebased(int deltaMs, int[] scenarioMap);
+
+  /** A virtual user starting or ending. */
+  record User(int scenario, boolean start, int time) implements LogRecord {
+    @Override
+    public int emittedAt() {
+      return time;
+    }
+
+    @Override
+    public LogRecord rebased(int deltaMs, int[] scenarioMap) {
+      return new User(scenarioMap[scenario], start, Math.addExact(time, deltaMs));
+    }
+  }
+
+  /** A request's outcome; {@code message} is "" when there is none. */
+  record Request(List<String> groups, String name, int start, int end, boolean ok, String message)
+      implements LogRecord {
+    @Override
+    public int emittedAt() {
+      return end;
+    }
+
+    @Override
+    public LogRecord rebased(int deltaMs, int[] scenarioMap) {
+      return new Request(
+          groups, name, Math.addExact(start, deltaMs), Math.addExact(end, deltaMs), ok, message);
+    }
+  }
+
+  /** A group's outcome. */
+  record Group(List<String> groups, int start, int end, int cumulatedResponseTime, boolean ok)
+      implements LogRecord {
+    @Override
+    public int emittedAt() {
+      return end;
+    }
+
+    @Override
+    public LogRecord rebased(int deltaMs, int[] scenarioMap) {
+      return new Group(
+          groups,
+          Math.addExact(start, deltaMs),
+          Math.addExact(end, deltaMs),
+          cumulatedResponseTime,
+          ok);
+    }
+  }
+
+  /** An error outside any request (a crashed session, a failed check on a non-request action). */
+  record Error(String message, int time) implements LogRecord {
+    @Override
+    public int emittedAt() {
+      return time;
+    }
+
+    @Override
+    public LogRecord rebased(int deltaMs, int[] scenarioMap) {
+      return new Error(message, Math.addExact(time, deltaMs));
+    }
+  }
+}

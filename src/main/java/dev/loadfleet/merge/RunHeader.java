@@ -1,0 +1,38 @@
+package dev.loadfleet.merge;
+
+import java.util.List;
+
+/**
+ * The first record of a Gatling 3.15.1 {@code simulation.log}: who wrote it, when the run started,
+ * its scenarios (index = scenario id in user records) and its assertions, kept as the opaque
+ * boopickle bytes Gatling wrote so they can be compared and copied without decoding.
+ */
+public record RunHeader(
+    String gatlingVersion,
+    String simulationClass,
+    long startMs,
+    String runDescription,
+    List<String> scenarios,
+    List<byte[]> assertions) {
+
+  /** The only version whose binary layout this package reads and writes. */
+  public static final String SUPPORTED_VERSION = "3.15.1";
+
+  public RunHeader {
+    scenarios = List.copyOf(scenarios);
+    assertions = List.copyOf(assertions);
+  }
+
+  /** True when both headers carry the same assertions, byte for byte, in the same order. */
+  public boolean sameAssertions(RunHeader other) {
+    if (assertions.size() != other.assertions.size()) {
+      return false;
+    }
+    for (int i = 0; i < assertions.size(); i++) {
+      if (!java.util.Arrays.equals(assertions.get(i), other.assertions.get(i))) {
+        return false;
+      }
+    }
+    return true;
+  }
+}

@@ -1,0 +1,190 @@
+package dev.loadfleet.service;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.codec.http.HttpServerExpectContinueHandler;
+import io.netty.handler.timeout.IdleStateHandler;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The stand-in proctoring service: a real, streaming HTTP server (Netty) with the endpoints a
+ * proctored exam client uses.
+ *
+ * <ul>
+ *   <li>{@code POST /upload}: multipart form with fields {@code studentId}, {@code examId}, {@code
+ *       seq}, {@code sha256} (hex), {@code size} (bytes) and one file part. Stored under {@code
+ *       <dataDir>/<examId>/recordings/<studentId>/<seq>.<ext>} when the checksum and size match
+ *       (201), else 400; bad ids 400; over the body limit 413; client silent mid-body 408.
+ *   <li>{@code POST /heartbeat}: urlencoded (or multipart) {@code studentId}, {@code examId}; 200.
+ *   <li>{@code GET /stats}: {@link ServiceStats} as JSON.
+ * </ul>
+ *
+ * <p>Uploads stream chunk by chunk to a temporary file (or nowhere, with discard) while being
+ * hashed, so heap use does not grow with upload size or count.
+ */
+public final class ProctoringService implements AutoCloseable {
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private final ServiceOptions options;
+  private final EventLoopGroup group;
+  private final Channel channel;
+  private final Counters counters;
+
+  private ProctoringService(
+      ServiceOptions options, EventLoopGroup group, Channel channel, Counters counters) {
+    this.options = options;
+    this.group = group;
+    this.channel = channel;
+    this.counters = counters;
+  }
+
+  /** Binds and starts serving; the returned service is ready for requests. */
+  public static ProctoringService start(ServiceOptions options) throws IOException {
+    Path dataDir = options.dataDir().toAbsolutePath().normalize();
+    Path incoming = dataDir.resolve(".incoming");
+    Files.createDirectories(incoming);
+    Counters counters = new Counters();
+    ServiceOptions resolved =
+        new ServiceOptions(
+            options.bindAddress(),
+            options.port(),
+            dataDir,
+            options.discard(),
+            options.maxBody(),
+            options.latencyMs(),
+            options.errorRate(),
+            options.idleTimeout());
+    // Daemon threads: a stand-in embedded in a Gatling JVM whose run crashes (so after() never
+    // stops it) must not keep that JVM alive.
+    EventLoopGroup group =
+        new MultiThreadIoEventLoopGroup(
+            0, new DefaultThreadFactory("proctoring-service", true), NioIoHandler.newFactory());
+    try {
+      Channel channel =
+          new ServerBootstrap()
+              .group(group)
+              .channel(NioServerSocketChannel.class)
+              // 500 students connect within seconds; the default backlog (often 128) drops SYNs.
+              .option(ChannelOption.SO_BACKLOG, 1024)
+              .childHandler(
+                  new ChannelInitializer<SocketChannel>() {
+                    @Override
+                    protected void initChannel(SocketChannel ch) {
+                      ch.pipeline()
+                          .addLast(
+                              new IdleStateHandler(
+                                  options.idleTimeout().toMillis(), 0, 0, TimeUnit.MILLISECONDS))
+                          .addLast(new HttpServerCodec())
+                          .addLast(new HttpServerExpectContinueHandler())
+                          .addLast(new RequestHandler(resolved, incoming.toString(), counters));
+                    }
+                  })
+              .bind(options.bindAddress(), options.port())
+              .sync()
+              .channel();
+      return new ProctoringService(resolved, group, channel, counters);
+    } catch (InterruptedException e) {
+      group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+      Thread.currentThread().interrupt();
+      throw new IOException("interrupted while binding " + options.bindAddress(), e);
+    } catch (RuntimeException e) {
+      group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+      throw new IOException(
+          "cannot listen on " + options.bindAddress() + ":" + options.port() + ": " + e.getMessage(),
+          e);
+    }
+  }
+
+  public int port() {
+    return ((InetSocketAddress) channel.localAddress()).getPort();
+  }
+
+  /** {@code http://host:port} of the listening socket (no trailing slash). */
+  public URI baseUrl() {
+    String host = options.bindAddress();
+    if (host.equals("0.0.0.0") || host.equals("::")) {
+      host = "127.0.0.1";
+    } else if (host.contains(":")) {
+      host = "[" + host + "]";
+    }
+    return URI.create("http://" + host + ":" + port());
+  }
+
+  public ServiceOptions options() {
+    return options;
+  }
+
+  public ServiceStats stats() {
+    return counters.snapshot();
+  }
+
+  /** The stats as the JSON that {@code GET /stats} returns. */
+  public String statsJson() {
+    return Counters.toJson(stats());
+  }
+
+  @Override
+  public void close() {
+    channel.close().syncUninterruptibly();
+    group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+  }
+
+  /** The live counters every connection updates. */
+  static final class Counters {
+    final Map<String, Long> lastSeen = new ConcurrentHashMap<>();
+    final AtomicLong uploadsStored = new AtomicLong();
+    final AtomicLong uploadsRejected = new AtomicLong();
+    final AtomicLong uploadsFaulted = new AtomicLong();
+    final AtomicLong bytesReceived = new AtomicLong();
+    final AtomicLong heartbeats = new AtomicLong();
+    final AtomicLong heartbeatsRejected = new AtomicLong();
+    final AtomicLong heartbeatsFaulted = new AtomicLong();
+    final AtomicLong inFlightUploads = new AtomicLong();
+    final AtomicLong stalledRequests = new AtomicLong();
+    final HandlingTimes uploadTimes = new HandlingTimes();
+    final HandlingTimes heartbeatTimes = new HandlingTimes();
+
+    ServiceStats snapshot() {
+      return new ServiceStats(
+          lastSeen.size(),
+          uploadsStored.get(),
+          uploadsRejected.get(),
+          uploadsFaulted.get(),
+          bytesReceived.get(),
+          heartbeats.get(),
+          heartbeatsRejected.get(),
+          heartbeatsFaulted.get(),
+          inFlightUploads.get(),
+          stalledRequests.get(),
+          Map.of("upload", uploadTimes.snapshot(), "heartbeat", heartbeatTimes.snapshot()));
+    }
+
+    static String toJson(Object value) {
+      try {
+        return JSON.writeValueAsString(value);
+      } catch (JsonProcessingException e) {
+        throw new UncheckedIOException(e);
+      }
+    }
+  }
+}

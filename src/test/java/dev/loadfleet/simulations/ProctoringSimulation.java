@@ -1,0 +1,253 @@
+package dev.loadfleet.simulations;
+
+import static io.gatling.javaapi.core.CoreDsl.*;
+import static io.gatling.javaapi.http.HttpDsl.*;
+
+import dev.loadfleet.config.Workload;
+import dev.loadfleet.service.ProctoringService;
+import dev.loadfleet.service.ServiceOptions;
+import dev.loadfleet.service.ServiceStats;
+import io.gatling.javaapi.core.ChainBuilder;
+import io.gatling.javaapi.core.OpenInjectionStep;
+import io.gatling.javaapi.core.PopulationBuilder;
+import io.gatling.javaapi.core.ScenarioBuilder;
+import io.gatling.javaapi.core.Session;
+import io.gatling.javaapi.core.Simulation;
+import io.gatling.javaapi.http.BodyPart;
+import io.gatling.javaapi.http.HttpProtocolBuilder;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+/**
+ * Students sitting a proctored exam: each uploads a recording chunk every {@code uploadInterval}
+ * and, on its own timer, sends a heartbeat every {@code heartbeatInterval}, also while one of its
+ * uploads (17.5 MB, several seconds) is still in flight, as the real exam client does.
+ *
+ * <p><b>The student model.</b> Gatling runs one chain per virtual user, so a student is two
+ * virtual users with the same student id: one in "students uploading", one in "students
+ * heartbeating". Both scenarios inject the same number of users on the same ramp and each takes
+ * the next id from its own counter, so the n-th user of each scenario is student n ({@code
+ * studentIdPrefix + (idOffset + n)}). In the report each scenario's active users are the number of
+ * students; the global "active users" chart is twice that. Every student stops once the ramp plus
+ * {@code steadyDuration} has passed since the first student started (an upload already in flight
+ * finishes).
+ *
+ * <p>Configuration: conf/workload-{@code <profile>}.yaml plus {@code -D} overrides, validated
+ * before any load ({@link Workload}). With no {@code baseUrl}, the stand-in service runs in this
+ * JVM on a free loopback port and its stats are printed at the end, beside the report path.
+ */
+public class ProctoringSimulation extends Simulation {
+
+  // The workload: profile file + -D overrides; fails here, before any load, if invalid.
+  static final Workload WORKLOAD = Workload.fromSystemProperties();
+
+  // The recording chunk: made once per JVM, shared by every student.
+  static final Recording RECORDING = Recording.of(WORKLOAD);
+
+  // What the students have done so far (progress file, end-of-run check).
+  static final Progress PROGRESS = new Progress(WORKLOAD.progressFile());
+
+  // The service under test: baseUrl, or the embedded stand-in started in before().
+  private static volatile String target = WORKLOAD.baseUrl();
+  private static volatile ProctoringService embedded;
+
+  // HTTP: JSON answers; the auth header, if any, on every request.
+  static final HttpProtocolBuilder httpProtocol = authorized(http.acceptHeader("application/json"));
+
+  // One recording chunk, multipart: ids, chunk sequence number, its size and SHA-256, the bytes.
+  static final ChainBuilder upload =
+      exec(http("upload")
+              .httpRequest(WORKLOAD.uploadMethod(), session -> url(WORKLOAD.uploadPath(), session))
+              .bodyParts(uploadParts())
+              .requestTimeout(WORKLOAD.requestTimeout())
+              .check(status().in(200, 201, 204)))
+          .exec(session -> PROGRESS.countUpload(session, RECORDING.bytes().length));
+
+  // "I am still here": the student's ids as a small form.
+  static final ChainBuilder heartbeat =
+      exec(http("heartbeat")
+              .httpRequest(
+                  WORKLOAD.heartbeatMethod(), session -> url(WORKLOAD.heartbeatPath(), session))
+              .formParam(WORKLOAD.studentIdField(), "#{studentId}")
+              .formParam(WORKLOAD.examIdField(), WORKLOAD.examId())
+              .requestTimeout(WORKLOAD.requestTimeout())
+              .check(status().in(200, 201, 204)))
+          .exec(session -> PROGRESS.countHeartbeat(session));
+
+  // A student's uploads: one every uploadInterval (start to start) while the exam lasts.
+  static final ScenarioBuilder uploading =
+      scenario("students uploading")
+          .feed(students())
+          .exec(session -> started(session))
+          .asLongAs(session -> sitting(), "seq")
+          .on(every(WORKLOAD.uploadInterval(), upload))
+          .exec(session -> done(session));
+
+  // The same students' heartbeats, on their own timer, independent of uploads in flight.
+  static final ScenarioBuilder heartbeating =
+      scenario("students heartbeating")
+          .feed(students())
+          .asLongAs(session -> sitting())
+          .on(every(WORKLOAD.heartbeatInterval(), heartbeat));
+
+  {
+    setUp(arrive(uploading), arrive(heartbeating))
+        .protocols(httpProtocol)
+        // A hard stop, so no run outlives its plan by more than one upload and a minute.
+        .maxDuration(
+            WORKLOAD
+                .rampDuration()
+                .plus(WORKLOAD.steadyDuration())
+                .plus(WORKLOAD.uploadInterval())
+                .plus(WORKLOAD.requestTimeout())
+                .plus(Duration.ofMinutes(1)))
+        // The guide's SLOs.
+        .assertions(
+            global().failedRequests().percent().lt(WORKLOAD.sloFailedPercent()),
+            global().responseTime().mean().lt((int) WORKLOAD.sloMeanMs()),
+            global().responseTime().percentile(95.0).lt((int) WORKLOAD.sloP95Ms()));
+  }
+
+  @Override
+  public void before() {
+    System.out.println("loadfleet workload: " + WORKLOAD);
+    if (WORKLOAD.embedded()) {
+      ServiceOptions options =
+          ServiceOptions.loopback(WORKLOAD.serviceDataDir()).withDiscard(WORKLOAD.serviceDiscard());
+      try {
+        embedded = ProctoringService.start(options);
+      } catch (IOException e) {
+        throw new UncheckedIOException("cannot start the embedded stand-in service", e);
+      }
+      target = embedded.baseUrl().toString();
+      System.out.println(
+          "loadfleet: embedded stand-in service at "
+              + target
+              + (WORKLOAD.serviceDiscard() ? " (discarding uploads)" : ", recordings under " + embedded.options().dataDir()));
+    }
+    PROGRESS.start();
+    waitForStartAt();
+  }
+
+  @Override
+  public void after() {
+    PROGRESS.finish();
+    System.out.printf(
+        "loadfleet: students' requests: uploads %d OK / %d KO, heartbeats %d OK / %d KO%n",
+        PROGRESS.uploadsOk(), PROGRESS.uploadsKo(), PROGRESS.heartbeatsOk(), PROGRESS.heartbeatsKo());
+    if (embedded != null) {
+      ServiceStats stats = embedded.stats();
+      embedded.close();
+      System.out.println("loadfleet: stand-in service stats: " + embedded.statsJson());
+      System.out.printf(
+          "loadfleet: uploads stored by the service %d %s OK uploads in this run %d%n",
+          stats.uploadsStored(),
+          stats.uploadsStored() == PROGRESS.uploadsOk() ? "==" : "!= (MISMATCH)",
+          PROGRESS.uploadsOk());
+    }
+  }
+
+  /** The run starts at startAt (epoch ms), so injectors started by a launcher begin together. */
+  private static void waitForStartAt() {
+    long wait = WORKLOAD.startAt() - System.currentTimeMillis();
+    if (wait > 0) {
+      System.out.printf("loadfleet: waiting %.1f s for startAt %d%n", wait / 1000.0, WORKLOAD.startAt());
+      try {
+        Thread.sleep(wait);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException("interrupted while waiting for startAt", e);
+      }
+    }
+  }
+
+  /** Each scenario counts its students from 0: the n-th user is student n. */
+  private static Iterator<Map<String, Object>> students() {
+    return Stream.iterate(0, n -> n + 1)
+        .map(n -> Map.<String, Object>of("studentId", WORKLOAD.studentId(n)))
+        .iterator();
+  }
+
+  private static PopulationBuilder arrive(ScenarioBuilder scenario) {
+    Duration ramp = WORKLOAD.rampDuration();
+    OpenInjectionStep step =
+        ramp.toMillis() < 1
+            ? atOnceUsers(WORKLOAD.users())
+            : rampUsers(WORKLOAD.users()).during(ramp);
+    return scenario.injectOpen(step);
+  }
+
+  /**
+   * {@code action}, then a pause until {@code interval} after it started (start-to-start, like
+   * Gatling's pace) or until the exam ends, whichever comes first: no student idles past the end.
+   */
+  private static ChainBuilder every(Duration interval, ChainBuilder action) {
+    return exec(session -> session.set("slotStart", System.currentTimeMillis()))
+        .exec(action)
+        .pause(
+            session -> {
+              long next = session.getLong("slotStart") + interval.toMillis();
+              long until = Math.min(next, examEnd());
+              return Duration.ofMillis(Math.max(0, until - System.currentTimeMillis()));
+            });
+  }
+
+  /** True while the exam lasts. */
+  private static boolean sitting() {
+    return System.currentTimeMillis() < examEnd();
+  }
+
+  /** The exam ends the ramp plus steadyDuration after the first student started. */
+  private static long examEnd() {
+    return PROGRESS.injectionStart()
+        + WORKLOAD.rampDuration().toMillis()
+        + WORKLOAD.steadyDuration().toMillis();
+  }
+
+  private static Session started(Session session) {
+    PROGRESS.studentStarted();
+    return session;
+  }
+
+  private static Session done(Session session) {
+    PROGRESS.studentDone();
+    return session;
+  }
+
+  private static String url(String path, Session session) {
+    return target
+        + path.replace("#{examId}", WORKLOAD.examId())
+            .replace("#{studentId}", session.getString("studentId"));
+  }
+
+  /** The upload's form: ids, chunk number, size, SHA-256, any extra fields, then the bytes. */
+  private static List<BodyPart> uploadParts() {
+    List<BodyPart> parts = new ArrayList<>();
+    parts.add(StringBodyPart(WORKLOAD.studentIdField(), "#{studentId}"));
+    parts.add(StringBodyPart(WORKLOAD.examIdField(), WORKLOAD.examId()));
+    parts.add(StringBodyPart(WORKLOAD.seqField(), "#{seq}"));
+    parts.add(StringBodyPart(WORKLOAD.sizeField(), Integer.toString(RECORDING.bytes().length)));
+    parts.add(StringBodyPart(WORKLOAD.checksumField(), RECORDING.sha256()));
+    WORKLOAD.extraFields().forEach((name, value) -> parts.add(StringBodyPart(name, value)));
+    parts.add(
+        ByteArrayBodyPart(WORKLOAD.fileField(), RECORDING.bytes())
+            .fileName(session -> session.getInt("seq") + RECORDING.extension())
+            .contentType("video/webm"));
+    return parts;
+  }
+
+  private static HttpProtocolBuilder authorized(HttpProtocolBuilder protocol) {
+    String header = WORKLOAD.authHeader();
+    if (header.isEmpty()) {
+      return protocol;
+    }
+    int colon = header.indexOf(':');
+    return protocol.header(header.substring(0, colon).trim(), header.substring(colon + 1).trim());
+  }
+}

@@ -1,0 +1,180 @@
+package dev.loadfleet.simulations;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.loadfleet.report.GatlingProcess;
+import dev.loadfleet.service.ProctoringService;
+import dev.loadfleet.service.ServiceOptions;
+import dev.loadfleet.service.ServiceStats;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Real, short Gatling runs of {@link ProctoringSimulation} in a forked JVM (Gatling's own entry
+ * point, conf/ on the classpath as in production), checked against the stand-in service's counts.
+ *
+ * <p>Gatling 3.15.1 no longer writes js/stats.json or js/assertions.json, and the binary
+ * simulation.log needs a reader of its own; so the request counts are read from Gatling's console
+ * summary (its last "---- Requests ----" table is the final one, the same numbers as the report),
+ * and the assertions from the exit code, the console's assertion lines and the report's assertion
+ * table.
+ */
+class ProctoringSimulationIT {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final String SIMULATION = ProctoringSimulation.class.getName();
+
+  @TempDir Path tmp;
+
+  /** A few students for a few seconds, small recordings. */
+  private GatlingProcess shortRun() {
+    return GatlingProcess.onThisClasspath()
+        .withConfigFolder(Path.of("conf"))
+        .withJvmOption("-Xmx512m")
+        // Gatling's log writer reads String internals; the gatling-maven-plugin adds this
+        // option by default, GatlingProcess does not (yet).
+        .withJvmOption("--add-opens=java.base/java.lang=ALL-UNNAMED")
+        .withSystemProperty("loadfleet.conf", Path.of("conf").toAbsolutePath().toString())
+        .withSystemProperty("users", "4")
+        .withSystemProperty("rampRate", "4")
+        .withSystemProperty("steadyDuration", "5s")
+        .withSystemProperty("uploadInterval", "2s")
+        .withSystemProperty("heartbeatInterval", "500ms")
+        .withSystemProperty("recordingSize", "256KiB")
+        .withSystemProperty("idOffset", "100")
+        .withSystemProperty("progressFile", tmp.resolve("progress.json").toString());
+  }
+
+  @Test
+  void embeddedRunReportsTheSameCountsAsTheService() throws Exception {
+    Path data = tmp.resolve("server_data");
+    Path console = tmp.resolve("console.log");
+    int exit =
+        shortRun()
+            .withSystemProperty("serviceDataDir", data.toString())
+            .simulate(SIMULATION, tmp.resolve("results"), console, Duration.ofMinutes(3));
+    String out = Files.readString(console);
+    assertEquals(GatlingProcess.SUCCESS, exit, out);
+
+    Path run = runFolder(tmp.resolve("results"));
+    assertTrue(Files.isRegularFile(run.resolve("index.html")), "no report in " + run);
+    assertTrue(Files.isRegularFile(run.resolve("simulation.log")));
+
+    long[] uploads = requestCounts(out, "upload");
+    long[] heartbeats = requestCounts(out, "heartbeat");
+    JsonNode stats = serviceStats(out);
+    assertTrue(uploads[0] >= 4, "every student uploads at least once: " + uploads[0]);
+    assertEquals(0, uploads[2], "KO uploads");
+    assertEquals(uploads[1], stats.get("uploadsStored").asLong(), out);
+    assertEquals(0, stats.get("uploadsRejected").asLong());
+    assertEquals(heartbeats[1], stats.get("heartbeats").asLong(), out);
+    assertEquals(4, stats.get("studentsSeen").asLong());
+    assertEquals(uploads[1] * 256 * 1024, stats.get("bytesReceived").asLong());
+    assertTrue(out.contains("uploads stored by the service " + uploads[1] + " == OK uploads"), out);
+
+    // The files on disk agree, under the guide's layout, with the shifted student ids.
+    try (Stream<Path> students = Files.list(data.resolve("30/recordings"))) {
+      assertEquals(
+          List.of("test_100", "test_101", "test_102", "test_103"),
+          students.map(p -> p.getFileName().toString()).sorted().toList());
+    }
+    try (Stream<Path> files = Files.walk(data.resolve("30/recordings"))) {
+      assertEquals(uploads[1], files.filter(Files::isRegularFile).count());
+    }
+
+    // Assertions were evaluated: console lines and the report's assertion table.
+    assertEquals(3, count(out, Pattern.compile("^Global: .* : true \\(actual", Pattern.MULTILINE)), out);
+    String report = Files.readString(run.resolve("index.html"));
+    assertTrue(report.contains("Global: 95th percentile of response time is less than 15000.0"));
+
+    // The progress file's last write.
+    JsonNode progress = JSON.readTree(tmp.resolve("progress.json").toFile());
+    assertTrue(progress.get("finished").asBoolean());
+    assertEquals(4, progress.get("usersStarted").asLong());
+    assertEquals(4, progress.get("usersDone").asLong());
+    assertEquals(0, progress.get("usersActive").asLong());
+    assertEquals(uploads[1], progress.get("uploadsOk").asLong());
+    assertEquals(heartbeats[1], progress.get("heartbeatsOk").asLong());
+    assertTrue(progress.get("injectionStart").asLong() > 0);
+  }
+
+  @Test
+  void failuresFromTheServiceAreKoRequestsAndFailTheSloAssertion() throws Exception {
+    // An external service that answers 30 % of requests with 503: KO accounting and a failed run.
+    try (ProctoringService service =
+        ProctoringService.start(
+            ServiceOptions.loopback(tmp.resolve("ext")).withDiscard(true).withFaults(0, 0.3))) {
+      Path console = tmp.resolve("console.log");
+      int exit =
+          shortRun()
+              .withSystemProperty("baseUrl", service.baseUrl().toString())
+              .simulate(SIMULATION, tmp.resolve("results"), console, Duration.ofMinutes(3));
+      String out = Files.readString(console);
+      assertEquals(GatlingProcess.ASSERTIONS_FAILED, exit, out);
+      assertTrue(out.contains("Global: percentage of failed events is less than 5.0 : false"), out);
+
+      long[] uploads = requestCounts(out, "upload");
+      long[] heartbeats = requestCounts(out, "heartbeat");
+      ServiceStats stats = service.stats();
+      assertEquals(stats.uploadsStored(), uploads[1]);
+      assertEquals(stats.uploadsFaulted(), uploads[2]);
+      assertEquals(stats.heartbeats(), heartbeats[1]);
+      assertEquals(stats.heartbeatsFaulted(), heartbeats[2]);
+      assertTrue(uploads[2] + heartbeats[2] > 0, "some requests failed");
+      JsonNode progress = JSON.readTree(tmp.resolve("progress.json").toFile());
+      assertEquals(uploads[2], progress.get("uploadsKo").asLong());
+      assertEquals(heartbeats[2], progress.get("heartbeatsKo").asLong());
+    }
+  }
+
+  /** Total, OK and KO of one request name in Gatling's last console table. */
+  private static long[] requestCounts(String console, String name) {
+    Matcher m =
+        Pattern.compile(
+                "^> " + name + "\\s+\\|\\s+(\\d+)\\s+\\|\\s+(\\d+)\\s+\\|\\s+(\\d+)\\s*$",
+                Pattern.MULTILINE)
+            .matcher(console);
+    long[] last = null;
+    while (m.find()) {
+      last =
+          new long[] {
+            Long.parseLong(m.group(1)), Long.parseLong(m.group(2)), Long.parseLong(m.group(3))
+          };
+    }
+    assertTrue(last != null, "no console counts for " + name + " in:\n" + console);
+    assertEquals(last[0], last[1] + last[2]);
+    return last;
+  }
+
+  private static JsonNode serviceStats(String console) throws Exception {
+    Matcher m = Pattern.compile("stand-in service stats: (\\{.*})").matcher(console);
+    assertTrue(m.find(), "no service stats printed:\n" + console);
+    return JSON.readTree(m.group(1));
+  }
+
+  private static Path runFolder(Path results) throws Exception {
+    try (Stream<Path> runs = Files.list(results)) {
+      List<Path> all = runs.filter(Files::isDirectory).toList();
+      assertEquals(1, all.size(), "run folders: " + all);
+      return all.get(0);
+    }
+  }
+
+  private static int count(String text, Pattern p) {
+    Matcher m = p.matcher(text);
+    int n = 0;
+    while (m.find()) {
+      n++;
+    }
+    return n;
+  }
+}
