@@ -1,0 +1,89 @@
+package dev.loadfleet.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.loadfleet.remote.SshHosts;
+import dev.loadfleet.run.HostRun;
+import dev.loadfleet.run.RunRecord;
+import dev.loadfleet.service.ProctoringService;
+import dev.loadfleet.service.ServiceOptions;
+import dev.loadfleet.service.ServiceStats;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A real run: three SSH hosts (in-process sshd, real shells), the real injector bundle built by
+ * {@code package}, real Gatling on each, the stand-in service as the target, then the merged
+ * report. Runs as an integration test because it needs target/loadfleet-bundle.tar.gz.
+ */
+class LauncherRunIT {
+  @RegisterExtension static final SshHosts HOSTS = SshHosts.of(3);
+
+  @TempDir Path tmp;
+
+  @Test
+  void threeHostsRunTheirSharesAndTheMergedReportCountsEveryRequestOnce() throws Exception {
+    Path bundle = Path.of("target/loadfleet-bundle.tar.gz");
+    assertTrue(Files.isRegularFile(bundle), "run `./mvnw package` first: " + bundle.toAbsolutePath());
+    try (ProctoringService service = ProctoringService.start(ServiceOptions.loopback(tmp.resolve("data")).withDiscard(true))) {
+      String workload = "duration: 4s\ntarget: " + service.baseUrl() + "\nworkload:\n"
+          + "  uploadInterval: 2s\n  recordingSize: 20kB\n  heartbeatInterval: 1s\n";
+      Path inventory = Files.writeString(tmp.resolve("cluster.yaml"),
+          LauncherCliTest.inventory(HOSTS, 7, workload).replace("  - name: host0\n", "  - name: host0\n    weight: 2\n"));
+      Path results = tmp.resolve("results");
+      StringWriter out = new StringWriter();
+      StringWriter err = new StringWriter();
+      int code = Main.standard().run(new PrintWriter(out), new PrintWriter(err), "run", "-i", inventory.toString(),
+          "--bundle", bundle.toString(), "--results", results.toString(), "--start-delay", "10", "--poll", "1");
+      String transcript = out + "\n--- stderr ---\n" + err;
+      assertEquals(ExitCode.OK.code(), code, transcript);
+
+      String runId = RunRecord.latest(results).orElseThrow();
+      RunRecord run = RunRecord.read(results, runId);
+      assertEquals("ok", run.state(), transcript);
+      int users = 0;
+      for (HostRun h : run.hosts()) {
+        assertEquals(HostRun.FINISHED, h.state(), h.toString());
+        assertTrue(Files.size(results.resolve(runId).resolve("hosts").resolve(h.name()).resolve("simulation.log")) > 0);
+        users += h.users();
+      }
+      assertEquals(7, users);
+      assertEquals(3, run.host("host0").users(), "quotas 3.5, 1.75, 1.75: the two largest remainders (0.75) get the 2 left");
+
+      JsonNode summary = new ObjectMapper().readTree(results.resolve(runId).resolve("report/summary.json").toFile());
+      long total = summary.path("global").path("requests").asLong();
+      long sumOfHosts = 0;
+      long firstStart = Long.MAX_VALUE;
+      long lastStart = Long.MIN_VALUE;
+      for (JsonNode input : summary.path("inputs")) {
+        long start = java.time.Instant.parse(input.path("start").asText()).toEpochMilli();
+        firstStart = Math.min(firstStart, start);
+        lastStart = Math.max(lastStart, start);
+        sumOfHosts += input.path("requests").asLong();
+        assertEquals("ok", input.path("state").asText(), input.toString());
+      }
+      assertTrue(total > 0, summary.toString());
+      assertEquals(sumOfHosts, total, "merged count = sum of the hosts' counts");
+      ServiceStats stats = service.stats();
+      assertEquals(stats.uploadsStored() + stats.heartbeats(), total, "merged count = what the service saw: " + stats);
+      assertEquals(summary.path("global").path("ok").asLong(), total, "no failed request: " + summary.path("global"));
+      assertTrue(transcript.contains("total"), "the live view printed: " + transcript);
+      // Synchronized start: no host begins before T0 (the JVMs were ready seconds earlier, so an
+      // ignored startAt shows), and all begin soon after it. The target spread is 200 ms; the
+      // margin covers Gatling's engine start after the simulation's wait on a loaded 2-core machine.
+      assertTrue(firstStart >= run.t0() - 100, "a host started " + (run.t0() - firstStart) + " ms before T0");
+      assertTrue(lastStart - run.t0() <= 2000, "a host started " + (lastStart - run.t0()) + " ms after T0");
+      System.out.println("LauncherRunIT: first requests " + (firstStart - run.t0()) + ".." + (lastStart - run.t0())
+          + " ms after T0, spread " + (lastStart - firstStart) + " ms; "
+          + total + " requests = service " + stats.uploadsStored() + " uploads + " + stats.heartbeats() + " heartbeats");
+    }
+  }
+}
