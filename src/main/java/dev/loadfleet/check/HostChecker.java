@@ -28,9 +28,9 @@ public final class HostChecker {
 
   private HostChecker() {}
 
-  /** Descriptors an injector with {@code users} users may hold: a few connections per user. */
+  /** Descriptors an injector with {@code users} users needs (the planner's figure). */
   public static long descriptorsNeeded(int users) {
-    return 2L * users + 256;
+    return dev.loadfleet.plan.Limits.DEFAULTS.descriptorsFor(users);
   }
 
   /** Disk the bundle and a run need under the base dir. */

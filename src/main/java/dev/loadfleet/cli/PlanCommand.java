@@ -2,7 +2,17 @@ package dev.loadfleet.cli;
 
 import java.io.PrintWriter;
 import dev.loadfleet.config.Inventory;
+import dev.loadfleet.config.Workload;
+import dev.loadfleet.plan.Capacity;
+import dev.loadfleet.plan.Demand;
+import dev.loadfleet.plan.HostCapacity;
+import dev.loadfleet.plan.Limits;
+import dev.loadfleet.plan.LinkSpeed;
 import dev.loadfleet.plan.Plan;
+import dev.loadfleet.plan.PlanText;
+import dev.loadfleet.run.Runner;
+import java.util.List;
+import java.util.OptionalInt;
 import org.apache.commons.cli.CommandLine;
 import org.apache.commons.cli.Options;
 
@@ -26,7 +36,17 @@ public final class PlanCommand implements Command {
   @Override
   public ExitCode execute(CommandLine line, PrintWriter out, PrintWriter err) throws Exception {
     Inventory inventory = LauncherOptions.loadInventory(line);
-    Plan.of(inventory).print(inventory, out);
+    Plan plan = Plan.of(inventory);
+    plan.print(inventory, out);
+    Workload workload = inventory.workloadFor(Runner.confDir());
+    Demand demand = new Demand(inventory.users(), workload.recordingSize(), workload.uploadInterval(), 0,
+        workload.heartbeatInterval());
+    List<HostCapacity> hosts = inventory.hosts().stream()
+        .map(h -> new HostCapacity(h.name(), new LinkSpeed(h.nicBitsPerSecond()), 0, 0, h.weight(),
+            OptionalInt.of(plan.share(h.name()).users())))
+        .toList();
+    out.println();
+    out.print(PlanText.render(Capacity.plan(demand, Limits.DEFAULTS, hosts)));
     return ExitCode.OK;
   }
 }

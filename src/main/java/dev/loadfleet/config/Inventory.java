@@ -36,6 +36,36 @@ public record Inventory(
     hosts = List.copyOf(hosts);
   }
 
+  /**
+   * The workload knobs of the whole fleet: the inventory's {@code workload} plus what its
+   * top-level fields set (users, rampRate, steadyDuration, baseUrl). Per host, the launcher then
+   * replaces users, rampRate and sets idOffset and startAt.
+   */
+  public Map<String, String> knobs() {
+    Map<String, String> k = new java.util.LinkedHashMap<>(workload);
+    k.put("users", String.valueOf(users));
+    k.put("rampRate", String.valueOf(rampRate));
+    duration.ifPresent(d -> k.put("steadyDuration", Math.max(1, Math.round(d.toMillis() / 1000.0)) + "s"));
+    if (!target.isEmpty()) {
+      k.put("baseUrl", target);
+    }
+    return k;
+  }
+
+  /**
+   * The workload the injectors will run, read as they will read it (conf/ of this launcher, the
+   * profile, then {@link #knobs()}), so a misspelt or out-of-range knob stops the run here.
+   *
+   * @throws InventoryException naming the knob and the problem
+   */
+  public Workload workloadFor(Path confDir) throws InventoryException {
+    try {
+      return Workload.load(confDir, knobs());
+    } catch (RuntimeException e) {
+      throw new InventoryException(source + ": workload: " + e.getMessage());
+    }
+  }
+
   public Optional<HostSpec> host(String name) {
     return hosts.stream().filter(h -> h.name().equals(name)).findFirst();
   }

@@ -66,6 +66,7 @@ public final class Runner {
       Interruption interruption, PrintWriter out, PrintWriter err) throws Exception {
     Plan plan = Plan.of(inventory);
     plan.print(inventory, out);
+    inventory.workloadFor(confDir());
     if (options.dryRun()) {
       out.println("dry run: nothing started");
       return ExitCode.OK;
@@ -215,13 +216,18 @@ public final class Runner {
           t0 + clock.offsetMs(),
           Deployer.bundleDir(spec, bundle.sha256()), spec.runDir(runId), HostRun.PLANNED, null, null, ""));
     }
-    Map<String, String> workload = new LinkedHashMap<>(inventory.workload());
-    inventory.duration().ifPresent(d -> workload.put("steadyDuration", Math.max(1, Math.round(d.toMillis() / 1000.0)) + "s"));
+    Map<String, String> workload = new LinkedHashMap<>(inventory.knobs());
+    workload.keySet().removeAll(List.of("users", "rampRate", "baseUrl")); // per host, or in the record's target
     Map<String, Long> timings = new LinkedHashMap<>();
     timings.put("created", now);
     return new RunRecord(runId, inventory.source().toAbsolutePath().toString(), ssh.knownHosts().toAbsolutePath().toString(),
         inventory.simulation(), inventory.target(), bundle.sha256(), plan.users(), plan.rampRate(), t0, workload, hosts, timings,
         "starting", null);
+  }
+
+  /** The launcher's conf/ (bin/loadfleet sets loadfleet.conf): the injectors get the same one. */
+  public static Path confDir() {
+    return Path.of(System.getProperty("loadfleet.conf", "conf"));
   }
 
   /** Sorts by time, unique across launchers: 20261126-051500-3f9a. */

@@ -48,6 +48,16 @@ class LauncherCliTest {
     Outcome o = run("plan", "-i", inv.toString());
     assertEquals(0, o.code(), o.err());
     assertTrue(o.out().contains("host0") && o.out().contains("0..2") && o.out().contains("3..4"), o.out());
+    assertTrue(o.out().contains("needed:"), "the capacity arithmetic follows the shares: " + o.out());
+  }
+
+  @Test
+  void aMisspeltWorkloadKnobStopsThePlanBeforeAnyHostIsTouched() throws Exception {
+    Path inv = Files.writeString(tmp.resolve("c.yaml"), inventory(HOSTS, 5, "workload:\n  recordingSise: 2MB\n"));
+    Outcome o = run("run", "-i", inv.toString(), "--results", tmp.resolve("results").toString());
+    assertEquals(ExitCode.ERROR.code(), o.code(), o.out());
+    assertTrue(o.err().contains("recordingSise") && o.err().contains("recordingSize"), o.err());
+    assertFalse(Files.exists(tmp.resolve("results")));
   }
 
   @Test
