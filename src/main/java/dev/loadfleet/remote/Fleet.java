@@ -67,6 +67,14 @@ public final class Fleet implements Closeable {
     }
   }
 
+  /** Drops a host's connection (e.g. after a command timed out); the next use reconnects. */
+  public void disconnect(String name) {
+    RemoteHost old = connected.remove(name);
+    if (old != null) {
+      old.close();
+    }
+  }
+
   public List<HostSpec> hosts() {
     return hosts;
   }

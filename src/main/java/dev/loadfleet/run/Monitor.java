@@ -133,12 +133,9 @@ final class Monitor {
           sampleHealth(remote.get(), h, l, p);
         }
       } catch (IOException e) {
-        // silence is what marks a host lost; the next attempt reconnects
-        fleet.get(h.name()).ifPresent(r -> {
-          if (!r.isConnected()) {
-            r.close();
-          }
-        });
+        // Silence is what marks a host lost. A connection that failed a command (a cut link
+        // stalls it until keep-alive gives up) is dropped, so the next poll reconnects at once.
+        fleet.disconnect(h.name());
       }
       try {
         Thread.sleep(poll.toMillis());
