@@ -87,12 +87,13 @@ public final class Fleet implements Closeable {
     return Optional.ofNullable(failed.get(name));
   }
 
-  /** Results per host name in inventory order, for connected hosts only; errors are values. */
+  /** Results per host name in inventory order (a dropped host is reconnected once); errors are values. */
   public <T> Map<String, Result<T>> each(Step<T> step) {
     return eachHost(h -> {
       RemoteHost remote = connected.get(h.name());
-      if (remote == null) {
-        throw failed.getOrDefault(h.name(), new IOException(h.name() + ": not connected"));
+      if (remote == null || !remote.isConnected()) {
+        // dropped since (a cut link, a timed-out command): one fresh attempt
+        remote = reconnect(h).orElseThrow(() -> failed.getOrDefault(h.name(), new IOException(h.name() + ": not connected")));
       }
       return step.apply(remote);
     });

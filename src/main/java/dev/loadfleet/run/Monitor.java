@@ -133,6 +133,9 @@ final class Monitor {
           sampleHealth(remote.get(), h, l, p);
         }
       } catch (IOException e) {
+        if (stop.get()) {
+          return; // the watch is over (or interrupted): the connection stays for stop and collect
+        }
         // Silence is what marks a host lost. A connection that failed a command (a cut link
         // stalls it until keep-alive gives up) is dropped, so the next poll reconnects at once.
         fleet.disconnect(h.name());

@@ -179,6 +179,10 @@ public final class SshHosts implements BeforeAllCallback, AfterAllCallback {
   public void afterAll(ExtensionContext context) throws Exception {
     for (Host h : hosts) {
       h.stop();
+      // Whatever a test started on this host and left running (a failed assertion skips its
+      // stop): every process group recorded in a run dir's pid file.
+      new ProcessBuilder("sh", "-c", "for p in \"$1\"/runs/*/pid; do [ -f \"$p\" ] && kill -KILL -- -\"$(cat \"$p\")\"; done 2>/dev/null; true",
+          "sh", h.baseDir().toString()).start().waitFor();
     }
     try (Stream<Path> walk = Files.walk(root)) {
       walk.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());

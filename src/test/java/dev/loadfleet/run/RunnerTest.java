@@ -40,13 +40,7 @@ class RunnerTest {
     for (SshHosts.Host h : HOSTS.all()) {
       StandInGatling.install(h); // only for its JAVA_HOME stand-in; the bundle comes by deploy
     }
-    Path tree = Files.createDirectories(tmp.resolve("bundle/bin"));
-    Files.copy(Path.of("src/main/bundle/bin/injector"), tree.resolve("injector"));
-    tree.resolve("injector").toFile().setExecutable(true);
-    archive = tmp.resolve("bundle.tar.gz");
-    Process tar = new ProcessBuilder("tar", "-czf", archive.toString(), "-C", tmp.resolve("bundle").toString(), ".")
-        .inheritIO().start();
-    assertEquals(0, tar.waitFor());
+    archive = TestBundles.withRealInjector(tmp);
   }
 
   private record Reported(List<Reporting.HostLog> logs, Map<String, com.fasterxml.jackson.databind.JsonNode> annotations) {}
