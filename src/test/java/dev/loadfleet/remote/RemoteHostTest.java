@@ -113,4 +113,20 @@ class RemoteHostTest {
       assertTrue(host.exec("true", Duration.ofSeconds(10)).ok());
     }
   }
+
+  @Test
+  void aHostBehindAJumpHostIsReachedThroughItWithBothKeysVerified() throws Exception {
+    var target = HOSTS.get(1).spec();
+    var jump = new dev.loadfleet.config.JumpHost(target.user(), "127.0.0.1", HOSTS.get(0).port());
+    var viaJump = new dev.loadfleet.config.HostSpec(target.name(), target.address(), target.port(), target.user(),
+        target.keyFile(), java.util.Optional.of(jump), target.baseDir(), 1, 0);
+    try (RemoteHost host = RemoteHost.connect(viaJump, SshOptions.of(HOSTS.knownHosts(), false))) {
+      assertEquals(HOSTS.get(1).home().toString(), host.exec("pwd", Duration.ofSeconds(10)).stdout().trim());
+    }
+    // the jump host's own key is checked too
+    Files.write(HOSTS.knownHosts(), List.of(HOSTS.knownHostsLine(1, "host-key-b")));
+    HostKeyException e = assertThrows(HostKeyException.class,
+        () -> RemoteHost.connect(viaJump, SshOptions.of(HOSTS.knownHosts(), false)));
+    assertTrue(e.getMessage().contains("[127.0.0.1]:" + HOSTS.get(0).port()), e.getMessage());
+  }
 }

@@ -102,6 +102,8 @@ public final class SshHosts implements BeforeAllCallback, AfterAllCallback {
       server.setKeyPairProvider(new FileKeyPairProvider(hostKey));
       server.setPublickeyAuthenticator(new AuthorizedKeysAuthenticator(root.resolve("authorized_keys")));
       server.setSubsystemFactories(List.of(new SftpSubsystemFactory()));
+      // Each host can also be a jump host (direct-tcpip), as a bastion would be.
+      server.setForwardingFilter(org.apache.sshd.server.forward.AcceptAllForwardingFilter.INSTANCE);
       server.setCommandFactory(
           (channel, command) -> {
             // Like sshd: the command runs in a shell, in the user's home directory. (MINA's
