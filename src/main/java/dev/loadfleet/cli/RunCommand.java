@@ -33,7 +33,9 @@ public final class RunCommand implements Command {
         .addOption(Option.builder().longOpt("lost-after").hasArg().argName("SECONDS")
             .desc("a host silent this long is marked lost (default 15)").build())
         .addOption(Option.builder().longOpt("lost-wait").hasArg().argName("SECONDS")
-            .desc("once every other host is done, how long lost hosts may come back (default 30)").build());
+            .desc("once every other host is done, how long lost hosts may come back (default 30)").build())
+        .addOption(Option.builder().longOpt("ignore-saturation")
+            .desc("report saturated injectors but do not exit with code 5 for them").build());
   }
 
   @Override
@@ -55,7 +57,8 @@ public final class RunCommand implements Command {
         poll,
         LauncherOptions.seconds(line, "lost-after", 15),
         LauncherOptions.seconds(line, "lost-wait", 30),
-        runId);
+        runId,
+        !line.hasOption("ignore-saturation"));
     return Runner.run(inventory, LauncherOptions.sshOptions(line, inventory), options, Reports.standard(), out, err);
   }
 }

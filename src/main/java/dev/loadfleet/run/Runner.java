@@ -42,6 +42,8 @@ public final class Runner {
    * @param poll how often hosts are polled and the live view printed (at most 5 s)
    * @param lostAfter silence after which a host is marked lost
    * @param lostWait how long lost hosts may come back once every other host is done
+   * @param saturationFails a saturated injector makes the exit code INJECTORS_SATURATED (else the
+   *     flags are only reported)
    */
   public record Options(
       Path results,
@@ -51,7 +53,8 @@ public final class Runner {
       Duration poll,
       Duration lostAfter,
       Duration lostWait,
-      Optional<String> runId) {}
+      Optional<String> runId,
+      boolean saturationFails) {}
 
   private Runner() {}
 
@@ -143,8 +146,8 @@ public final class Runner {
           err.println("health: " + e.getKey() + " was saturated; its latencies are not trustworthy (see its report page)");
         }
       }
-      return RunControl.collectAndReport(run, fleet, options.results(), reporting, interrupted.get(), health, saturated, out,
-          err);
+      return RunControl.collectAndReport(run, fleet, options.results(), reporting, interrupted.get(), health,
+          saturated && options.saturationFails(), out, err);
     } finally {
       done.countDown();
       if (given == null) {

@@ -57,7 +57,7 @@ class RunnerTest {
 
   private static Runner.Options options(Path results) {
     return new Runner.Options(results, Optional.of(archive), false, Duration.ofSeconds(2), Duration.ofSeconds(1),
-        Duration.ofSeconds(15), Duration.ofSeconds(5), Optional.empty());
+        Duration.ofSeconds(15), Duration.ofSeconds(5), Optional.empty(), false);
   }
 
   @Test
