@@ -13,12 +13,16 @@ final class Reports {
 
   static Reporting standard() {
     return (logs, outDir, annotations) -> {
-      // The merger adds its offset to a log's times; check measured host minus launcher, so the
-      // sign flips: a host 2 s ahead has its times moved 2 s back onto the launcher's clock.
-      List<MergeInput> inputs =
-          logs.stream().map(l -> new MergeInput(l.name(), l.log(), -l.clockOffsetMs())).toList();
-      ReportResult r = Reporter.generate(new ReportRequest(inputs, outDir, annotations));
+      ReportResult r = Reporter.generate(new ReportRequest(mergeInputs(logs), outDir, annotations));
       return new Reporting.Outcome(r.reportIndex(), r.summaryJson(), r.assertionsPassed(), r.warnings());
     };
+  }
+
+  /**
+   * The merger adds its offset to a log's times; check measured host minus launcher, so the sign
+   * flips: a host 2 s ahead has its times moved 2 s back onto the launcher's clock.
+   */
+  static List<MergeInput> mergeInputs(List<Reporting.HostLog> logs) {
+    return logs.stream().map(l -> new MergeInput(l.name(), l.log(), -l.clockOffsetMs())).toList();
   }
 }

@@ -106,4 +106,20 @@ class CheckerTest {
     }
     return bin;
   }
+
+  @Test
+  void aHostWhoseClockRunsFiveSecondsAheadIsMeasuredSo() throws Exception {
+    // the host's `date` reads its clock 5 s ahead (as under libfaketime), everything else as is
+    Path bin = Files.createDirectories(HOSTS.root().resolve("bin-fast-clock"));
+    Path date = bin.resolve("date");
+    Files.writeString(date, "#!/bin/sh\nexec /usr/bin/date -d @$(( $(/usr/bin/date +%s) + 5 )).$(/usr/bin/date +%N) \"$@\"\n");
+    date.toFile().setExecutable(true);
+    HOSTS.get(0).restrictPath(bin + ":" + System.getenv("PATH"));
+    try (Fleet fleet = Fleet.connect(List.of(HOSTS.get(0).spec()), SshOptions.of(HOSTS.knownHosts(), false))) {
+      ClockOffset clock = HostChecker.measureClock(fleet.get("host0").orElseThrow());
+      assertTrue(Math.abs(clock.offsetMs() - 5000) <= 60 + clock.uncertaintyMs(), clock.toString());
+    } finally {
+      HOSTS.get(0).restrictPath(System.getenv("PATH"));
+    }
+  }
 }
