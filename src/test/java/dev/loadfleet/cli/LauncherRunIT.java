@@ -90,11 +90,16 @@ class LauncherRunIT {
       assertEquals(stats.uploadsStored() + stats.heartbeats(), total, "merged count = what the service saw: " + stats);
       assertEquals(summary.path("global").path("ok").asLong(), total, "no failed request: " + summary.path("global"));
       assertTrue(transcript.contains("total"), "the live view printed: " + transcript);
-      // Synchronized start: no host begins before T0 (the JVMs were ready seconds earlier, so an
-      // ignored startAt shows), and all begin soon after it. The target spread is 200 ms; the
-      // margin covers Gatling's engine start after the simulation's wait on a loaded 2-core machine.
+      // Synchronized start: every injector was up before T0 and waited for its startAt, and no
+      // host began before T0 (an ignored startAt would show seconds early). How soon after T0 is
+      // Gatling's engine start after the simulation's wait: printed, bounded loosely for a loaded
+      // 2-core machine (the target spread is 200 ms; measured 0.4-1.1 s here under load 10).
+      for (HostRun h : run.hosts()) {
+        String console = Files.readString(results.resolve(runId).resolve("hosts").resolve(h.name()).resolve("console.log"));
+        assertTrue(console.contains("waiting") && console.contains("for startAt " + h.startAt()), h.name() + ": " + console);
+      }
       assertTrue(firstStart >= run.t0() - 100, "a host started " + (run.t0() - firstStart) + " ms before T0");
-      assertTrue(lastStart - run.t0() <= 2000, "a host started " + (lastStart - run.t0()) + " ms after T0");
+      assertTrue(lastStart - run.t0() <= 5000, "a host started " + (lastStart - run.t0()) + " ms after T0");
       System.out.println("LauncherRunIT: first requests " + (firstStart - run.t0()) + ".." + (lastStart - run.t0())
           + " ms after T0, spread " + (lastStart - firstStart) + " ms; "
           + total + " requests = service " + stats.uploadsStored() + " uploads + " + stats.heartbeats() + " heartbeats");
