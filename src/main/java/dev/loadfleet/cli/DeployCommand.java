@@ -1,6 +1,12 @@
 package dev.loadfleet.cli;
 
 import java.io.PrintWriter;
+import dev.loadfleet.config.Inventory;
+import dev.loadfleet.deploy.Bundle;
+import dev.loadfleet.deploy.Deployer;
+import dev.loadfleet.remote.Fleet;
+import java.util.Map;
+import org.apache.commons.cli.Option;
 import org.apache.commons.cli.CommandLine;
 import org.apache.commons.cli.Options;
 
@@ -18,13 +24,20 @@ public final class DeployCommand implements Command {
 
   @Override
   public Options options() {
-    return new Options();
+    Options o = LauncherOptions.bundle(LauncherOptions.ssh(LauncherOptions.inventory(new Options())));
+    return o.addOption(Option.builder().longOpt("prune")
+        .desc("remove other bundles under each host's <baseDir>/bundles (never anything else)").build());
   }
 
   @Override
-  public ExitCode execute(CommandLine line, PrintWriter out, PrintWriter err) {
-    // Placeholder until its issue lands: refuses loudly rather than pretending.
-    err.println("loadfleet deploy: not built yet");
-    return ExitCode.ERROR;
+  public ExitCode execute(CommandLine line, PrintWriter out, PrintWriter err) throws Exception {
+    Inventory inventory = LauncherOptions.loadInventory(line);
+    Bundle bundle = Bundle.of(Bundle.locate(LauncherOptions.bundlePath(line)));
+    try (Fleet fleet = Fleet.connect(inventory.hosts(), LauncherOptions.sshOptions(line, inventory))) {
+      Map<String, Deployer.HostDeploy> results = Deployer.deploy(fleet, bundle, line.hasOption("prune"), out);
+      Deployer.print(results, bundle, out);
+      boolean failed = results.values().stream().anyMatch(r -> r.outcome() == Deployer.Outcome.FAILED);
+      return failed ? ExitCode.ERROR : ExitCode.OK;
+    }
   }
 }

@@ -1,6 +1,9 @@
 package dev.loadfleet.cli;
 
 import java.io.PrintWriter;
+import dev.loadfleet.remote.Fleet;
+import dev.loadfleet.run.RunControl;
+import dev.loadfleet.run.RunRecord;
 import org.apache.commons.cli.CommandLine;
 import org.apache.commons.cli.Options;
 
@@ -18,13 +21,16 @@ public final class StopCommand implements Command {
 
   @Override
   public Options options() {
-    return new Options();
+    return LauncherOptions.runId(new Options(), "the run (default: the newest under the results root)");
   }
 
   @Override
-  public ExitCode execute(CommandLine line, PrintWriter out, PrintWriter err) {
-    // Placeholder until its issue lands: refuses loudly rather than pretending.
-    err.println("loadfleet stop: not built yet");
-    return ExitCode.ERROR;
+  public ExitCode execute(CommandLine line, PrintWriter out, PrintWriter err) throws Exception {
+    RunRecord run = LauncherOptions.run(line);
+    out.println("stopping run " + run.runId());
+    try (Fleet fleet = RunControl.connect(run)) {
+      RunControl.stop(run, fleet, LauncherOptions.results(line), out);
+      return ExitCode.OK;
+    }
   }
 }

@@ -1,0 +1,72 @@
+package dev.loadfleet.config;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The fleet and the run asked of it, from {@code conf/cluster.yaml} (see {@link InventoryLoader}).
+ *
+ * @param users total users across the fleet
+ * @param rampRate total users started per second across the fleet
+ * @param duration the steady phase after the ramp (the workload's {@code steadyDuration}), if set
+ * @param simulation the Gatling simulation class the injectors run
+ * @param target the service's base URL (the workload's {@code baseUrl}); empty = each injector's
+ *     embedded stand-in
+ * @param workload workload knobs passed verbatim to every injector as {@code -Dkey=value}
+ * @param knownHosts the OpenSSH known_hosts file host keys are checked against
+ */
+public record Inventory(
+    Path source,
+    int users,
+    double rampRate,
+    Optional<Duration> duration,
+    String simulation,
+    String target,
+    Map<String, String> workload,
+    Path knownHosts,
+    List<HostSpec> hosts) {
+
+  public static final String DEFAULT_SIMULATION = "dev.loadfleet.simulations.ProctoringSimulation";
+
+  public Inventory {
+    workload = Map.copyOf(workload);
+    hosts = List.copyOf(hosts);
+  }
+
+  /**
+   * The workload knobs of the whole fleet: the inventory's {@code workload} plus what its
+   * top-level fields set (users, rampRate, steadyDuration, baseUrl). Per host, the launcher then
+   * replaces users, rampRate and sets idOffset and startAt.
+   */
+  public Map<String, String> knobs() {
+    Map<String, String> k = new java.util.LinkedHashMap<>(workload);
+    k.put("users", String.valueOf(users));
+    k.put("rampRate", String.valueOf(rampRate));
+    duration.ifPresent(d -> k.put("steadyDuration", Math.max(1, Math.round(d.toMillis() / 1000.0)) + "s"));
+    if (!target.isEmpty()) {
+      k.put("baseUrl", target);
+    }
+    return k;
+  }
+
+  /**
+   * The workload the injectors will run, read as they will read it (conf/ of this launcher, the
+   * profile, then {@link #knobs()}), so a misspelt or out-of-range knob stops the run here.
+   *
+   * @throws InventoryException naming the knob and the problem
+   */
+  public Workload workloadFor(Path confDir) throws InventoryException {
+    try {
+      return Workload.load(confDir, knobs());
+    } catch (RuntimeException e) {
+      throw new InventoryException(source + ": workload: " + e.getMessage());
+    }
+  }
+
+  public Optional<HostSpec> host(String name) {
+    return hosts.stream().filter(h -> h.name().equals(name)).findFirst();
+  }
+}

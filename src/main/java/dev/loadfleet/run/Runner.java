@@ -1,0 +1,241 @@
+package dev.loadfleet.run;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.loadfleet.check.CheckOptions;
+import dev.loadfleet.check.Checker;
+import dev.loadfleet.check.ClockOffset;
+import dev.loadfleet.check.HostReport;
+import dev.loadfleet.cli.ExitCode;
+import dev.loadfleet.config.HostSpec;
+import dev.loadfleet.config.Inventory;
+import dev.loadfleet.deploy.Bundle;
+import dev.loadfleet.deploy.Deployer;
+import dev.loadfleet.health.HostHealth;
+import dev.loadfleet.plan.Plan;
+import dev.loadfleet.plan.Share;
+import dev.loadfleet.remote.Fleet;
+import dev.loadfleet.remote.SshOptions;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * {@code run}: plan, check, deploy, start every host at one instant, watch, collect, merge, report.
+ * Ctrl+C stops every remote injector, then collects and reports what ran.
+ */
+public final class Runner {
+  /**
+   * @param startDelay how far ahead of now T0 is put (time for every JVM to start)
+   * @param poll how often hosts are polled and the live view printed (at most 5 s)
+   * @param lostAfter silence after which a host is marked lost
+   * @param lostWait how long lost hosts may come back once every other host is done
+   * @param saturationFails a saturated injector makes the exit code INJECTORS_SATURATED (else the
+   *     flags are only reported)
+   */
+  public record Options(
+      Path results,
+      Optional<Path> bundle,
+      boolean dryRun,
+      Duration startDelay,
+      Duration poll,
+      Duration lostAfter,
+      Duration lostWait,
+      Optional<String> runId,
+      boolean saturationFails) {}
+
+  private Runner() {}
+
+  /** A run that Ctrl+C interrupts (through a JVM shutdown hook). */
+  public static ExitCode run(Inventory inventory, SshOptions ssh, Options options, Reporting reporting, PrintWriter out,
+      PrintWriter err) throws Exception {
+    return run(inventory, ssh, options, reporting, null, out, err);
+  }
+
+  /** @param interruption the stop request to honour, or null to install the Ctrl+C hook */
+  public static ExitCode run(Inventory inventory, SshOptions ssh, Options options, Reporting reporting,
+      Interruption interruption, PrintWriter out, PrintWriter err) throws Exception {
+    Plan plan = Plan.of(inventory);
+    plan.print(inventory, out);
+    inventory.workloadFor(confDir());
+    if (options.dryRun()) {
+      out.println("dry run: nothing started");
+      return ExitCode.OK;
+    }
+    Bundle bundle = Bundle.of(Bundle.locate(options.bundle()));
+    out.flush();
+    try (Fleet fleet = Fleet.connect(inventory.hosts(), ssh)) {
+      List<HostReport> reports = Checker.checkAll(fleet, plan, inventory.target(), new CheckOptions(false, bundle.bytes()));
+      Checker.print(reports, out);
+      if (!Checker.allOk(reports)) {
+        err.println("run refused: fix the hosts above (loadfleet check -i " + inventory.source() + ")");
+        return ExitCode.CHECK_FAILED;
+      }
+      Map<String, Deployer.HostDeploy> deployed = Deployer.deploy(fleet, bundle, false, out);
+      Deployer.print(deployed, bundle, out);
+      if (deployed.values().stream().anyMatch(d -> d.outcome() == Deployer.Outcome.FAILED)) {
+        err.println("run refused: the bundle did not reach every host; nothing was started");
+        return ExitCode.ERROR;
+      }
+      String runId = options.runId().orElseGet(Runner::newRunId);
+      RunRecord run = record(inventory, ssh, plan, reports, bundle, runId, options);
+      run.write(options.results());
+      out.printf("run %s: T0 %s (in %d s); results in %s%n", runId, java.time.Instant.ofEpochMilli(run.t0()),
+          options.startDelay().toSeconds(), options.results().resolve(runId));
+      return startWatchCollect(run, fleet, inventory, options, reporting, interruption, out, err);
+    }
+  }
+
+  private static ExitCode startWatchCollect(RunRecord initial, Fleet fleet, Inventory inventory, Options options,
+      Reporting reporting, Interruption given, PrintWriter out, PrintWriter err) throws Exception {
+    Interruption interruption = given == null ? new Interruption() : given;
+    interruption.attach(Thread.currentThread());
+    CountDownLatch done = new CountDownLatch(1);
+    // Ctrl+C: the JVM runs this hook; it asks the run to stop and waits while the run stops the
+    // remote injectors, collects and reports (the JVM exits when the hook returns).
+    Thread hook = new Thread(() -> {
+      interruption.request();
+      try {
+        done.await(3, TimeUnit.MINUTES);
+      } catch (InterruptedException ignored) {
+        // exiting anyway
+      }
+    }, "loadfleet-interrupt");
+    if (given == null) {
+      Runtime.getRuntime().addShutdownHook(hook);
+    }
+    AtomicBoolean interrupted = interruption.flag();
+    try {
+      RunRecord run = start(initial, fleet, inventory, options.results(), out, err);
+      Map<String, HostSpec> specs = new LinkedHashMap<>();
+      inventory.hosts().forEach(h -> specs.put(h.name(), h));
+      Monitor monitor =
+          new Monitor(run, fleet, specs, options.results(), options.poll(), options.lostAfter(), options.lostWait(), out);
+      try {
+        run = monitor.watch(interrupted);
+      } catch (InterruptedException e) {
+        // Ctrl+C while sleeping: handled below
+      }
+      Thread.interrupted(); // clear, so the stop and collect below can block
+      if (interrupted.get()) {
+        out.println("interrupted: stopping every injector");
+        run = RunRecord.read(options.results(), run.runId());
+        run = RunControl.stop(run, fleet, options.results(), out);
+      }
+      run = run.withTiming("finished", System.currentTimeMillis());
+      run.write(options.results());
+      Map<String, ObjectNode> health = new LinkedHashMap<>();
+      boolean saturated = false;
+      for (Map.Entry<String, HostHealth> e : monitor.health(run.t0(), System.currentTimeMillis()).entrySet()) {
+        e.getValue().writeChart(options.results().resolve(run.runId()).resolve("hosts").resolve(e.getKey()));
+        health.put(e.getKey(), e.getValue().annotation());
+        if (e.getValue().saturated()) {
+          saturated = true;
+          err.println("health: " + e.getKey() + " was saturated; its latencies are not trustworthy (see its report page)");
+        }
+      }
+      return RunControl.collectAndReport(run, fleet, options.results(), reporting, interrupted.get(), health,
+          saturated && options.saturationFails(), out, err);
+    } finally {
+      done.countDown();
+      if (given == null) {
+        try {
+          Runtime.getRuntime().removeShutdownHook(hook);
+        } catch (IllegalStateException shuttingDown) {
+          // the hook is running: it is waiting for the latch just released
+        }
+      }
+    }
+  }
+
+  /** Starts every host with users; a host that fails to start is marked failed, the others go on. */
+  private static RunRecord start(RunRecord run, Fleet fleet, Inventory inventory, Path results, PrintWriter out, PrintWriter err)
+      throws IOException {
+    final RunRecord planned = run;
+    Map<String, Fleet.Result<Long>> started = fleet.each(remote -> {
+      HostRun h = planned.host(remote.host().name());
+      if (h.users() == 0) {
+        return -1L;
+      }
+      return Injector.start(remote, h, planned.simulation(), knobs(planned, h));
+    });
+    for (HostRun h : planned.hosts()) {
+      Fleet.Result<Long> r = started.get(h.name());
+      if (h.users() == 0) {
+        run = run.withHost(h.name(), x -> x.withState(HostRun.IDLE, "no users in the plan"));
+      } else if (r.ok()) {
+        run = run.withHost(h.name(), x -> x.withStart(r.value()));
+        out.printf("  started %-16s pgid %d, %d users from id %d, start at %s (host clock)%n", h.name(), r.value(), h.users(),
+            h.idOffset(), java.time.Instant.ofEpochMilli(h.startAt()));
+      } else {
+        err.println("start: " + h.name() + ": " + r.message());
+        run = run.withHost(h.name(), x -> x.withExit(HostRun.FAILED, null, "did not start: " + r.message()));
+      }
+    }
+    run = run.withTiming("started", System.currentTimeMillis()).withState("running", null);
+    run.write(results);
+    out.flush();
+    return run;
+  }
+
+  /** The -D knobs of one host: the inventory's workload, then its share and start instant. */
+  static Map<String, String> knobs(RunRecord run, HostRun h) {
+    Map<String, String> k = new LinkedHashMap<>(run.workload());
+    k.put("users", String.valueOf(h.users()));
+    k.put("rampRate", String.format(Locale.ROOT, "%.6f", h.rampRate()));
+    k.put("idOffset", String.valueOf(h.idOffset()));
+    k.put("startAt", String.valueOf(h.startAt()));
+    if (run.target() != null && !run.target().isEmpty()) {
+      k.put("baseUrl", run.target());
+    }
+    return k;
+  }
+
+  private static RunRecord record(Inventory inventory, SshOptions ssh, Plan plan, List<HostReport> reports, Bundle bundle,
+      String runId, Options options) {
+    long now = System.currentTimeMillis();
+    long t0 = now + options.startDelay().toMillis();
+    List<HostRun> hosts = new ArrayList<>();
+    for (int i = 0; i < inventory.hosts().size(); i++) {
+      HostSpec spec = inventory.hosts().get(i);
+      Share share = plan.share(spec.name());
+      ClockOffset clock = reports.get(i).clock().orElse(ClockOffset.ZERO);
+      hosts.add(new HostRun(spec.name(), spec.address(), spec.port(), spec.user(), spec.keyFile().toString(),
+          spec.jump().map(Object::toString).orElse(null), spec.baseDir(), share.users(), share.rampRate(), share.idOffset(),
+          clock.offsetMs(), clock.uncertaintyMs(),
+          // the same instant, read on the host's clock: its ramp begins with the others'
+          t0 + clock.offsetMs(),
+          Deployer.bundleDir(spec, bundle.sha256()), spec.runDir(runId), HostRun.PLANNED, null, null, ""));
+    }
+    Map<String, String> workload = new LinkedHashMap<>(inventory.knobs());
+    workload.keySet().removeAll(List.of("users", "rampRate", "baseUrl")); // per host, or in the record's target
+    Map<String, Long> timings = new LinkedHashMap<>();
+    timings.put("created", now);
+    return new RunRecord(runId, inventory.source().toAbsolutePath().toString(), ssh.knownHosts().toAbsolutePath().toString(),
+        inventory.simulation(), inventory.target(), bundle.sha256(), plan.users(), plan.rampRate(), t0, workload, hosts, timings,
+        "starting", null);
+  }
+
+  /** The launcher's conf/ (bin/loadfleet sets loadfleet.conf): the injectors get the same one. */
+  public static Path confDir() {
+    return Path.of(System.getProperty("loadfleet.conf", "conf"));
+  }
+
+  /** Sorts by time, unique across launchers: 20261126-051500-3f9a. */
+  static String newRunId() {
+    return DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").withZone(ZoneOffset.UTC).format(java.time.Instant.now()) + "-"
+        + UUID.randomUUID().toString().substring(0, 4);
+  }
+}

@@ -1,0 +1,115 @@
+package dev.loadfleet.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.loadfleet.remote.SshHosts;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+class LauncherCliTest {
+  @RegisterExtension static final SshHosts HOSTS = SshHosts.of(2);
+
+  @TempDir Path tmp;
+
+  private record Outcome(int code, String out, String err) {}
+
+  private Outcome run(String... args) {
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    int code = Main.standard().run(new PrintWriter(out), new PrintWriter(err), args);
+    return new Outcome(code, out.toString(), err.toString());
+  }
+
+  /** An inventory of the fixture hosts, as an operator would write it. */
+  static String inventory(SshHosts hosts, int users, String extra) {
+    StringBuilder y = new StringBuilder();
+    y.append("users: ").append(users).append("\nrampRate: 2\n").append(extra);
+    y.append("knownHosts: ").append(hosts.knownHosts()).append("\n");
+    y.append("defaults:\n  address: 127.0.0.1\n  keyFile: ").append(SshHosts.clientKey()).append("\n");
+    y.append("hosts:\n");
+    for (SshHosts.Host h : hosts.all()) {
+      y.append("  - name: ").append(h.name()).append("\n    port: ").append(h.port())
+          .append("\n    baseDir: ").append(h.baseDir()).append("\n");
+    }
+    return y.toString();
+  }
+
+  @Test
+  void planPrintsSharesWithDisjointIds() throws Exception {
+    Path inv = Files.writeString(tmp.resolve("c.yaml"), inventory(HOSTS, 5, ""));
+    Outcome o = run("plan", "-i", inv.toString());
+    assertEquals(0, o.code(), o.err());
+    assertTrue(o.out().contains("host0") && o.out().contains("0..2") && o.out().contains("3..4"), o.out());
+    assertTrue(o.out().contains("needed:"), "the capacity arithmetic follows the shares: " + o.out());
+  }
+
+  @Test
+  void aMisspeltWorkloadKnobStopsThePlanBeforeAnyHostIsTouched() throws Exception {
+    Path inv = Files.writeString(tmp.resolve("c.yaml"), inventory(HOSTS, 5, "workload:\n  recordingSise: 2MB\n"));
+    Outcome o = run("run", "-i", inv.toString(), "--results", tmp.resolve("results").toString());
+    assertEquals(ExitCode.ERROR.code(), o.code(), o.out());
+    assertTrue(o.err().contains("recordingSise") && o.err().contains("recordingSize"), o.err());
+    assertFalse(Files.exists(tmp.resolve("results")));
+  }
+
+  @Test
+  void checkExitsCheckFailedWhenAHostLacksJavaAndOkWhenAllAreReady() throws Exception {
+    Path inv = Files.writeString(tmp.resolve("c.yaml"), inventory(HOSTS, 4, ""));
+    Outcome ok = run("check", "-i", inv.toString());
+    assertEquals(ExitCode.OK.code(), ok.code(), ok.out() + ok.err());
+    assertTrue(ok.out().contains("all 2 hosts ready"), ok.out());
+
+    Path noJava = Files.createDirectories(HOSTS.root().resolve("empty-bin"));
+    for (String tool : List.of("sh", "awk", "df", "dirname", "nproc", "head", "date", "cat")) {
+      Files.createSymbolicLink(noJava.resolve(tool), Path.of("/usr/bin/" + tool).toRealPath());
+    }
+    HOSTS.get(1).restrictPath(noJava.toString());
+    try {
+      Outcome failed = run("check", "-i", inv.toString());
+      assertEquals(ExitCode.CHECK_FAILED.code(), failed.code(), failed.out());
+      assertTrue(failed.out().contains("host1: java not found on PATH"), failed.out());
+      assertTrue(failed.out().contains("fix: install a JRE 17+"), failed.out());
+    } finally {
+      HOSTS.get(1).restrictPath(System.getenv("PATH"));
+    }
+  }
+
+  @Test
+  void hostileInventoryIsRefusedBeforeAnythingConnects() throws Exception {
+    Path inv = Files.writeString(tmp.resolve("c.yaml"), inventory(HOSTS, 4, "").replace(
+        "baseDir: " + HOSTS.get(0).baseDir(), "baseDir: " + HOSTS.get(0).baseDir() + "/../../etc"));
+    Outcome o = run("run", "-i", inv.toString(), "--results", tmp.resolve("results").toString());
+    assertEquals(ExitCode.ERROR.code(), o.code());
+    assertTrue(o.err().contains("host host0 baseDir") && o.err().contains("'..'"), o.err());
+    assertFalse(Files.exists(HOSTS.get(1).baseDir()), "nothing happened on any host");
+  }
+
+  @Test
+  void dryRunShowsThePlanAndStops() throws Exception {
+    Path inv = Files.writeString(tmp.resolve("c.yaml"), inventory(HOSTS, 7, ""));
+    Outcome o = run("run", "-i", inv.toString(), "--dry-run", "--results", tmp.resolve("results").toString());
+    assertEquals(0, o.code(), o.err());
+    assertTrue(o.out().contains("plan: 7 users") && o.out().contains("dry run: nothing started"), o.out());
+    assertFalse(Files.exists(tmp.resolve("results")));
+  }
+
+  @Test
+  void everyLauncherCommandHasHelpAndStatusWithoutARunSaysSo() {
+    for (String command : List.of("plan", "check", "deploy", "run", "status", "stop", "collect")) {
+      Outcome o = run(command, "--help");
+      assertEquals(0, o.code(), command);
+      assertTrue(o.out().contains("usage: loadfleet " + command), o.out());
+    }
+    Outcome o = run("status", "--results", tmp.resolve("none").toString());
+    assertEquals(ExitCode.USAGE.code(), o.code());
+    assertTrue(o.err().contains("no run under"), o.err());
+  }
+}

@@ -1,0 +1,98 @@
+package dev.loadfleet.run;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.loadfleet.remote.RemoteHost;
+import dev.loadfleet.remote.SshHosts;
+import dev.loadfleet.remote.SshOptions;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * The bundle's bin/injector on a host, driven by {@link Injector} over SSH, with {@link
+ * StandInGatling} in Gatling's place, pinning what the script owns: detaching, the pid file,
+ * progress.json passing through, exit codes, and stopping the whole process group. Real Gatling
+ * runs through it in the launcher's integration test.
+ */
+class InjectorScriptTest {
+  @RegisterExtension static final SshHosts HOSTS = SshHosts.of(1);
+
+  private static Path bundle;
+
+  @BeforeAll
+  static void installScriptAndStandIn() throws Exception {
+    bundle = StandInGatling.install(HOSTS.get(0));
+  }
+
+  private static HostRun hostRun(String runId) {
+    SshHosts.Host h = HOSTS.get(0);
+    return new HostRun("host0", "127.0.0.1", h.port(), System.getProperty("user.name"), SshHosts.clientKey().toString(), null,
+        h.baseDir().toString(), 3, 1, 0, 0, 0, 0, bundle.toString(), h.baseDir().resolve("runs/" + runId).toString(),
+        HostRun.PLANNED, null, null, "");
+  }
+
+  private static RemoteHost connect() throws Exception {
+    return RemoteHost.connect(HOSTS.get(0).spec(), SshOptions.of(HOSTS.knownHosts(), false));
+  }
+
+  @Test
+  void startedInjectorSurvivesTheConnectionAndStopKillsItsWholeGroup() throws Exception {
+    HostRun h = hostRun("survive");
+    long pgid;
+    try (RemoteHost remote = connect()) {
+      pgid = Injector.start(remote, h, "x.Sim", Map.of("users", "3", "weird", "a b'c"));
+      assertTrue(pgid > 1);
+    }
+    // a new connection, as after a dropped link or a fresh launcher
+    try (RemoteHost remote = connect()) {
+      Injector.Poll poll = waitForProgress(remote, h);
+      assertEquals("running", poll.status());
+      assertEquals(2, poll.progress().orElseThrow().usersActive());
+      String console = Files.readString(Path.of(h.runDir(), "console.log"));
+      assertTrue(console.contains("-Dweird=a b'c") && console.contains("--simulation x.Sim"), console);
+
+      assertEquals("stopped", Injector.stop(remote, h, 5));
+      assertEquals("stopped", Injector.poll(remote, h).status());
+      assertFalse(remote.exec("kill -0 -- -" + pgid, Duration.ofSeconds(5)).ok(), "no process of the group is left");
+      assertTrue(Files.isSymbolicLink(Path.of(h.runDir(), "simulation.log")), "simulation.log linked into the run dir");
+    }
+  }
+
+  @Test
+  void exitCodeIsRecordedAndARunIdIsUsedOnce() throws Exception {
+    HostRun h = hostRun("exits");
+    try (RemoteHost remote = connect()) {
+      Injector.start(remote, h, "x.Sim", Map.of("seconds", "0", "exit", "7"));
+      long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+      String status;
+      do {
+        Thread.sleep(200);
+        status = Injector.poll(remote, h).status();
+      } while (status.equals("running") && System.nanoTime() < deadline);
+      assertEquals("exited 7", status);
+      var again = org.junit.jupiter.api.Assertions.assertThrows(java.io.IOException.class,
+          () -> Injector.start(remote, h, "x.Sim", Map.of()));
+      assertTrue(again.getMessage().contains("a run id is used once"), again.getMessage());
+      Injector.stop(remote, h, 1); // the stand-in's straggler child
+      assertEquals("exited 7", Injector.poll(remote, h).status(), "Gatling's exit stays the verdict");
+    }
+  }
+
+  private static Injector.Poll waitForProgress(RemoteHost remote, HostRun h) throws Exception {
+    long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+    while (true) {
+      Injector.Poll p = Injector.poll(remote, h);
+      if (p.progress().isPresent() || System.nanoTime() > deadline) {
+        return p;
+      }
+      Thread.sleep(200);
+    }
+  }
+}
