@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Tears the test bed down completely: every process inside the test-bed namespaces (sshd, sessions,
-# injectors, the service), the namespaces and their veths, the bridge, the lfinjN users and homes,
-# the per-host /tmp dirs and the state dir. Safe to run any number of times.
+# injectors, the service), the namespaces and their veths, the bridge, the lfinjN users and homes
+# and their libfaketime files in /dev/shm, the per-host /tmp dirs and the state dir. Safe to run
+# any number of times.
 #
 # usage: deploy/testbed/down.sh
 set -euo pipefail
@@ -41,6 +42,8 @@ for h in "${INJECTORS[@]}"; do
   if id "$user" >/dev/null 2>&1; then
     # Leftover processes of the test-bed user outside the namespaces (none expected).
     for p in $(pgrep -u "$user" || true); do kill -KILL "$p" 2>/dev/null || true; done
+    # libfaketime's semaphores and shared memory of that user (see start_faketime_holder).
+    find /dev/shm -maxdepth 1 -user "$user" \( -name 'sem.faketime_sem_*' -o -name 'faketime_shm_*' \) -delete
     userdel --remove "$user" 2>/dev/null || userdel "$user"
     rm -rf "/home/$user"
   fi

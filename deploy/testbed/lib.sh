@@ -80,10 +80,56 @@ write_sshd_config() {
     echo "LogLevel INFO"
     # libfaketime shifts the monotonic clocks by the same constant too (its default); keeping them
     # real (FAKETIME_DONT_FAKE_MONOTONIC=1) made a JVM start 10x slower here (javac 33 s vs 2.4 s).
+    # FAKETIME_SHARED: see start_faketime_holder.
     if [ -n "$skew" ]; then
-      echo "SetEnv LD_PRELOAD=$LIBFAKETIME FAKETIME=$skew"
+      echo "SetEnv LD_PRELOAD=$LIBFAKETIME FAKETIME=$skew \"FAKETIME_SHARED=$(faketime_shared "$h")\""
     fi
   } >"$d/sshd_config"
+}
+
+# Debian's libfaketime 0.9.10 gives every process that has no FAKETIME_SHARED a semaphore and
+# shared memory of its own in /dev/shm, named by its pid, and unlinks them only at a normal exit:
+# `bash -c cmd` (which execs cmd) and every killed process leak a pair. With pids wrapping at
+# 32768, a later process meets a leaked pair under its own pid, or inherits a dead creator's
+# names, and libfaketime exits ("sem_open failed and recreation attempts failed") -- it broke a
+# bundle unpack on the skewed host after ~900 leaks. So one long-lived holder process per skewed
+# host creates the pair, and every process there (sshd and sessions, via FAKETIME_SHARED) reuses
+# it: nobody else creates, nobody unlinks, nothing leaks. (Newer libfaketime has
+# FAKETIME_DISABLE_SHM for this; 0.9.10 does not.)
+faketime_shared() {
+  local pid
+  pid="$(read_pid "$(host_dir "$1")/faketime-holder.pid")"
+  echo "/faketime_sem_$pid /faketime_shm_$pid"
+}
+
+start_faketime_holder() {
+  local h="$1" d skew user pid
+  d="$(host_dir "$h")"
+  skew="$(cat "$d/faketime" 2>/dev/null || true)"
+  [ -n "$skew" ] || return 0
+  pid_alive "$(read_pid "$d/faketime-holder.pid")" && return 0
+  user="$(host_user "$h")"
+  # Inside the host's namespace (so down.sh ends it with the rest), as the host's user (so the
+  # pair is its own). setpriv and ip netns exec both exec: $! is the holder itself.
+  ip netns exec "$h" setpriv --reuid="$user" --regid="$user" --init-groups \
+    env LD_PRELOAD="$LIBFAKETIME" FAKETIME="$skew" sleep infinity </dev/null >/dev/null 2>&1 &
+  pid=$!
+  echo "$pid" >"$d/faketime-holder.pid"
+  local i
+  for i in $(seq 50); do
+    [ -e "/dev/shm/sem.faketime_sem_$pid" ] && [ -e "/dev/shm/faketime_shm_$pid" ] && return 0
+    sleep 0.1
+  done
+  die "$h: libfaketime made no shared semaphore for holder pid $pid (/dev/shm/sem.faketime_sem_$pid)"
+}
+
+stop_faketime_holder() {
+  local d pid
+  d="$(host_dir "$1")"
+  pid="$(read_pid "$d/faketime-holder.pid")"
+  if pid_alive "$pid"; then kill -KILL "$pid"; fi
+  if [ -n "$pid" ]; then rm -f "/dev/shm/sem.faketime_sem_$pid" "/dev/shm/faketime_shm_$pid"; fi
+  rm -f "$d/faketime-holder.pid"
 }
 
 start_sshd() {
@@ -91,10 +137,15 @@ start_sshd() {
   d="$(host_dir "$h")"
   skew="$(cat "$d/faketime" 2>/dev/null || true)"
   mkdir -p /run/sshd # privilege separation dir Debian's sshd expects (systemd makes it normally)
+  local faked=()
+  if [ -n "$skew" ]; then
+    start_faketime_holder "$h"
+    faked=(LD_PRELOAD="$LIBFAKETIME" FAKETIME="$skew" FAKETIME_SHARED="$(faketime_shared "$h")")
+  else
+    stop_faketime_holder "$h"
+  fi
   write_sshd_config "$h"
   "$SSHD" -t -f "$d/sshd_config" || die "$h: sshd rejects $d/sshd_config"
-  local faked=()
-  [ -n "$skew" ] && faked=(LD_PRELOAD="$LIBFAKETIME" FAKETIME="$skew")
   # `ip netns exec` gives the daemon its own mount namespace (propagation slave), so a /tmp bound
   # there is private to this host, as on a real machine; sessions inherit it from sshd.
   ip netns exec "$h" sh -c 'mount --bind "$1" /tmp && shift && exec "$@"' sh \
