@@ -2,9 +2,11 @@ package dev.loadfleet.report;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -27,7 +29,11 @@ final class HostsPage {
   private HostsPage() {}
 
   static String render(
-      String title, List<ObjectNode> hosts, ObjectNode global, Set<String> annotationKeys) {
+      String title,
+      List<ObjectNode> hosts,
+      ObjectNode global,
+      Set<String> annotationKeys,
+      Map<String, String> charts) {
     StringBuilder b = new StringBuilder();
     b.append(
             "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n<title>Injectors: ")
@@ -73,8 +79,22 @@ final class HostsPage {
     for (String[] c : COLUMNS) {
       b.append("<td>").append(cell(global.get(c[0]))).append("</td>");
     }
-    b.append("<td></td>".repeat(annotationKeys.size()))
-        .append("</tr>\n</tbody></table>\n</body></html>\n");
+    b.append("<td></td>".repeat(annotationKeys.size())).append("</tr>\n</tbody></table>\n");
+    if (!charts.isEmpty()) {
+      // The launcher's own SVG (dev.loadfleet.health.HealthChart), built with the JDK's XML
+      // writer, so it is embedded as it is: the folder stays one self-contained page.
+      b.append("<h2>Injector health over the run</h2>\n");
+      charts.forEach(
+          (host, svg) ->
+              b.append("<h3 id=\"health-")
+                  .append(esc(host))
+                  .append("\">")
+                  .append(esc(host))
+                  .append("</h3>\n")
+                  .append(svg.replaceFirst("^<\\?xml[^>]*\\?>\\s*", ""))
+                  .append('\n'));
+    }
+    b.append("</body></html>\n");
     return b.toString();
   }
 
@@ -102,11 +122,24 @@ final class HostsPage {
     return name;
   }
 
+  /**
+   * A value as a reader wants it: scalars as they are; an object as {@code key value} lines (the
+   * launcher's health figures); a list of objects by their {@code text} (saturation flags).
+   */
   private static String cell(JsonNode v) {
     if (v == null || v.isNull() || v.isMissingNode()) {
       return "&ndash;";
     }
-    return esc(v.isValueNode() ? v.asText() : v.toString());
+    if (v.isValueNode()) {
+      return esc(v.asText());
+    }
+    List<String> lines = new ArrayList<>();
+    if (v.isArray()) {
+      v.forEach(e -> lines.add(e.has("text") ? esc(e.get("text").asText()) : cell(e)));
+      return lines.isEmpty() ? "none" : String.join("<br>", lines);
+    }
+    v.fields().forEachRemaining(e -> lines.add(esc(e.getKey()) + " " + cell(e.getValue())));
+    return "<span class=\"obj\">" + String.join("<br>", lines) + "</span>";
   }
 
   static String esc(String s) {

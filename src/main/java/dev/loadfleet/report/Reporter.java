@@ -17,7 +17,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -33,6 +35,12 @@ public final class Reporter {
   public static final String MERGED_LOG = "simulation.log";
   public static final String SUMMARY = "summary.json";
   public static final String HOSTS_PAGE = "hosts.html";
+
+  /**
+   * A host annotation naming an SVG file (the launcher's health chart): drawn on hosts.html,
+   * inline so the report folder stands alone, and kept as a path in summary.json.
+   */
+  public static final String HEALTH_CHART = "healthChart";
 
   /** Gatling's console output while it builds the report. */
   public static final String GATLING_CONSOLE = "gatling-report.log";
@@ -130,14 +138,40 @@ public final class Reporter {
     List<ObjectNode> hosts = new ArrayList<>();
     summary.withArray("inputs").forEach(n -> hosts.add((ObjectNode) n));
     Set<String> keys = HostsPage.annotationKeys(request.hostAnnotations().values());
+    keys.remove(HEALTH_CHART);
     Path hostsPage = outDir.resolve(HOSTS_PAGE);
     Files.writeString(
         hostsPage,
         HostsPage.render(
-            merged.header().simulationClass(), hosts, (ObjectNode) summary.get("global"), keys),
+            merged.header().simulationClass(),
+            hosts,
+            (ObjectNode) summary.get("global"),
+            keys,
+            charts(request, warnings)),
         StandardCharsets.UTF_8);
     linkHostsPage(index, merged.inputs().size(), warnings);
     return new ReportResult(index, summaryFile, hostsPage, passed, warnings);
+  }
+
+  /** Each host's chart (SVG markup) named by its {@link #HEALTH_CHART} annotation. */
+  private static Map<String, String> charts(ReportRequest request, List<String> warnings) {
+    Map<String, String> charts = new LinkedHashMap<>();
+    request
+        .hostAnnotations()
+        .forEach(
+            (host, annotation) -> {
+              JsonNode chart = annotation.path(HEALTH_CHART);
+              if (!chart.isTextual()) {
+                return;
+              }
+              try {
+                charts.put(host, Files.readString(Path.of(chart.asText()), StandardCharsets.UTF_8));
+              } catch (IOException e) {
+                warnings.add(
+                    "health chart of " + host + " not drawn: cannot read " + chart.asText() + ": " + e);
+              }
+            });
+    return charts;
   }
 
   private static ObjectNode summary(

@@ -2,7 +2,6 @@ package dev.loadfleet.run;
 
 import dev.loadfleet.config.HostSpec;
 import dev.loadfleet.health.HealthRecorder;
-import dev.loadfleet.health.HostHealth;
 import dev.loadfleet.health.Saturation;
 import dev.loadfleet.remote.ExecResult;
 import dev.loadfleet.remote.Fleet;
@@ -100,18 +99,6 @@ final class Monitor {
       }
     }
     return run;
-  }
-
-  /** Each sampled host's health over {@code [fromMs, toMs]}; call after {@link #watch}. */
-  Map<String, HostHealth> health(long fromMs, long toMs) {
-    Map<String, HostHealth> out = new java.util.LinkedHashMap<>();
-    for (HostRun h : run.hosts()) {
-      Live l = live.get(h.name());
-      if (l != null && l.health != null) {
-        out.put(h.name(), l.health.assess(fromMs, toMs));
-      }
-    }
-    return out;
   }
 
   private void pollLoop(HostRun h, AtomicBoolean stop) {

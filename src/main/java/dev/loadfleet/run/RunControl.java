@@ -5,11 +5,16 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.loadfleet.cli.ExitCode;
 import dev.loadfleet.collect.Collector;
+import dev.loadfleet.health.HealthLog;
+import dev.loadfleet.health.HostHealth;
+import dev.loadfleet.health.Saturation;
 import dev.loadfleet.remote.Fleet;
 import dev.loadfleet.remote.RemoteHost;
 import dev.loadfleet.remote.SshOptions;
+import dev.loadfleet.report.Reporter;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -114,15 +119,15 @@ public final class RunControl {
    */
   public static ExitCode collectAndReport(RunRecord run, Fleet fleet, Path resultsRoot, Reporting reporting, boolean interrupted,
       PrintWriter out, PrintWriter err) throws IOException {
-    return collectAndReport(run, fleet, resultsRoot, reporting, interrupted, Map.of(), false, out, err);
+    return collectAndReport(run, fleet, resultsRoot, reporting, interrupted, true, out, err);
   }
 
   /**
-   * @param health per host, the health fields for its summary.json entry (issue 6's annotation)
-   * @param saturated some injector ran saturated: the exit code says so when nothing worse happened
+   * @param saturationFails a saturated injector makes the exit code INJECTORS_SATURATED when
+   *     nothing worse happened (else the flags are only reported)
    */
   public static ExitCode collectAndReport(RunRecord run, Fleet fleet, Path resultsRoot, Reporting reporting, boolean interrupted,
-      Map<String, ObjectNode> health, boolean saturated, PrintWriter out, PrintWriter err) throws IOException {
+      boolean saturationFails, PrintWriter out, PrintWriter err) throws IOException {
     run = refresh(run, fleet, resultsRoot);
     Path runDir = resultsRoot.resolve(run.runId());
     List<Reporting.HostLog> logs = new ArrayList<>();
@@ -168,6 +173,15 @@ public final class RunControl {
       updated.withState("failed", null).write(resultsRoot);
       return interrupted ? ExitCode.INTERRUPTED : ExitCode.ERROR;
     }
+    Map<String, HostHealth> health = assessHealth(updated, runDir);
+    boolean saturated = false;
+    for (HostHealth hh : health.values()) {
+      if (hh.saturated()) {
+        saturated = true;
+        err.println("health: " + hh.host() + " was saturated; its latencies are not trustworthy (see its report page)");
+      }
+    }
+    saturated &= saturationFails;
     Map<String, JsonNode> annotations = new LinkedHashMap<>();
     for (HostRun h : updated.hosts()) {
       ObjectNode n = JsonNodeFactory.instance.objectNode();
@@ -182,8 +196,10 @@ public final class RunControl {
       if (h.message() != null && !h.message().isEmpty()) {
         n.put("message", h.message());
       }
-      if (health.containsKey(h.name())) {
-        n.setAll(health.get(h.name()));
+      HostHealth hh = health.get(h.name());
+      if (hh != null) {
+        n.setAll(hh.annotation());
+        n.put(Reporter.HEALTH_CHART, hh.writeChart(runDir.resolve("hosts").resolve(h.name())).toAbsolutePath().toString());
       }
       annotations.put(h.name(), n);
     }
@@ -220,5 +236,24 @@ public final class RunControl {
     updated.withState(code.name().toLowerCase(),
         runDir.toAbsolutePath().relativize(outcome.index().toAbsolutePath()).toString()).write(resultsRoot);
     return code;
+  }
+
+  /**
+   * Each host's health over the measured window (T0 to the end of the run), from the samples the
+   * live view wrote to {@code hosts/<host>/health.jsonl}: read from disk, so a {@code collect} from
+   * a fresh launcher process judges saturation exactly as the {@code run} that sampled it.
+   */
+  private static Map<String, HostHealth> assessHealth(RunRecord run, Path runDir) throws IOException {
+    long from = run.t0();
+    long to = run.timings().getOrDefault("finished", System.currentTimeMillis());
+    Map<String, HostHealth> out = new LinkedHashMap<>();
+    for (HostRun h : run.hosts()) {
+      Path file = HealthLog.in(runDir.resolve("hosts").resolve(h.name()));
+      if (Files.isRegularFile(file)) {
+        out.put(h.name(), HostHealth.assess(h.name(), HealthLog.read(file), h.spec().nicBitsPerSecond(), from, to,
+            Saturation.Settings.DEFAULTS));
+      }
+    }
+    return out;
   }
 }

@@ -1,6 +1,5 @@
 package dev.loadfleet.run;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.loadfleet.check.CheckOptions;
 import dev.loadfleet.check.Checker;
 import dev.loadfleet.check.ClockOffset;
@@ -10,7 +9,6 @@ import dev.loadfleet.config.HostSpec;
 import dev.loadfleet.config.Inventory;
 import dev.loadfleet.deploy.Bundle;
 import dev.loadfleet.deploy.Deployer;
-import dev.loadfleet.health.HostHealth;
 import dev.loadfleet.plan.Plan;
 import dev.loadfleet.plan.Share;
 import dev.loadfleet.remote.Fleet;
@@ -136,18 +134,8 @@ public final class Runner {
       }
       run = run.withTiming("finished", System.currentTimeMillis());
       run.write(options.results());
-      Map<String, ObjectNode> health = new LinkedHashMap<>();
-      boolean saturated = false;
-      for (Map.Entry<String, HostHealth> e : monitor.health(run.t0(), System.currentTimeMillis()).entrySet()) {
-        e.getValue().writeChart(options.results().resolve(run.runId()).resolve("hosts").resolve(e.getKey()));
-        health.put(e.getKey(), e.getValue().annotation());
-        if (e.getValue().saturated()) {
-          saturated = true;
-          err.println("health: " + e.getKey() + " was saturated; its latencies are not trustworthy (see its report page)");
-        }
-      }
-      return RunControl.collectAndReport(run, fleet, options.results(), reporting, interrupted.get(), health,
-          saturated && options.saturationFails(), out, err);
+      return RunControl.collectAndReport(run, fleet, options.results(), reporting, interrupted.get(),
+          options.saturationFails(), out, err);
     } finally {
       done.countDown();
       if (given == null) {

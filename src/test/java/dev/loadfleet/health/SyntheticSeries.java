@@ -4,7 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** Health series built in code for the saturation and chart tests: one value per sample. */
-final class SyntheticSeries {
+public final class SyntheticSeries {
   static final long T0 = 1_764_133_200_000L;
   static final long STEP_MS = 5_000;
   static final long GBPS = 1_000_000_000L;
@@ -30,7 +30,7 @@ final class SyntheticSeries {
     return out;
   }
 
-  static HealthSample sample(long timeMs, long periodMs, double cpuPct, double txBytesPerSec) {
+  public static HealthSample sample(long timeMs, long periodMs, double cpuPct, double txBytesPerSec) {
     long total = 8L << 30;
     return new HealthSample(
         timeMs,

@@ -6,6 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.loadfleet.health.HealthSample;
+import dev.loadfleet.health.HostHealth;
+import dev.loadfleet.health.Saturation;
+import dev.loadfleet.health.SyntheticSeries;
 import dev.loadfleet.merge.LogRecord;
 import dev.loadfleet.merge.MergeInput;
 import dev.loadfleet.merge.RunHeader;
@@ -15,6 +20,7 @@ import dev.loadfleet.merge.fixtures.SplitLogs;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
@@ -174,6 +180,41 @@ class ReporterTest {
         Files.readString(r.reportIndex()).contains("href=\"hosts.html\""),
         "index.html links hosts.html");
     assertTrue(Files.isRegularFile(out.resolve("simulation.log")));
+  }
+
+  @Test
+  void hostsPageDrawsEachInjectorsHealthChartAndReadableFlags() throws Exception {
+    // A host whose CPU ran at 95 % for 30 s: the launcher's real annotation and chart.
+    long t0 = 1_700_000_000_000L;
+    List<HealthSample> samples = new ArrayList<>();
+    for (int i = 0; i < 7; i++) {
+      samples.add(SyntheticSeries.sample(t0 + i * 5_000L, 5_000, 95, 1e6));
+    }
+    HostHealth health =
+        HostHealth.assess("host-a", samples, 1_000_000_000L, t0, t0 + 40_000, Saturation.Settings.DEFAULTS);
+    assertTrue(health.saturated());
+    ObjectNode annotation = health.annotation();
+    annotation.put(Reporter.HEALTH_CHART, health.writeChart(tmp.resolve("hosts/host-a")).toString());
+
+    ReportResult r =
+        Reporter.generate(
+            new ReportRequest(
+                List.of(new MergeInput("host-a", runA, 0)), tmp.resolve("health"), Map.of("host-a", annotation)),
+            FixtureRuns.gatling());
+
+    String page = Files.readString(r.hostsPage());
+    assertTrue(page.contains("<h3 id=\"health-host-a\">host-a</h3>"), "a chart section per host");
+    assertTrue(page.contains("<svg"), "the chart is drawn inline");
+    assertFalse(page.contains("<?xml"), "the SVG's XML declaration is dropped inside HTML");
+    String flag = annotation.get("saturation").get(0).get("text").asText();
+    assertTrue(page.contains(HostsPage.esc(flag)), "the saturation flag reads as its text: " + flag);
+    assertFalse(page.contains("{\"cpuBusyPctPeak\""), "health figures are not raw JSON");
+    assertTrue(page.contains("cpuBusyPctPeak 95"), "health figures as name and value");
+    assertTrue(r.warnings().isEmpty(), r.warnings().toString());
+    JsonNode summary = JSON.readTree(r.summaryJson().toFile());
+    assertEquals(
+        annotation.get(Reporter.HEALTH_CHART).asText(),
+        summary.get("inputs").get(0).get(Reporter.HEALTH_CHART).asText());
   }
 
   @Test

@@ -97,6 +97,8 @@ class RunnerTest {
     // issue 6's health sampling rode along over the same connections
     assertTrue(reported.get(0).annotations().get("host0").path("health").has("samples"), reported.get(0).annotations().toString());
     assertTrue(Files.exists(results.resolve(runId).resolve("hosts/host0/health.svg")));
+    assertEquals(results.resolve(runId).resolve("hosts/host0/health.svg").toAbsolutePath().toString(),
+        reported.get(0).annotations().get("host0").path("healthChart").asText(), "the report draws this chart");
   }
 
   @Test
