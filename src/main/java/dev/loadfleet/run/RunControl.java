@@ -231,7 +231,10 @@ public final class RunControl {
     }
     out.println("result: " + code.name().toLowerCase().replace('_', ' ') + " (exit " + code.code() + ")");
     out.flush();
-    updated.withState(code.name().toLowerCase(), runDir.relativize(outcome.index()).toString()).write(resultsRoot);
+    // Both absolute: with the default relative results root, Path.relativize threw
+    // "'other' is different type of Path" after the report was written (found by HappyPathIT).
+    updated.withState(code.name().toLowerCase(),
+        runDir.toAbsolutePath().relativize(outcome.index().toAbsolutePath()).toString()).write(resultsRoot);
     return code;
   }
 

@@ -1,0 +1,53 @@
+#!/usr/bin/env bash
+# Tears the test bed down completely: every process inside the test-bed namespaces (sshd, sessions,
+# injectors, the service), the namespaces and their veths, the bridge, the lfinjN users and homes
+# and their libfaketime files in /dev/shm, the per-host /tmp dirs and the state dir. Safe to run
+# any number of times.
+#
+# usage: deploy/testbed/down.sh
+set -euo pipefail
+source "$(dirname "$0")/lib.sh"
+require_root
+
+"$TESTBED_DIR/target.sh" stop || true
+
+# Only processes inside our own namespaces: listed by namespace, ended by pid.
+ns_pids() {
+  local h
+  for h in "${INJECTORS[@]}" "$TARGET"; do
+    netns_exists "$h" && ip netns pids "$h" 2>/dev/null || true
+  done
+}
+pids="$(ns_pids | tr '\n' ' ')"
+if [ -n "${pids// /}" ]; then
+  kill -TERM $pids 2>/dev/null || true
+  for i in $(seq 50); do
+    alive=""
+    for p in $pids; do pid_alive "$p" && alive="$alive $p"; done
+    [ -z "$alive" ] && break
+    sleep 0.1
+  done
+  [ -n "${alive:-}" ] && kill -KILL $alive 2>/dev/null || true
+fi
+
+for h in "${INJECTORS[@]}" "$TARGET"; do
+  veth="$(host_veth "$h")"
+  ip link show dev "$veth" >/dev/null 2>&1 && ip link del "$veth"
+  netns_exists "$h" && ip netns del "$h"
+done
+ip link show dev "$BRIDGE" >/dev/null 2>&1 && ip link del "$BRIDGE"
+
+for h in "${INJECTORS[@]}"; do
+  user="$(host_user "$h")"
+  if id "$user" >/dev/null 2>&1; then
+    # Leftover processes of the test-bed user outside the namespaces (none expected).
+    for p in $(pgrep -u "$user" || true); do kill -KILL "$p" 2>/dev/null || true; done
+    # libfaketime's semaphores and shared memory of that user (see start_faketime_holder).
+    find /dev/shm -maxdepth 1 -user "$user" \( -name 'sem.faketime_sem_*' -o -name 'faketime_shm_*' \) -delete
+    userdel --remove "$user" 2>/dev/null || userdel "$user"
+    rm -rf "/home/$user"
+  fi
+done
+rm -rf /tmp/loadfleet-testbed
+rm -rf "$STATE"
+log "down: no lf-* namespaces, links, sshd or lfinj users left"

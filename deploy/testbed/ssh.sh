@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# Logs into a test-bed injector host exactly as the launcher must: the test-bed key, the
+# generated known_hosts, strict host-key checking, no agent, no password prompt.
+#
+# usage: deploy/testbed/ssh.sh lf-injN [command...]
+set -euo pipefail
+source "$(dirname "$0")/lib.sh"
+[ $# -ge 1 ] || die "usage: $0 lf-injN [command...]"
+h="$1"
+shift
+require_injector "$h"
+[ -s "$STATE/id_ed25519" ] || die "no test-bed key in $STATE; run deploy/testbed/up.sh first"
+exec ssh -i "$STATE/id_ed25519" -o IdentitiesOnly=yes -o IdentityAgent=none \
+  -o UserKnownHostsFile="$STATE/known_hosts" -o GlobalKnownHostsFile=/dev/null \
+  -o StrictHostKeyChecking=yes -o BatchMode=yes -o ConnectTimeout=5 -o LogLevel=ERROR \
+  "$(host_user "$h")@$(host_addr "$h")" "$@"
