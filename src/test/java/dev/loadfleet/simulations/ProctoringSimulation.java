@@ -53,6 +53,9 @@ public class ProctoringSimulation extends Simulation {
   // What the students have done so far (progress file, end-of-run check).
   static final Progress PROGRESS = new Progress(WORKLOAD.progressFile());
 
+  // How early Gatling may build its engine before startAt (see waitUntil).
+  static final Duration ENGINE_BUILD_LEAD = Duration.ofSeconds(3);
+
   // The service under test: baseUrl, or the embedded stand-in started in before().
   private static volatile String target = WORKLOAD.baseUrl();
   private static volatile ProctoringService embedded;
@@ -83,7 +86,7 @@ public class ProctoringSimulation extends Simulation {
   // A student's uploads: one every uploadInterval (start to start) while the exam lasts.
   static final ScenarioBuilder uploading =
       scenario("students uploading")
-          .feed(students())
+          .feed(ProctoringSimulation::studentsFromStartAt)
           .exec(session -> started(session))
           .asLongAs(session -> sitting(), "seq")
           .on(every(WORKLOAD.uploadInterval(), upload))
@@ -92,7 +95,7 @@ public class ProctoringSimulation extends Simulation {
   // The same students' heartbeats, on their own timer, independent of uploads in flight.
   static final ScenarioBuilder heartbeating =
       scenario("students heartbeating")
-          .feed(students())
+          .feed(ProctoringSimulation::studentsFromStartAt)
           .asLongAs(session -> sitting())
           .on(every(WORKLOAD.heartbeatInterval(), heartbeat));
 
@@ -132,7 +135,7 @@ public class ProctoringSimulation extends Simulation {
               + (WORKLOAD.serviceDiscard() ? " (discarding uploads)" : ", recordings under " + embedded.options().dataDir()));
     }
     PROGRESS.start();
-    waitForStartAt();
+    waitUntil(WORKLOAD.startAt() - ENGINE_BUILD_LEAD.toMillis(), "to build Gatling's engine before");
   }
 
   @Override
@@ -153,11 +156,22 @@ public class ProctoringSimulation extends Simulation {
     }
   }
 
-  /** The run starts at startAt (epoch ms), so injectors started by a launcher begin together. */
-  private static void waitForStartAt() {
-    long wait = WORKLOAD.startAt() - System.currentTimeMillis();
+  /**
+   * Sleeps until {@code epochMs} (no-op when it is past, e.g. startAt = 0).
+   *
+   * <p>Why two waits: Gatling stamps the run start right after {@code before()}, then builds its
+   * engine and the scenarios (0.3 s on an idle host, 0.6-2.4 s with four JVMs on two cores), then
+   * injects. Waiting in {@code before()} alone lets that build time, different on every host, fall
+   * between startAt and the first user. So {@code before()} lets Gatling go {@link
+   * #ENGINE_BUILD_LEAD} early, and the rest of the wait happens in the feeders' suppliers, which
+   * Gatling calls while building the scenarios (FeedBuilder.build at v3.15.1), after its HTTP
+   * engine exists and a few ms before injection: every host's first user starts at startAt. The
+   * report's timeline begins up to that lead before the first user.
+   */
+  private static void waitUntil(long epochMs, String why) {
+    long wait = epochMs - System.currentTimeMillis();
     if (wait > 0) {
-      System.out.printf("loadfleet: waiting %.1f s for startAt %d%n", wait / 1000.0, WORKLOAD.startAt());
+      System.out.printf("loadfleet: waiting %.1f s %s startAt %d%n", wait / 1000.0, why, WORKLOAD.startAt());
       try {
         Thread.sleep(wait);
       } catch (InterruptedException e) {
@@ -165,6 +179,12 @@ public class ProctoringSimulation extends Simulation {
         throw new IllegalStateException("interrupted while waiting for startAt", e);
       }
     }
+  }
+
+  /** A scenario's students, handed to Gatling at startAt (see {@link #waitUntil}). */
+  private static Iterator<Map<String, Object>> studentsFromStartAt() {
+    waitUntil(WORKLOAD.startAt(), "for");
+    return students();
   }
 
   /** Each scenario counts its students from 0: the n-th user is student n. */
