@@ -10,6 +10,9 @@ import java.util.Optional;
  * One host of a run as recorded in run.json: enough to reconnect (no secrets), its share, its
  * clock offset and start instant, where its run lives remotely, and its state.
  *
+ * @param nicBitsPerSecond the declared NIC speed, kept so a later {@code collect} judges NIC
+ *     saturation as the run did (0 in a run.json written before it was recorded: 1 Gbps)
+ * @param netInterface the interface health sampling counts, or null for all but loopback
  * @param state planned | idle | running | lost | finished | failed | stopped
  * @param startAt the instant its injection begins, in the host's own clock (epoch ms)
  * @param exitCode Gatling's exit code once known
@@ -23,6 +26,8 @@ public record HostRun(
     String keyFile,
     String jump,
     String baseDir,
+    long nicBitsPerSecond,
+    String netInterface,
     int users,
     double rampRate,
     int idOffset,
@@ -52,7 +57,8 @@ public record HostRun(
       int colon = rest.lastIndexOf(':');
       j = Optional.of(new JumpHost(user, rest.substring(0, colon), Integer.parseInt(rest.substring(colon + 1))));
     }
-    return new HostSpec(name, address, port, user, Path.of(keyFile), j, baseDir, 1, 0);
+    long nic = nicBitsPerSecond > 0 ? nicBitsPerSecond : HostSpec.DEFAULT_NIC_BITS_PER_SECOND;
+    return new HostSpec(name, address, port, user, Path.of(keyFile), j, baseDir, 1, 0, nic, Optional.ofNullable(netInterface));
   }
 
   public boolean started() {
@@ -65,17 +71,17 @@ public record HostRun(
   }
 
   public HostRun withState(String newState, String newMessage) {
-    return new HostRun(name, address, port, user, keyFile, jump, baseDir, users, rampRate, idOffset, clockOffsetMs,
+    return new HostRun(name, address, port, user, keyFile, jump, baseDir, nicBitsPerSecond, netInterface, users, rampRate, idOffset, clockOffsetMs,
         clockUncertaintyMs, startAt, bundleDir, runDir, newState, pid, exitCode, newMessage);
   }
 
   public HostRun withStart(long newPid) {
-    return new HostRun(name, address, port, user, keyFile, jump, baseDir, users, rampRate, idOffset, clockOffsetMs,
+    return new HostRun(name, address, port, user, keyFile, jump, baseDir, nicBitsPerSecond, netInterface, users, rampRate, idOffset, clockOffsetMs,
         clockUncertaintyMs, startAt, bundleDir, runDir, RUNNING, newPid, exitCode, message);
   }
 
   public HostRun withExit(String newState, Integer code, String newMessage) {
-    return new HostRun(name, address, port, user, keyFile, jump, baseDir, users, rampRate, idOffset, clockOffsetMs,
+    return new HostRun(name, address, port, user, keyFile, jump, baseDir, nicBitsPerSecond, netInterface, users, rampRate, idOffset, clockOffsetMs,
         clockUncertaintyMs, startAt, bundleDir, runDir, newState, pid, code, newMessage);
   }
 }

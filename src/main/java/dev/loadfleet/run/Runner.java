@@ -201,7 +201,8 @@ public final class Runner {
       Share share = plan.share(spec.name());
       ClockOffset clock = reports.get(i).clock().orElse(ClockOffset.ZERO);
       hosts.add(new HostRun(spec.name(), spec.address(), spec.port(), spec.user(), spec.keyFile().toString(),
-          spec.jump().map(Object::toString).orElse(null), spec.baseDir(), share.users(), share.rampRate(), share.idOffset(),
+          spec.jump().map(Object::toString).orElse(null), spec.baseDir(), spec.nicBitsPerSecond(),
+          spec.netInterface().orElse(null), share.users(), share.rampRate(), share.idOffset(),
           clock.offsetMs(), clock.uncertaintyMs(),
           // the same instant, read on the host's clock: its ramp begins with the others'
           t0 + clock.offsetMs(),

@@ -34,7 +34,7 @@ class InjectorScriptTest {
   private static HostRun hostRun(String runId) {
     SshHosts.Host h = HOSTS.get(0);
     return new HostRun("host0", "127.0.0.1", h.port(), System.getProperty("user.name"), SshHosts.clientKey().toString(), null,
-        h.baseDir().toString(), 3, 1, 0, 0, 0, 0, bundle.toString(), h.baseDir().resolve("runs/" + runId).toString(),
+        h.baseDir().toString(), 0, null, 3, 1, 0, 0, 0, 0, bundle.toString(), h.baseDir().resolve("runs/" + runId).toString(),
         HostRun.PLANNED, null, null, "");
   }
 

@@ -32,7 +32,7 @@ class MonitorTest {
     for (SshHosts.Host h : HOSTS.all()) {
       Path bundle = StandInGatling.install(h);
       hosts.add(new HostRun(h.name(), "127.0.0.1", h.port(), System.getProperty("user.name"), SshHosts.clientKey().toString(),
-          null, h.baseDir().toString(), 3, 1, 0, 0, 0, 0, bundle.toString(), h.baseDir().resolve("runs/monitor").toString(),
+          null, h.baseDir().toString(), 0, null, 3, 1, 0, 0, 0, 0, bundle.toString(), h.baseDir().resolve("runs/monitor").toString(),
           HostRun.PLANNED, null, null, ""));
     }
     RunRecord run = new RunRecord("monitor", "inv.yaml", HOSTS.knownHosts().toString(), "x.Sim", "", "sha", 6, 2,
