@@ -310,6 +310,10 @@ final class RequestHandler extends SimpleChannelInboundHandler<HttpObject> {
         counters.heartbeatsRejected.incrementAndGet();
       }
     }
+    // The client sees the reason in the answer's body, which load tools seldom keep; the log keeps it.
+    System.err.printf(
+        "loadfleet service: %d to %s %s after %d body bytes: %s%n",
+        r.status.code(), ctx.channel().remoteAddress(), ex.endpoint, ex.bodyBytes, r.getMessage());
     respond(ctx, r.status, Map.of("error", r.getMessage()), !ex.complete);
   }
 
