@@ -1,9 +1,9 @@
 package dev.loadfleet.plan;
 
 /**
- * The planner's knobs: how hard one injector may be driven. {@link #DEFAULTS} holds the guide's
- * figures; the injector benchmark (issue 7) replaces the per-host and per-user numbers with
- * measured ones by changing {@link #DEFAULTS} only.
+ * The planner's knobs: how hard one injector may be driven. {@link #DEFAULTS} holds loadfleet's
+ * own figures, measured by the injector benchmark (BENCHMARKS.md, "Injector"); {@link #GUIDE}
+ * keeps the Locust guide's, so its sizing table can still be reproduced.
  *
  * @param nicHeadroom fraction of a NIC's declared speed the plan may use (0 < h <= 1). 0.8 leaves
  *     room for TCP/IP and Ethernet framing (about 5 % at a 1500-byte MTU), multipart headers,
@@ -33,9 +33,9 @@ public record Limits(
 
   /**
    * The guide's minimum injector (4 cores, 8 GB, 1 Gbps) for {@value #GUIDE_USERS_PER_HOST} users,
-   * scaled per user. These are Locust figures; issue 7 measures loadfleet's own.
+   * scaled per user: Locust figures, kept to reproduce the guide's table.
    */
-  public static final Limits DEFAULTS =
+  public static final Limits GUIDE =
       new Limits(
           0.8,
           GUIDE_USERS_PER_HOST,
@@ -44,6 +44,16 @@ public record Limits(
           2,
           512,
           LinkSpeed.ONE_GBPS);
+
+  /**
+   * Measured on one loadfleet injector JVM with the guide's workload (BENCHMARKS.md, "Injector"):
+   * 1000 students ran in a 512 MiB heap at 0.30-0.39 cores, so 1 core and 1 GiB per 1,000
+   * students (about 3x the steady need, for GC, JIT and ramp bursts), at most 1,000 students per
+   * JVM (the most measured), 2 connections per student. The NIC then decides: 171 students per
+   * 1 Gbit/s at 80 % headroom.
+   */
+  public static final Limits DEFAULTS =
+      new Limits(0.8, 1000, 1.0 / 1000, (double) (1L << 30) / 1000, 2, 512, LinkSpeed.ONE_GBPS);
 
   public Limits {
     if (!(nicHeadroom > 0 && nicHeadroom <= 1)) {

@@ -19,7 +19,7 @@ class CapacityTest {
 
   @Test
   void guideTable500UsersNeeds2point33GbpsAnd4Injectors() {
-    CapacityPlan plan = Capacity.plan(guide(500), Limits.DEFAULTS);
+    CapacityPlan plan = Capacity.plan(guide(500), Limits.GUIDE);
 
     assertEquals(291.67e6, plan.totalBytesPerSecond(), 0.01e6, "the guide's 291 MB/s");
     assertEquals(2.333e9, plan.totalBitsPerSecond(), 0.001e9, "the guide's ~2.3 Gbps");
@@ -32,7 +32,7 @@ class CapacityTest {
 
   @Test
   void guideTable1000UsersNeeds4point67GbpsAnd7Injectors() {
-    CapacityPlan plan = Capacity.plan(guide(1000), Limits.DEFAULTS);
+    CapacityPlan plan = Capacity.plan(guide(1000), Limits.GUIDE);
 
     assertEquals(4.667e9, plan.totalBitsPerSecond(), 0.001e9, "the guide's ~4.6 Gbps");
     assertEquals(6, plan.injectorsByBandwidth());
@@ -45,12 +45,12 @@ class CapacityTest {
     Demand mebibytes =
         new Demand(500, 17_500L * 1024 * 1024 / 1000, Duration.ofSeconds(30), 0, Duration.ZERO);
     // 17.5 MiB: 305.8 MB/s, 2.45 Gbit/s, not the guide's 291 MB/s: so the guide meant MB = 10^6.
-    assertEquals(2.447e9, Capacity.plan(mebibytes, Limits.DEFAULTS).totalBitsPerSecond(), 0.001e9);
+    assertEquals(2.447e9, Capacity.plan(mebibytes, Limits.GUIDE).totalBitsPerSecond(), 0.001e9);
   }
 
   @Test
   void bandwidthDecidesWhenTheUserCapIsRaised() {
-    CapacityPlan plan = Capacity.plan(guide(500), Limits.DEFAULTS.withMaxUsersPerHost(1000));
+    CapacityPlan plan = Capacity.plan(guide(500), Limits.GUIDE.withMaxUsersPerHost(1000));
 
     assertEquals(3, plan.injectorsNeeded());
     assertEquals("bandwidth", plan.decidedBy());
@@ -61,7 +61,7 @@ class CapacityTest {
   void heartbeatsAddBandwidthAndRequests() {
     Demand demand =
         new Demand(500, RECORDING, Duration.ofSeconds(30), 1000, Duration.ofSeconds(10));
-    CapacityPlan plan = Capacity.plan(demand, Limits.DEFAULTS);
+    CapacityPlan plan = Capacity.plan(demand, Limits.GUIDE);
 
     assertEquals(17_500_000.0 / 30 + 100, plan.bytesPerSecondPerUser(), 1e-6);
     assertEquals(500.0 / 30, plan.uploadsPerSecond(), 1e-9);
@@ -71,7 +71,7 @@ class CapacityTest {
 
   @Test
   void descriptorsCountConnectionsPerUserPlusTheJvmBase() {
-    CapacityPlan plan = Capacity.plan(guide(500), Limits.DEFAULTS);
+    CapacityPlan plan = Capacity.plan(guide(500), Limits.GUIDE);
 
     assertEquals(125 * 2 + 512, plan.descriptorsPerInjector());
   }
@@ -100,7 +100,7 @@ class CapacityTest {
             HostCapacity.of("c", LinkSpeed.ONE_GBPS).withUsers(125),
             HostCapacity.of("d", LinkSpeed.ONE_GBPS).withUsers(125));
 
-    CapacityPlan plan = Capacity.plan(guide(500), Limits.DEFAULTS, hosts);
+    CapacityPlan plan = Capacity.plan(guide(500), Limits.GUIDE, hosts);
 
     assertTrue(plan.fits(), plan.warnings().toString());
     assertEquals(125 * 2 + 512, plan.hosts().get(0).descriptors());
@@ -114,7 +114,7 @@ class CapacityTest {
             HostCapacity.of("big", LinkSpeed.parse("10Gbps", "big.nic")).withUsers(450),
             HostCapacity.of("small", LinkSpeed.parse("100Mbps", "small.nic")).withUsers(50));
 
-    CapacityPlan plan = Capacity.plan(guide(500), Limits.DEFAULTS.withMaxUsersPerHost(1000), hosts);
+    CapacityPlan plan = Capacity.plan(guide(500), Limits.GUIDE.withMaxUsersPerHost(1000), hosts);
 
     assertFalse(plan.fits());
     assertEquals(1, plan.warnings().size(), plan.warnings().toString());
@@ -133,7 +133,7 @@ class CapacityTest {
             HostCapacity.of("b", LinkSpeed.ONE_GBPS),
             HostCapacity.of("c", LinkSpeed.ONE_GBPS));
 
-    CapacityPlan plan = Capacity.plan(guide(500), Limits.DEFAULTS, hosts);
+    CapacityPlan plan = Capacity.plan(guide(500), Limits.GUIDE, hosts);
 
     assertEquals(167, plan.hosts().get(0).users(), "500/3 rounded up");
     assertEquals(
@@ -156,7 +156,7 @@ class CapacityTest {
             new HostCapacity(
                 "weak", LinkSpeed.ONE_GBPS, 2, 4L << 30, 1, java.util.OptionalInt.empty()));
 
-    CapacityPlan plan = Capacity.plan(guide(300), Limits.DEFAULTS.withMaxUsersPerHost(1000), hosts);
+    CapacityPlan plan = Capacity.plan(guide(300), Limits.GUIDE.withMaxUsersPerHost(1000), hosts);
 
     assertEquals(200, plan.hosts().get(0).users());
     assertEquals(100, plan.hosts().get(1).users());
@@ -191,7 +191,7 @@ class CapacityTest {
             HostCapacity.of("b", LinkSpeed.ONE_GBPS).withUsers(500));
 
     CapacityPlan plan =
-        Capacity.plan(guide(1000), Limits.DEFAULTS.withMaxUsersPerHost(1000), hosts);
+        Capacity.plan(guide(1000), Limits.GUIDE.withMaxUsersPerHost(1000), hosts);
 
     assertEquals(
         "inventory: its NICs carry 1.6 Gbit/s at 80 % of their speed, the load needs 4.67 Gbit/s:"
@@ -203,11 +203,21 @@ class CapacityTest {
   void sharesThatDoNotAddUpAreReported() {
     List<HostCapacity> hosts = List.of(HostCapacity.of("a", LinkSpeed.ONE_GBPS).withUsers(100));
 
-    CapacityPlan plan = Capacity.plan(guide(120), Limits.DEFAULTS, hosts);
+    CapacityPlan plan = Capacity.plan(guide(120), Limits.GUIDE, hosts);
 
     assertEquals(
         "inventory: the hosts' shares add up to 100 users but the workload asks for 120:"
             + " recompute the shares",
         plan.warnings().get(0));
+  }
+
+  @Test
+  void measuredDefaultsLetTheNicDecide() {
+    // loadfleet's measured limits: no 150-user cap, so bandwidth sets the count.
+    CapacityPlan five = Capacity.plan(guide(500), Limits.DEFAULTS);
+    assertEquals(3, five.injectorsNeeded(), "2.33 Gbit/s at 0.8 Gbit/s per 1 Gbps injector");
+    CapacityPlan thousand = Capacity.plan(guide(1000), Limits.DEFAULTS);
+    assertEquals(6, thousand.injectorsNeeded(), "4.67 Gbit/s at 0.8 Gbit/s each");
+    assertTrue(five.warnings().isEmpty() && thousand.warnings().isEmpty());
   }
 }

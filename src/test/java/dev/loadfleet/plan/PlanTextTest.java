@@ -11,7 +11,7 @@ class PlanTextTest {
   void showsTheGuidesArithmeticStepByStep() {
     Demand demand =
         new Demand(500, 17_500_000L, Duration.ofSeconds(30), 1000, Duration.ofSeconds(10));
-    String text = PlanText.render(Capacity.plan(demand, Limits.DEFAULTS));
+    String text = PlanText.render(Capacity.plan(demand, Limits.GUIDE));
 
     assertContains(text, "per user: 17500000 B / 30 s + 1000 B / 10 s = 0.583 MB/s = 4.67 Mbit/s");
     assertContains(text, "total:    500 x 0.583 MB/s = 292 MB/s = 2.33 Gbit/s");
@@ -20,6 +20,16 @@ class PlanTextTest {
     assertContains(text, "needed: 4 (the larger, set by users per host), at most 125 users");
     assertContains(text, "16.7 uploads/s + 50 heartbeats/s = 66.7 requests/s");
     assertContains(text, "125 users x 2 connections + 512 for the JVM = 762");
+  }
+
+  @Test
+  void measuredDefaultsAnswerTheGuidesQuestionByBandwidth() {
+    Demand demand =
+        new Demand(500, 17_500_000L, Duration.ofSeconds(30), 1000, Duration.ofSeconds(10));
+    String text = PlanText.render(Capacity.plan(demand, Limits.DEFAULTS));
+
+    assertContains(text, "by users per host: 500 / 1000 = 0.5 -> 1");
+    assertContains(text, "needed: 3 (the larger, set by bandwidth)");
   }
 
   @Test
