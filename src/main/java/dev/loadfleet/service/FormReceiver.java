@@ -113,12 +113,48 @@ final class FormReceiver implements AutoCloseable {
     private final boolean discard;
     private final StreamingFileUpload.ByteCounter counter;
     private final List<StreamingFileUpload> created = new ArrayList<>(1);
+    private Attribute sizeField;
 
     Factory(String tempDir, boolean discard, StreamingFileUpload.ByteCounter counter) {
       super(false);
       this.tempDir = tempDir;
       this.discard = discard;
       this.counter = counter;
+    }
+
+    // The size field precedes the file part; the factory keeps the attribute it made for it, as
+    // the decoder will not answer lookups before the body's last chunk.
+    @Override
+    public Attribute createAttribute(HttpRequest request, String name) {
+      return remember(super.createAttribute(request, name));
+    }
+
+    @Override
+    public Attribute createAttribute(HttpRequest request, String name, long definedSize) {
+      return remember(super.createAttribute(request, name, definedSize));
+    }
+
+    @Override
+    public Attribute createAttribute(HttpRequest request, String name, String value) {
+      return remember(super.createAttribute(request, name, value));
+    }
+
+    private Attribute remember(Attribute attribute) {
+      if (RequestHandler.SIZE_FIELD.equals(attribute.getName())) {
+        sizeField = attribute;
+      }
+      return attribute;
+    }
+
+    /** The declared size if already read and valid, else 0 (unknown; the handler refuses it). */
+    private long declaredSize() {
+      try {
+        return sizeField == null || !sizeField.isCompleted()
+            ? 0
+            : Math.max(0, Long.parseLong(sizeField.getValue().trim()));
+      } catch (IOException | NumberFormatException e) {
+        return 0;
+      }
     }
 
     @Override
@@ -132,7 +168,15 @@ final class FormReceiver implements AutoCloseable {
         long size) {
       StreamingFileUpload upload =
           new StreamingFileUpload(
-              name, filename, contentType, contentTransferEncoding, charset, tempDir, discard, counter);
+              name,
+              filename,
+              contentType,
+              contentTransferEncoding,
+              charset,
+              tempDir,
+              discard,
+              counter,
+              declaredSize());
       created.add(upload);
       return upload;
     }

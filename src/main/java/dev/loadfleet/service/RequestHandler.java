@@ -34,6 +34,9 @@ import java.util.regex.Pattern;
  * clients). Runs on the connection's event loop, so its fields need no locking.
  */
 final class RequestHandler extends SimpleChannelInboundHandler<HttpObject> {
+  /** The upload's declared size in bytes, a form field before the file part. */
+  static final String SIZE_FIELD = "size";
+
   private static final Pattern ID = Pattern.compile("[A-Za-z0-9_-]{1,64}");
   private static final Pattern SEQ = Pattern.compile("\\d{1,9}");
   private static final Pattern SHA256 = Pattern.compile("[0-9a-fA-F]{64}");
@@ -224,7 +227,7 @@ final class RequestHandler extends SimpleChannelInboundHandler<HttpObject> {
     String examId = id(fields, "examId");
     String seq = matching(fields, "seq", SEQ, "a sequence number of 1-9 digits");
     String sha256 = matching(fields, "sha256", SHA256, "64 hex digits of SHA-256");
-    long size = Long.parseLong(matching(fields, "size", SIZE, "a byte count"));
+    long size = Long.parseLong(matching(fields, SIZE_FIELD, SIZE, "a byte count"));
     StreamingFileUpload file = form.file();
     if (file == null || !file.isCompleted()) {
       throw new Refusal(HttpResponseStatus.BAD_REQUEST, "no file part in the upload");

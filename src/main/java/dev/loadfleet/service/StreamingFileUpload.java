@@ -32,8 +32,12 @@ final class StreamingFileUpload extends DiskFileUpload {
       Charset charset,
       String tempDir,
       boolean discard,
-      ByteCounter counter) {
-    super(name, filename, contentType, transferEncoding, charset, 0, tempDir, false);
+      ByteCounter counter,
+      long declaredSize) {
+    // The declared size as Netty's defined length: its decoder then holds back a CR that ends a
+    // network read just before the boundary instead of appending it to the file (netty/netty#11668
+    // fixed that only for parts of known length; #17383, open, is the same bug for the rest).
+    super(name, filename, contentType, transferEncoding, charset, declaredSize, tempDir, false);
     this.discard = discard;
     this.counter = counter;
     try {
@@ -47,6 +51,11 @@ final class StreamingFileUpload extends DiskFileUpload {
   public void addContent(ByteBuf buffer, boolean last) throws IOException {
     if (buffer != null) {
       int n = buffer.readableBytes();
+      if (definedLength() > 0 && received + n > definedLength()) {
+        buffer.release();
+        throw new IOException(
+            "size mismatch: declared " + definedLength() + " bytes, received more");
+      }
       // nioBuffer() is a view: the digest reads the bytes without moving the reader index.
       sha256.update(buffer.nioBuffer());
       received += n;
@@ -66,6 +75,12 @@ final class StreamingFileUpload extends DiskFileUpload {
 
   /** Bytes of the part received so far. */
   long received() {
+    return received;
+  }
+
+  /** Bytes so far, also when discarding (Netty's CR hold-back compares it with the defined length). */
+  @Override
+  public long length() {
     return received;
   }
 
