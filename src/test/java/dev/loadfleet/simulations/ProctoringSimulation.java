@@ -196,8 +196,9 @@ public class ProctoringSimulation extends Simulation {
 
   private static PopulationBuilder arrive(ScenarioBuilder scenario) {
     Duration ramp = WORKLOAD.rampDuration();
+    // One student has no ramp; rampUsers(1).during(d) injected nobody here (Gatling 3.15.1).
     OpenInjectionStep step =
-        ramp.toMillis() < 1
+        ramp.toMillis() < 1 || WORKLOAD.users() == 1
             ? atOnceUsers(WORKLOAD.users())
             : rampUsers(WORKLOAD.users()).during(ramp);
     return scenario.injectOpen(step);

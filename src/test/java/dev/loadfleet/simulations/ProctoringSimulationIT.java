@@ -108,6 +108,24 @@ class ProctoringSimulationIT {
   }
 
   @Test
+  void aSingleStudentSitsTheExam() throws Exception {
+    // A host's share can be one student; a one-user ramp once injected nobody at all.
+    Path console = tmp.resolve("console.log");
+    int exit =
+        shortRun()
+            .withSystemProperty("users", "1")
+            .withSystemProperty("steadyDuration", "2s")
+            .withSystemProperty("serviceDataDir", tmp.resolve("server_data").toString())
+            .simulate(SIMULATION, tmp.resolve("results"), console, Duration.ofMinutes(2));
+    String out = Files.readString(console);
+    assertEquals(GatlingProcess.SUCCESS, exit, out);
+    JsonNode stats = serviceStats(out);
+    assertEquals(1, stats.get("studentsSeen").asLong(), out);
+    assertTrue(stats.get("uploadsStored").asLong() >= 1, out);
+    assertEquals(1, JSON.readTree(tmp.resolve("progress.json").toFile()).get("usersDone").asLong());
+  }
+
+  @Test
   void failuresFromTheServiceAreKoRequestsAndFailTheSloAssertion() throws Exception {
     // An external service that answers 30 % of requests with 503: KO accounting and a failed run.
     try (ProctoringService service =
