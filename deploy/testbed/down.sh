@@ -49,5 +49,5 @@ for h in "${INJECTORS[@]}"; do
   fi
 done
 rm -rf /tmp/loadfleet-testbed
-rm -rf "$STATE"
+rm -rf "$STATE" "$(dirname "$HOST_STATE")"
 log "down: no lf-* namespaces, links, sshd or lfinj users left"

@@ -5,6 +5,9 @@
 TESTBED_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 REPO_DIR="$(cd "$TESTBED_DIR/../.." && pwd)"
 STATE="$TESTBED_DIR/.state"
+# Each sshd's own files (config, host key, pid, log, skew). Not under the repo: every injector's
+# sshd sees a private /tmp bound over /tmp, which would hide a checkout that lives under /tmp.
+HOST_STATE=/var/lib/loadfleet-testbed/hosts
 
 # Name the failing command: a bare "exit 1" from set -e says nothing about what went wrong.
 set -E
@@ -32,7 +35,7 @@ host_addr() {
 # Root-side end of the host's veth pair (<= 15 chars); the namespace side is always eth0.
 host_veth() { echo "lfv-${1#lf-}"; }
 host_user() { echo "lfinj${1#lf-inj}"; }
-host_dir() { echo "$STATE/hosts/$1"; }
+host_dir() { echo "$HOST_STATE/$1"; }
 
 die() { echo "testbed: $*" >&2; exit 1; }
 log() { echo "testbed: $*"; }
@@ -171,7 +174,7 @@ stop_sshd() {
 }
 
 # Rewrites the launcher's known_hosts from the host keys each host currently trusts as its own
-# (.state/hosts/<h>/known_key.pub), which rekey.sh may deliberately leave behind the real key.
+# ($HOST_STATE/<h>/known_key.pub), which rekey.sh may deliberately leave behind the real key.
 write_known_hosts() {
   local h
   : >"$STATE/known_hosts.tmp"

@@ -176,8 +176,8 @@ check_logins() {
 
 install_packages
 umask 022
-mkdir -p "$STATE/hosts"
-chmod 700 "$STATE"
+mkdir -p "$STATE" "$HOST_STATE"
+chmod 700 "$STATE" "$(dirname "$HOST_STATE")"
 [ -s "$STATE/id_ed25519" ] || ssh-keygen -q -t ed25519 -N '' -C loadfleet-testbed -f "$STATE/id_ed25519"
 make_bridge
 for h in "${INJECTORS[@]}" "$TARGET"; do make_host "$h"; done

@@ -206,7 +206,8 @@ public final class TestBed {
 
   /** How many times each host's sshd has let a key in so far (from its own log). */
   public long acceptedLogins(String host) {
-    Path log = scripts.resolve(".state/hosts/" + host + "/sshd.log");
+    // deploy/testbed/lib.sh HOST_STATE: outside the repo, which a host's private /tmp may hide.
+    Path log = Path.of("/var/lib/loadfleet-testbed/hosts", host, "sshd.log");
     try {
       return Files.readAllLines(log, StandardCharsets.UTF_8).stream()
           .filter(l -> l.contains("Accepted publickey"))
