@@ -7,8 +7,8 @@
 #                         every 30 s, heartbeats every 10 s, ramp 10/s) against a stand-in
 #                         (`loadfleet target --discard`) started in its own JVM for that step
 #        | curl           the floor: curl uploading the same multipart bytes over one connection
-# Variants: bundle = the JVM flags of issue 4's bin/injector (at d2f4681), --no-reports;
-#           tuned  = the flags BENCHMARKS.md recommends, --no-reports.
+# Variants: bundle = the JVM flags bin/injector had before tuning (G1, at d2f4681), --no-reports;
+#           tuned  = the flags BENCHMARKS.md recommends, which bin/injector now runs, --no-reports.
 # Results: target/bench-injector/{results.json,summary.md,<step>/...}.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
