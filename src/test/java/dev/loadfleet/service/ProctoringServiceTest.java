@@ -293,22 +293,12 @@ class ProctoringServiceTest {
   /** Sends one upload in two writes, the first ending with the CR of the CRLF before the boundary. */
   private String statusOfUploadSplitBeforeTheClosingLf(String student, int seq) throws Exception {
     Uploads.Content content = new Uploads.Content(9, 200_000);
-    StringBuilder head = new StringBuilder();
-    Uploads.fields(student, "30", seq, content)
-        .forEach(
-            (k, v) ->
-                head.append("--").append(Uploads.BOUNDARY).append("\r\n")
-                    .append("Content-Disposition: form-data; name=\"").append(k).append("\"\r\n\r\n")
-                    .append(v).append("\r\n"));
-    head.append("--").append(Uploads.BOUNDARY).append("\r\n")
-        .append("Content-Disposition: form-data; name=\"file\"; filename=\"chunk.webm\"\r\n")
-        .append("Content-Type: video/webm\r\n\r\n");
-    byte[] headBytes = head.toString().getBytes(StandardCharsets.UTF_8);
+    byte[] headBytes = Uploads.head(Uploads.fields(student, "30", seq, content));
     byte[] file;
     try (InputStream in = content.open()) {
       file = in.readAllBytes();
     }
-    byte[] tail = ("\r\n--" + Uploads.BOUNDARY + "--\r\n").getBytes(StandardCharsets.UTF_8);
+    byte[] tail = Uploads.tail();
     byte[] body = new byte[headBytes.length + file.length + tail.length];
     System.arraycopy(headBytes, 0, body, 0, headBytes.length);
     System.arraycopy(file, 0, body, headBytes.length, file.length);

@@ -36,17 +36,8 @@ final class Uploads {
 
   /** A POST /upload request streaming {@code content} as the file part, with a Content-Length. */
   static HttpRequest request(URI base, Map<String, String> fields, Content content) {
-    StringBuilder head = new StringBuilder();
-    fields.forEach(
-        (k, v) ->
-            head.append("--").append(BOUNDARY).append("\r\n")
-                .append("Content-Disposition: form-data; name=\"").append(k).append("\"\r\n\r\n")
-                .append(v).append("\r\n"));
-    head.append("--").append(BOUNDARY).append("\r\n")
-        .append("Content-Disposition: form-data; name=\"file\"; filename=\"chunk.webm\"\r\n")
-        .append("Content-Type: video/webm\r\n\r\n");
-    byte[] headBytes = head.toString().getBytes(StandardCharsets.UTF_8);
-    byte[] tail = ("\r\n--" + BOUNDARY + "--\r\n").getBytes(StandardCharsets.UTF_8);
+    byte[] headBytes = head(fields);
+    byte[] tail = tail();
     HttpRequest.BodyPublisher body =
         HttpRequest.BodyPublishers.concat(
             HttpRequest.BodyPublishers.ofByteArray(headBytes),
@@ -57,6 +48,25 @@ final class Uploads {
         .header("Content-Type", "multipart/form-data; boundary=" + BOUNDARY)
         .POST(body)
         .build();
+  }
+
+  /** The form up to the file part's bytes: every field, then the file part's headers. */
+  static byte[] head(Map<String, String> fields) {
+    StringBuilder head = new StringBuilder();
+    fields.forEach(
+        (k, v) ->
+            head.append("--").append(BOUNDARY).append("\r\n")
+                .append("Content-Disposition: form-data; name=\"").append(k).append("\"\r\n\r\n")
+                .append(v).append("\r\n"));
+    head.append("--").append(BOUNDARY).append("\r\n")
+        .append("Content-Disposition: form-data; name=\"file\"; filename=\"chunk.webm\"\r\n")
+        .append("Content-Type: video/webm\r\n\r\n");
+    return head.toString().getBytes(StandardCharsets.UTF_8);
+  }
+
+  /** The CRLF that ends the file part, then the closing delimiter. */
+  static byte[] tail() {
+    return ("\r\n--" + BOUNDARY + "--\r\n").getBytes(StandardCharsets.UTF_8);
   }
 
   static HttpResponse<String> send(HttpClient client, HttpRequest request) {
