@@ -106,9 +106,4 @@ public final class HealthRecorder {
     }
     return line.toString();
   }
-
-  /** The host's health over the measured window, for the report. */
-  public HostHealth assess(long windowFromMs, long windowToMs) {
-    return HostHealth.assess(host, samples, nicBitsPerSecond, windowFromMs, windowToMs, settings);
-  }
 }

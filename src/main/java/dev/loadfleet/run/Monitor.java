@@ -49,19 +49,11 @@ final class Monitor {
   private final Duration lostWait;
   private final PrintWriter out;
   private final Map<String, Live> live = new ConcurrentHashMap<>();
-  private final Map<String, HostSpec> specs;
   private final List<Thread> pollers = new ArrayList<>();
   private RunRecord run;
 
   Monitor(RunRecord run, Fleet fleet, Path resultsRoot, Duration poll, Duration lostAfter, Duration lostWait, PrintWriter out) {
-    this(run, fleet, Map.of(), resultsRoot, poll, lostAfter, lostWait, out);
-  }
-
-  /** @param specs the inventory's hosts (NIC speed and interface for health sampling) */
-  Monitor(RunRecord run, Fleet fleet, Map<String, HostSpec> specs, Path resultsRoot, Duration poll, Duration lostAfter,
-      Duration lostWait, PrintWriter out) {
     this.run = run;
-    this.specs = Map.copyOf(specs);
     this.fleet = fleet;
     this.resultsRoot = resultsRoot;
     this.poll = poll;
@@ -141,10 +133,10 @@ final class Monitor {
     }
     try {
       if (l.health == null) {
-        HostSpec spec = specs.get(h.name());
-        long nic = spec == null ? HostSpec.DEFAULT_NIC_BITS_PER_SECOND : spec.nicBitsPerSecond();
-        Optional<String> nif = spec == null ? Optional.empty() : spec.netInterface();
-        l.health = new HealthRecorder(h.name(), java.util.OptionalInt.of(p.jvmPid().getAsInt()), nif, nic,
+        // run.json keeps the declared NIC and interface, so collect judges with the same figures.
+        HostSpec spec = h.spec();
+        l.health = new HealthRecorder(h.name(), java.util.OptionalInt.of(p.jvmPid().getAsInt()), spec.netInterface(),
+            spec.nicBitsPerSecond(),
             resultsRoot.resolve(run.runId()).resolve("hosts").resolve(h.name()), Saturation.Settings.DEFAULTS);
       }
       l.lastHealthNanos = System.nanoTime();

@@ -117,10 +117,8 @@ public final class Runner {
     AtomicBoolean interrupted = interruption.flag();
     try {
       RunRecord run = start(initial, fleet, inventory, options.results(), out, err);
-      Map<String, HostSpec> specs = new LinkedHashMap<>();
-      inventory.hosts().forEach(h -> specs.put(h.name(), h));
       Monitor monitor =
-          new Monitor(run, fleet, specs, options.results(), options.poll(), options.lostAfter(), options.lostWait(), out);
+          new Monitor(run, fleet, options.results(), options.poll(), options.lostAfter(), options.lostWait(), out);
       try {
         run = monitor.watch(interrupted);
       } catch (InterruptedException e) {

@@ -12,6 +12,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 class HealthRecorderTest {
   private static final long T = 1_764_133_000_000L;
+  private static final Saturation.Settings SETTINGS = new Saturation.Settings(80, 90, 2, 1_000, 5_000);
 
   @TempDir Path hostDir;
 
@@ -22,7 +23,7 @@ class HealthRecorderTest {
         Optional.of("lo"),
         nicBits,
         hostDir,
-        new Saturation.Settings(80, 90, 2, 1_000, 5_000));
+        SETTINGS);
   }
 
   @Test
@@ -40,7 +41,16 @@ class HealthRecorderTest {
     // lo carried 1.6 GB/s = 13 Gbit/s: above a declared 10 Gbit/s in the first two samples.
     assertTrue(r.liveLine().startsWith("cpu 100%! "), r.liveLine());
     assertTrue(r.liveLine().contains(" SATURATED NIC since "), r.liveLine());
-    assertTrue(r.assess(T, T + 3_500).saturated());
+    // What collect does after the run: judge the samples as health.jsonl kept them.
+    assertTrue(
+        HostHealth.assess(
+                "inj1",
+                HealthLog.read(HealthLog.in(hostDir)),
+                10_000_000_000L,
+                T,
+                T + 3_500,
+                SETTINGS)
+            .saturated());
   }
 
   @Test

@@ -272,7 +272,6 @@ class ProctoringServiceTest {
     assertNoTemporaryFiles();
   }
 
-  /** Sends raw bytes (for requests no well-behaved client would send) and reads the answer. */
   @Test
   void aReadEndingBetweenTheCrAndLfBeforeTheBoundaryDoesNotAddAByte() throws Exception {
     // netty/netty#17383: Netty's decoder appended that CR to a part of unknown length; seen here
@@ -322,6 +321,7 @@ class ProctoringServiceTest {
     }
   }
 
+  /** Sends raw bytes (for requests no well-behaved client would send) and reads the answer. */
   private String raw(String request) throws IOException {
     try (Socket socket = new Socket("127.0.0.1", service.port())) {
       socket.setSoTimeout(10_000);
