@@ -30,21 +30,21 @@ import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
- * Injector benchmark (BENCHMARKS.md "## Injector"): one forked Gatling run of
- * ProctoringSimulation (profile full: 17.5 MB every 30 s, heartbeats every 10 s, ramp 10/s) per
- * step, against a stand-in service ({@code loadfleet target --discard}) started in its own JVM for
- * that step, so each process's CPU is read apart from /proc. A curl floor (the same multipart bytes
- * over one kept-alive connection) runs in the same invocation. Run through bench/injector/run.sh.
+ * Injector benchmark (BENCHMARKS.md "## Injector"): one forked Gatling run of ProctoringSimulation
+ * (profile full: 17.5 MB every 30 s, heartbeats every 10 s, ramp 10/s) per step, against a stand-in
+ * service ({@code loadfleet target --discard}) started in its own JVM for that step, so each
+ * process's CPU is read apart from /proc. A curl floor (the same multipart bytes over one
+ * kept-alive connection) runs in the same invocation. Run through bench/injector/run.sh.
  *
  * <p>Usage: InjectorBenchmark OUTDIR STEP... where a STEP is {@code VARIANT:USERS} or {@code curl};
- * {@code InjectorBenchmark OUTDIR --summary} prints the tables of an earlier run again.
- * A variant's injector JVM options come from the system property {@code bench.variant.VARIANT}
- * (space separated; Gatling settings as -Dgatling.x=y), the service's from {@code
- * bench.service.VARIANT} or else {@code bench.serviceOptions}. {@code bench.steady} is the measured
- * steady window in seconds (default 60), {@code bench.curlUploads} the floor's upload count.
+ * {@code InjectorBenchmark OUTDIR --summary} prints the tables of an earlier run again. A variant's
+ * injector JVM options come from the system property {@code bench.variant.VARIANT} (space
+ * separated; Gatling settings as -Dgatling.x=y), the service's from {@code bench.service.VARIANT}
+ * or else {@code bench.serviceOptions}. {@code bench.steady} is the measured steady window in
+ * seconds (default 60), {@code bench.curlUploads} the floor's upload count.
  *
- * <p>What is measured for each step (window = ramp end to ramp end + steady, interpolated
- * between 1 s samples):
+ * <p>What is measured for each step (window = ramp end to ramp end + steady, interpolated between 1
+ * s samples):
  *
  * <ul>
  *   <li>achieved MB/s: the service's bytesReceived over the window;
@@ -60,6 +60,7 @@ public final class InjectorBenchmark {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final HttpClient HTTP = HttpClient.newHttpClient();
   private static final long RECORDING_BYTES = 17_500_000L;
+
   /** The seed of dev.loadfleet.simulations.Recording: the floor sends the very same bytes. */
   private static final long RECORDING_SEED = 0x5EED_2024L;
 
@@ -100,14 +101,17 @@ public final class InjectorBenchmark {
       JsonNode r =
           step.equals("curl")
               ? bench.curlFloor(Integer.getInteger("bench.curlUploads", 100))
-              : bench.injector(step.substring(0, step.indexOf(':')), Integer.parseInt(step.substring(step.indexOf(':') + 1)));
+              : bench.injector(
+                  step.substring(0, step.indexOf(':')),
+                  Integer.parseInt(step.substring(step.indexOf(':') + 1)));
       String key = step;
       for (int n = 2; bench.results.has(key); n++) {
         key = step + "#" + n;
       }
       bench.results.set(key, r);
       System.out.println(JSON.writerWithDefaultPrettyPrinter().writeValueAsString(r));
-      JSON.writerWithDefaultPrettyPrinter().writeValue(out.resolve("results.json").toFile(), bench.results);
+      JSON.writerWithDefaultPrettyPrinter()
+          .writeValue(out.resolve("results.json").toFile(), bench.results);
     }
     String md = summary(bench.results);
     Files.writeString(out.resolve("summary.md"), md);
@@ -141,20 +145,30 @@ public final class InjectorBenchmark {
     double floor = floors == 0 ? Double.NaN : floorSum / floors;
     b.append(String.format("Machine: %s%n%n", results.get("machine")));
     b.append("Floor (curl, one kept-alive connection):\n\n");
-    b.append("| uploads | GB | new connections | MB/s | curl CPU s | curl CPU s/GB | service CPU s/GB | load avg |\n|---|---|---|---|---|---|---|---|\n");
+    b.append(
+        "| uploads | GB | new connections | MB/s | curl CPU s | curl CPU s/GB | service CPU s/GB | load avg |\n|---|---|---|---|---|---|---|---|\n");
     for (var it = results.fields(); it.hasNext(); ) {
       var e = it.next();
       JsonNode r = e.getValue();
       if (r.has("curlCpuPerGB")) {
-        b.append(String.format("| %d/%d created | %.2f | %d | %.0f | %.2f | %.2f | %.2f | %s |%n",
-            r.get("created").asInt(), r.get("uploads").asInt(), r.get("bytes").asDouble() / 1e9,
-            r.get("newConnections").asInt(), r.get("MBps").asDouble(), r.get("curlCpuS").asDouble(),
-            r.get("curlCpuPerGB").asDouble(), r.get("serviceCpuPerGB").asDouble(), load1(r)));
+        b.append(
+            String.format(
+                "| %d/%d created | %.2f | %d | %.0f | %.2f | %.2f | %.2f | %s |%n",
+                r.get("created").asInt(),
+                r.get("uploads").asInt(),
+                r.get("bytes").asDouble() / 1e9,
+                r.get("newConnections").asInt(),
+                r.get("MBps").asDouble(),
+                r.get("curlCpuS").asDouble(),
+                r.get("curlCpuPerGB").asDouble(),
+                r.get("serviceCpuPerGB").asDouble(),
+                load1(r)));
       }
     }
     b.append(String.format("%nFloor used for the ratios: %.2f CPU s/GB.%n%n", floor));
     b.append("Throughput and CPU (steady window):\n\n");
-    b.append("| step | offered MB/s | achieved MB/s | achieved % | uploads OK/KO of scheduled | heartbeats OK/KO | injector CPU s/GB | x floor | injector cores | of which kernel | whole-run injector CPU s (s/GB) | service CPU s/GB | service cores | load avg start/end |\n");
+    b.append(
+        "| step | offered MB/s | achieved MB/s | achieved % | uploads OK/KO of scheduled | heartbeats OK/KO | injector CPU s/GB | x floor | injector cores | of which kernel | whole-run injector CPU s (s/GB) | service CPU s/GB | service cores | load avg start/end |\n");
     b.append("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
     for (var it = results.fields(); it.hasNext(); ) {
       var e = it.next();
@@ -163,16 +177,30 @@ public final class InjectorBenchmark {
         continue;
       }
       JsonNode g = r.get("gatling");
-      b.append(String.format("| %s | %.1f | %.1f | %.1f %% | %s | %s | %.2f | %.2f | %.2f | %.0f %% | %.1f (%.2f) | %.2f | %.2f | %s / %s |%n",
-          e.getKey(), r.get("offeredMBps").asDouble(), r.get("achievedMBps").asDouble(), r.get("achievedPercent").asDouble(),
-          okKo(g.get("upload")) + " of " + r.path("uploadsScheduled").asLong(), okKo(g.get("heartbeat")), r.get("injectorCpuPerGB").asDouble(),
-          r.get("injectorCpuPerGB").asDouble() / floor, r.get("injectorCores").asDouble(),
-          100 * r.path("injectorSystemShare").asDouble(), r.get("injectorCpuTotalS").asDouble(),
-          r.get("injectorCpuTotalPerGB").asDouble(), r.get("serviceCpuPerGB").asDouble(),
-          r.get("serviceCores").asDouble(), load1(r), r.get("loadAtEnd").asText().split(" ")[0]));
+      b.append(
+          String.format(
+              "| %s | %.1f | %.1f | %.1f %% | %s | %s | %.2f | %.2f | %.2f | %.0f %% | %.1f (%.2f) | %.2f | %.2f | %s / %s |%n",
+              e.getKey(),
+              r.get("offeredMBps").asDouble(),
+              r.get("achievedMBps").asDouble(),
+              r.get("achievedPercent").asDouble(),
+              okKo(g.get("upload")) + " of " + r.path("uploadsScheduled").asLong(),
+              okKo(g.get("heartbeat")),
+              r.get("injectorCpuPerGB").asDouble(),
+              r.get("injectorCpuPerGB").asDouble() / floor,
+              r.get("injectorCores").asDouble(),
+              100 * r.path("injectorSystemShare").asDouble(),
+              r.get("injectorCpuTotalS").asDouble(),
+              r.get("injectorCpuTotalPerGB").asDouble(),
+              r.get("serviceCpuPerGB").asDouble(),
+              r.get("serviceCores").asDouble(),
+              load1(r),
+              r.get("loadAtEnd").asText().split(" ")[0]));
     }
-    b.append("\nMemory and latency (p95 in ms; Gatling = whole run as its report sees it, service = its handlingMs, added = the difference; window = Gatling's p95 of requests started in the steady window; probe = GET /stats round trip from the benchmark, once a second):\n\n");
-    b.append("| step | peak heap used MiB | peak after GC MiB | heap/student KiB (vs fewest students) | GC pauses n / total ms / max ms | peak RSS MiB | connections | heartbeat p95 Gatling / service / added | (window) | upload p95 Gatling / service / added | (window) | probe p95 |\n");
+    b.append(
+        "\nMemory and latency (p95 in ms; Gatling = whole run as its report sees it, service = its handlingMs, added = the difference; window = Gatling's p95 of requests started in the steady window; probe = GET /stats round trip from the benchmark, once a second):\n\n");
+    b.append(
+        "| step | peak heap used MiB | peak after GC MiB | heap/student KiB (vs fewest students) | GC pauses n / total ms / max ms | peak RSS MiB | connections | heartbeat p95 Gatling / service / added | (window) | upload p95 Gatling / service / added | (window) | probe p95 |\n");
     b.append("|---|---|---|---|---|---|---|---|---|---|---|---|\n");
     for (var it = results.fields(); it.hasNext(); ) {
       var e = it.next();
@@ -187,13 +215,25 @@ public final class InjectorBenchmark {
       String perStudent =
           base == null || users == fewest
               ? "-"
-              : String.format("%.0f", (gc.get("peakAfterGcMiB").asDouble() - base) * 1024 / (users - fewest));
-      b.append(String.format("| %s | %d | %d | %s | %d / %.0f / %.0f | %.0f | %d | %s | %s | %s | %s | %.0f |%n",
-          e.getKey(), gc.get("peakUsedMiB").asInt(), gc.get("peakAfterGcMiB").asInt(), perStudent,
-          gc.get("pauses").asInt(), gc.get("pauseTotalMs").asDouble(), gc.get("maxPauseMs").asDouble(),
-          r.get("injectorPeakRssMiB").asDouble(), r.get("connectionsMidWindow").asInt(),
-          latency(r, "heartbeat"), window(r, "heartbeat"), latency(r, "upload"), window(r, "upload"),
-          r.path("statsProbeMs").path("p95").asDouble()));
+              : String.format(
+                  "%.0f", (gc.get("peakAfterGcMiB").asDouble() - base) * 1024 / (users - fewest));
+      b.append(
+          String.format(
+              "| %s | %d | %d | %s | %d / %.0f / %.0f | %.0f | %d | %s | %s | %s | %s | %.0f |%n",
+              e.getKey(),
+              gc.get("peakUsedMiB").asInt(),
+              gc.get("peakAfterGcMiB").asInt(),
+              perStudent,
+              gc.get("pauses").asInt(),
+              gc.get("pauseTotalMs").asDouble(),
+              gc.get("maxPauseMs").asDouble(),
+              r.get("injectorPeakRssMiB").asDouble(),
+              r.get("connectionsMidWindow").asInt(),
+              latency(r, "heartbeat"),
+              window(r, "heartbeat"),
+              latency(r, "upload"),
+              window(r, "upload"),
+              r.path("statsProbeMs").path("p95").asDouble()));
     }
     return b.toString();
   }
@@ -212,7 +252,11 @@ public final class InjectorBenchmark {
     if (g == null || s == null) {
       return "-";
     }
-    return String.format("%d / %.0f / %.0f", g.get("p95").asInt(), s.get("p95").asDouble(), g.get("p95").asDouble() - s.get("p95").asDouble());
+    return String.format(
+        "%d / %.0f / %.0f",
+        g.get("p95").asInt(),
+        s.get("p95").asDouble(),
+        g.get("p95").asDouble() - s.get("p95").asDouble());
   }
 
   private static String window(JsonNode r, String name) {
@@ -237,13 +281,16 @@ public final class InjectorBenchmark {
     }
     ObjectNode r = JSON.createObjectNode();
     r.put("variant", variant).put("jvmOptions", options).put("users", users);
-    r.put("serviceOptions", System.getProperty("bench.service." + variant, System.getProperty("bench.serviceOptions", "")));
+    r.put(
+        "serviceOptions",
+        System.getProperty(
+            "bench.service." + variant, System.getProperty("bench.serviceOptions", "")));
     r.put("offeredMBps", users * RECORDING_BYTES / UPLOAD_INTERVAL_S / 1e6);
     r.put("loadAtStart", loadAvg());
 
-    try (Service service = Service.start(this, variant, dir, (long) (warmS + steadySeconds + 300))) {
-      GatlingProcess gatling =
-          GatlingProcess.onThisClasspath().withConfigFolder(Path.of("conf"));
+    try (Service service =
+        Service.start(this, variant, dir, (long) (warmS + steadySeconds + 300))) {
+      GatlingProcess gatling = GatlingProcess.onThisClasspath().withConfigFolder(Path.of("conf"));
       for (String o : options.trim().split("\\s+")) {
         if (!o.isEmpty()) {
           gatling = gatling.withJvmOption(o);
@@ -272,14 +319,14 @@ public final class InjectorBenchmark {
                   List<String> args =
                       new ArrayList<>(
                           List.of(
-                              "--simulation", "dev.loadfleet.simulations.ProctoringSimulation",
-                              "--results-folder", dir.resolve("gatling").toString()));
+                              "--simulation",
+                              "dev.loadfleet.simulations.ProctoringSimulation",
+                              "--results-folder",
+                              dir.resolve("gatling").toString()));
                   if (!reports) {
                     args.add("--no-reports");
                   }
-                  return run.run(args, 
-                      dir.resolve("console.log"),
-                      timeout);
+                  return run.run(args, dir.resolve("console.log"), timeout);
                 } catch (Exception e) {
                   throw new RuntimeException(e);
                 }
@@ -290,13 +337,24 @@ public final class InjectorBenchmark {
       Integer connections = null;
       long hwmKb = 0;
       try (PrintWriter csv = new PrintWriter(Files.newBufferedWriter(dir.resolve("samples.csv")))) {
-        csv.println("t,injectorTicks,injectorSysTicks,serviceTicks,bytesReceived,injectorRssKb,injectorHwmKb,serviceRssKb,statsMs");
+        csv.println(
+            "t,injectorTicks,injectorSysTicks,serviceTicks,bytesReceived,injectorRssKb,injectorHwmKb,serviceRssKb,statsMs");
         while (!exit.isDone()) {
           Sample s = Sample.take(injectorPid, service);
           if (s != null) {
             samples.add(s);
             hwmKb = Math.max(hwmKb, s.injectorHwmKb);
-            csv.printf("%d,%d,%d,%d,%d,%d,%d,%d,%.2f%n", s.t, s.injectorTicks, s.injectorSysTicks, s.serviceTicks, s.bytes, s.injectorRssKb, s.injectorHwmKb, s.serviceRssKb, s.statsMs);
+            csv.printf(
+                "%d,%d,%d,%d,%d,%d,%d,%d,%.2f%n",
+                s.t,
+                s.injectorTicks,
+                s.injectorSysTicks,
+                s.serviceTicks,
+                s.bytes,
+                s.injectorRssKb,
+                s.injectorHwmKb,
+                s.serviceRssKb,
+                s.statsMs);
             csv.flush();
           }
           if (injectionStart == 0) {
@@ -321,11 +379,14 @@ public final class InjectorBenchmark {
       double injS = interpolate(samples, w0, w1, s -> s.injectorTicks) / CLK_TCK;
       double injSys = interpolate(samples, w0, w1, s -> s.injectorSysTicks) / CLK_TCK;
       double svcS = interpolate(samples, w0, w1, s -> s.serviceTicks) / CLK_TCK;
-      boolean windowCovered = !samples.isEmpty() && samples.get(0).t <= w0 && samples.get(samples.size() - 1).t >= w1;
+      boolean windowCovered =
+          !samples.isEmpty() && samples.get(0).t <= w0 && samples.get(samples.size() - 1).t >= w1;
       r.put("windowCovered", windowCovered);
       r.put("windowSeconds", steadySeconds);
       r.put("achievedMBps", bytes / steadySeconds / 1e6);
-      r.put("achievedPercent", 100.0 * (bytes / steadySeconds / 1e6) / r.get("offeredMBps").asDouble());
+      r.put(
+          "achievedPercent",
+          100.0 * (bytes / steadySeconds / 1e6) / r.get("offeredMBps").asDouble());
       r.put("injectorCpuPerGB", injS / (bytes / 1e9));
       r.put("injectorCores", injS / steadySeconds);
       r.put("injectorSystemShare", injSys / injS);
@@ -390,7 +451,8 @@ public final class InjectorBenchmark {
 
   private static String cmdline(long pid) {
     try {
-      return new String(Files.readAllBytes(Path.of("/proc/" + pid + "/cmdline")), StandardCharsets.UTF_8);
+      return new String(
+          Files.readAllBytes(Path.of("/proc/" + pid + "/cmdline")), StandardCharsets.UTF_8);
     } catch (IOException e) {
       return "";
     }
@@ -413,10 +475,24 @@ public final class InjectorBenchmark {
       List<String> cmd =
           new ArrayList<>(
               List.of(
-                  "curl", "-sS", "-H", "Expect:", "-w", "HTTP %{http_code} %{num_connects}\\n",
-                  "-F", "studentId=curl_0", "-F", "examId=30", "-F", "seq=0",
-                  "-F", "size=" + RECORDING_BYTES, "-F", "sha256=" + sha,
-                  "-F", "file=@" + file + ";type=video/webm;filename=0.webm"));
+                  "curl",
+                  "-sS",
+                  "-H",
+                  "Expect:",
+                  "-w",
+                  "HTTP %{http_code} %{num_connects}\\n",
+                  "-F",
+                  "studentId=curl_0",
+                  "-F",
+                  "examId=30",
+                  "-F",
+                  "seq=0",
+                  "-F",
+                  "size=" + RECORDING_BYTES,
+                  "-F",
+                  "sha256=" + sha,
+                  "-F",
+                  "file=@" + file + ";type=video/webm;filename=0.webm"));
       for (int i = 0; i < uploads; i++) {
         cmd.add(service.baseUrl + "/upload");
       }
@@ -467,9 +543,12 @@ public final class InjectorBenchmark {
     }
 
     /** The service's JVM options: bench.service.VARIANT, else bench.serviceOptions. */
-    static Service start(InjectorBenchmark bench, String variant, Path dir, long maxSeconds) throws IOException {
+    static Service start(InjectorBenchmark bench, String variant, Path dir, long maxSeconds)
+        throws IOException {
       List<String> cmd = new ArrayList<>(List.of(bench.javaBin.toString()));
-      String opts = System.getProperty("bench.service." + variant, System.getProperty("bench.serviceOptions", ""));
+      String opts =
+          System.getProperty(
+              "bench.service." + variant, System.getProperty("bench.serviceOptions", ""));
       for (String o : opts.trim().split("\\s+")) {
         if (!o.isEmpty()) {
           cmd.add(o);
@@ -477,11 +556,22 @@ public final class InjectorBenchmark {
       }
       cmd.addAll(
           List.of(
-              "-cp", bench.classpath, "dev.loadfleet.cli.Main", "target", "--bind", "127.0.0.1",
-              "--port", "0", "--discard", "--data-dir", dir.resolve("server_data").toString(),
-              "--duration", maxSeconds + "s"));
+              "-cp",
+              bench.classpath,
+              "dev.loadfleet.cli.Main",
+              "target",
+              "--bind",
+              "127.0.0.1",
+              "--port",
+              "0",
+              "--discard",
+              "--data-dir",
+              dir.resolve("server_data").toString(),
+              "--duration",
+              maxSeconds + "s"));
       Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-      BufferedReader lines = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
+      BufferedReader lines =
+          new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
       String first = lines.readLine();
       if (first == null || !first.startsWith("http://")) {
         p.destroyForcibly();
@@ -490,7 +580,8 @@ public final class InjectorBenchmark {
       Thread drain =
           new Thread(
               () -> {
-                try (PrintWriter log = new PrintWriter(Files.newBufferedWriter(dir.resolve("service.log")))) {
+                try (PrintWriter log =
+                    new PrintWriter(Files.newBufferedWriter(dir.resolve("service.log")))) {
                   log.println(first);
                   for (String l; (l = lines.readLine()) != null; ) {
                     log.println(l);
@@ -506,7 +597,9 @@ public final class InjectorBenchmark {
 
     JsonNode stats() throws IOException, InterruptedException {
       HttpResponse<String> res =
-          HTTP.send(HttpRequest.newBuilder(URI.create(baseUrl + "/stats")).build(), HttpResponse.BodyHandlers.ofString());
+          HTTP.send(
+              HttpRequest.newBuilder(URI.create(baseUrl + "/stats")).build(),
+              HttpResponse.BodyHandlers.ofString());
       return JSON.readTree(res.body());
     }
 
@@ -527,19 +620,39 @@ public final class InjectorBenchmark {
    * the service's own handlingMs cannot see because it starts the clock at the request line.
    */
   private record Sample(
-      long t, long injectorTicks, long injectorSysTicks, long serviceTicks, long bytes, long injectorRssKb, long injectorHwmKb, long serviceRssKb, double statsMs) {
+      long t,
+      long injectorTicks,
+      long injectorSysTicks,
+      long serviceTicks,
+      long bytes,
+      long injectorRssKb,
+      long injectorHwmKb,
+      long serviceRssKb,
+      double statsMs) {
     static Sample take(long injectorPid, Service service) {
       try {
         long t = System.currentTimeMillis();
         long svc = cpuTicks(service.process.pid());
         long inj = injectorPid == 0 ? 0 : cpuTicks(injectorPid);
-        long injSys = injectorPid == 0 ? 0 : Long.parseLong(statFields(Path.of("/proc/" + injectorPid + "/stat"))[14]);
+        long injSys =
+            injectorPid == 0
+                ? 0
+                : Long.parseLong(statFields(Path.of("/proc/" + injectorPid + "/stat"))[14]);
         Map<String, Long> injStatus = injectorPid == 0 ? Map.of() : status(injectorPid);
         Map<String, Long> svcStatus = status(service.process.pid());
         long n0 = System.nanoTime();
         long bytes = service.stats().get("bytesReceived").asLong();
         double statsMs = (System.nanoTime() - n0) / 1e6;
-        return new Sample(t, inj, injSys, svc, bytes, injStatus.getOrDefault("VmRSS", 0L), injStatus.getOrDefault("VmHWM", 0L), svcStatus.getOrDefault("VmRSS", 0L), statsMs);
+        return new Sample(
+            t,
+            inj,
+            injSys,
+            svc,
+            bytes,
+            injStatus.getOrDefault("VmRSS", 0L),
+            injStatus.getOrDefault("VmHWM", 0L),
+            svcStatus.getOrDefault("VmRSS", 0L),
+            statsMs);
       } catch (IOException | RuntimeException e) {
         return null; // a process just ended
       } catch (InterruptedException e) {
@@ -584,7 +697,12 @@ public final class InjectorBenchmark {
   }
 
   private static JsonNode probeSummary(List<Sample> samples, long w0, long w1) {
-    double[] ms = samples.stream().filter(x -> x.t >= w0 && x.t < w1).mapToDouble(Sample::statsMs).sorted().toArray();
+    double[] ms =
+        samples.stream()
+            .filter(x -> x.t >= w0 && x.t < w1)
+            .mapToDouble(Sample::statsMs)
+            .sorted()
+            .toArray();
     ObjectNode n = JSON.createObjectNode();
     n.put("count", ms.length);
     if (ms.length > 0) {
@@ -597,7 +715,9 @@ public final class InjectorBenchmark {
 
   private static long progressStart(Path progress) {
     try {
-      return Files.exists(progress) ? JSON.readTree(progress.toFile()).path("injectionStart").asLong(0) : 0;
+      return Files.exists(progress)
+          ? JSON.readTree(progress.toFile()).path("injectionStart").asLong(0)
+          : 0;
     } catch (IOException e) {
       return 0; // being rewritten
     }
@@ -614,11 +734,13 @@ public final class InjectorBenchmark {
   }
 
   /** Counter growth between t0 and t1, each end linearly interpolated between 1 s samples. */
-  private static double interpolate(List<Sample> samples, long t0, long t1, java.util.function.ToLongFunction<Sample> v) {
+  private static double interpolate(
+      List<Sample> samples, long t0, long t1, java.util.function.ToLongFunction<Sample> v) {
     return at(samples, t1, v) - at(samples, t0, v);
   }
 
-  private static double at(List<Sample> samples, long t, java.util.function.ToLongFunction<Sample> v) {
+  private static double at(
+      List<Sample> samples, long t, java.util.function.ToLongFunction<Sample> v) {
     Sample prev = null;
     for (Sample s : samples) {
       if (s.t >= t) {
@@ -658,7 +780,9 @@ public final class InjectorBenchmark {
       }
     }
     g.put("pauses", pauses).put("pauseTotalMs", pauseMs).put("maxPauseMs", maxPauseMs);
-    g.put("peakUsedMiB", peakBefore).put("peakAfterGcMiB", peakAfter).put("maxCommittedMiB", maxCommitted);
+    g.put("peakUsedMiB", peakBefore)
+        .put("peakAfterGcMiB", peakAfter)
+        .put("maxCommittedMiB", maxCommitted);
     return g;
   }
 
@@ -666,11 +790,16 @@ public final class InjectorBenchmark {
    * Per request name: count, OK, KO, mean and percentiles (nearest rank) of end - start, for the
    * requests that started between fromMs and toMs (epoch ms).
    */
-  private static JsonNode gatlingLog(Path resultsFolder, long fromMs, long toMs) throws IOException {
+  private static JsonNode gatlingLog(Path resultsFolder, long fromMs, long toMs)
+      throws IOException {
     ObjectNode g = JSON.createObjectNode();
     Path log;
     try (Stream<Path> files = Files.walk(resultsFolder)) {
-      log = files.filter(p -> p.getFileName().toString().equals("simulation.log")).findFirst().orElse(null);
+      log =
+          files
+              .filter(p -> p.getFileName().toString().equals("simulation.log"))
+              .findFirst()
+              .orElse(null);
     }
     if (log == null) {
       g.put("error", "no simulation.log under " + resultsFolder);
@@ -682,7 +811,9 @@ public final class InjectorBenchmark {
     try (SimulationLogReader reader = SimulationLogReader.open(log)) {
       long runStart = reader.header().startMs();
       for (LogRecord rec; (rec = reader.next()) != null; ) {
-        if (rec instanceof LogRecord.Request q && runStart + q.start() >= fromMs && runStart + q.start() < toMs) {
+        if (rec instanceof LogRecord.Request q
+            && runStart + q.start() >= fromMs
+            && runStart + q.start() < toMs) {
           times.computeIfAbsent(q.name(), k -> new ArrayList<>()).add(q.end() - q.start());
           okKo.computeIfAbsent(q.name(), k -> new long[2])[q.ok() ? 0 : 1]++;
           if (!q.ok()) {
@@ -694,7 +825,9 @@ public final class InjectorBenchmark {
     for (var e : times.entrySet()) {
       int[] t = e.getValue().stream().mapToInt(Integer::intValue).sorted().toArray();
       ObjectNode n = g.putObject(e.getKey());
-      n.put("count", t.length).put("ok", okKo.get(e.getKey())[0]).put("ko", okKo.get(e.getKey())[1]);
+      n.put("count", t.length)
+          .put("ok", okKo.get(e.getKey())[0])
+          .put("ko", okKo.get(e.getKey())[1]);
       n.put("mean", Arrays.stream(t).average().orElse(0));
       n.put("p50", t[(int) Math.ceil(0.50 * t.length) - 1]);
       n.put("p95", t[(int) Math.ceil(0.95 * t.length) - 1]);
@@ -719,10 +852,18 @@ public final class InjectorBenchmark {
   private static JsonNode machine() throws IOException {
     ObjectNode m = JSON.createObjectNode();
     m.put("nproc", Runtime.getRuntime().availableProcessors());
-    m.put("cpu", Files.readAllLines(Path.of("/proc/cpuinfo")).stream().filter(l -> l.startsWith("model name")).findFirst().map(l -> l.substring(l.indexOf(':') + 2)).orElse("?"));
+    m.put(
+        "cpu",
+        Files.readAllLines(Path.of("/proc/cpuinfo")).stream()
+            .filter(l -> l.startsWith("model name"))
+            .findFirst()
+            .map(l -> l.substring(l.indexOf(':') + 2))
+            .orElse("?"));
     m.put("memTotal", Files.readAllLines(Path.of("/proc/meminfo")).get(0).replaceAll("\\s+", " "));
     m.put("kernel", Files.readString(Path.of("/proc/sys/kernel/osrelease")).trim());
-    m.put("java", System.getProperty("java.vm.name") + " " + System.getProperty("java.runtime.version"));
+    m.put(
+        "java",
+        System.getProperty("java.vm.name") + " " + System.getProperty("java.runtime.version"));
     m.put("date", java.time.Instant.now().toString());
     return m;
   }

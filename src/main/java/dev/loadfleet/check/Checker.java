@@ -16,18 +16,23 @@ public final class Checker {
 
   private Checker() {}
 
-  public static List<HostReport> checkAll(Fleet fleet, Plan plan, String target, CheckOptions options) {
-    Map<String, Fleet.Result<HostReport>> results = fleet.eachHost(h -> {
-      var remote = fleet.get(h.name());
-      if (remote.isEmpty()) {
-        return HostChecker.unreachable(h, fleet.failure(h.name()).orElse(new IOException("not connected")));
-      }
-      return HostChecker.check(remote.get(), plan.share(h.name()).users(), target, options);
-    });
+  public static List<HostReport> checkAll(
+      Fleet fleet, Plan plan, String target, CheckOptions options) {
+    Map<String, Fleet.Result<HostReport>> results =
+        fleet.eachHost(
+            h -> {
+              var remote = fleet.get(h.name());
+              if (remote.isEmpty()) {
+                return HostChecker.unreachable(
+                    h, fleet.failure(h.name()).orElse(new IOException("not connected")));
+              }
+              return HostChecker.check(remote.get(), plan.share(h.name()).users(), target, options);
+            });
     List<HostReport> reports = new ArrayList<>();
     for (HostSpec h : fleet.hosts()) {
       Fleet.Result<HostReport> r = results.get(h.name());
-      reports.add(r.ok() ? r.value() : HostChecker.unreachable(h, new IOException(r.message(), r.error())));
+      reports.add(
+          r.ok() ? r.value() : HostChecker.unreachable(h, new IOException(r.message(), r.error())));
     }
     return reports;
   }
@@ -57,7 +62,10 @@ public final class Checker {
       }
     }
     long failed = reports.stream().filter(r -> !r.ok()).count();
-    out.println(failed == 0 ? "all " + reports.size() + " hosts ready" : failed + " of " + reports.size() + " hosts not ready");
+    out.println(
+        failed == 0
+            ? "all " + reports.size() + " hosts ready"
+            : failed + " of " + reports.size() + " hosts not ready");
     out.flush();
   }
 

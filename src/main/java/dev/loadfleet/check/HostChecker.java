@@ -38,7 +38,8 @@ public final class HostChecker {
     return (3 * bundleBytes) / 1024 + 256 * 1024;
   }
 
-  public static HostReport check(RemoteHost remote, int users, String target, CheckOptions options) {
+  public static HostReport check(
+      RemoteHost remote, int users, String target, CheckOptions options) {
     HostSpec host = remote.host();
     Map<String, String> facts = new LinkedHashMap<>();
     List<Problem> problems = new ArrayList<>();
@@ -51,50 +52,75 @@ public final class HostChecker {
       long memKb = parseLong(f.get("memavail"), -1);
       facts.put("mem avail", memKb < 0 ? "?" : String.format("%.1f GB", memKb / 1048576.0));
       if (memKb >= 0 && memKb < MIN_FREE_MEMORY_KB) {
-        problems.add(new Problem("only " + memKb / 1024 + " MB memory available",
-            "free memory on the host (the injector JVM takes up to 60% of RAM) or give it fewer users"));
+        problems.add(
+            new Problem(
+                "only " + memKb / 1024 + " MB memory available",
+                "free memory on the host (the injector JVM takes up to 60% of RAM) or give it fewer users"));
       }
       long diskKb = parseLong(f.get("disk_kb"), -1);
       facts.put("disk free", diskKb < 0 ? "?" : String.format("%.1f GB", diskKb / 1048576.0));
       long needKb = diskNeededKb(options.bundleBytes());
       if (diskKb >= 0 && diskKb < needKb) {
-        problems.add(new Problem(String.format("only %d MB free under %s, need %d MB", diskKb / 1024, f.get("disk_dir"), needKb / 1024),
-            "free disk space there or set the host's baseDir to a larger file system"));
+        problems.add(
+            new Problem(
+                String.format(
+                    "only %d MB free under %s, need %d MB",
+                    diskKb / 1024, f.get("disk_dir"), needKb / 1024),
+                "free disk space there or set the host's baseDir to a larger file system"));
       }
       descriptors(f, users, facts, problems);
       clock = Optional.of(measureClock(remote));
       facts.put("clock", clock.get().toString());
       target(remote, target, f, facts, problems);
     } catch (IOException e) {
-      problems.add(new Problem("command failed over SSH: " + e.getMessage(), "check the host's shell and that it is a Linux host"));
+      problems.add(
+          new Problem(
+              "command failed over SSH: " + e.getMessage(),
+              "check the host's shell and that it is a Linux host"));
     }
     return new HostReport(host.name(), facts, problems, clock);
   }
 
   /** A report for a host that could not be reached or authenticated. */
   public static HostReport unreachable(HostSpec host, IOException e) {
-    String fix = e instanceof dev.loadfleet.remote.HostKeyException ? "see the message" :
-        "check the address, port, user and keyFile in the inventory, then `ssh -p " + host.port() + " -i " + host.keyFile() + " "
-            + host.user() + "@" + host.address() + " true`";
+    String fix =
+        e instanceof dev.loadfleet.remote.HostKeyException
+            ? "see the message"
+            : "check the address, port, user and keyFile in the inventory, then `ssh -p "
+                + host.port()
+                + " -i "
+                + host.keyFile()
+                + " "
+                + host.user()
+                + "@"
+                + host.address()
+                + " true`";
     Map<String, String> facts = new LinkedHashMap<>();
-    facts.put("ssh", e instanceof dev.loadfleet.remote.HostKeyException hk ? (hk.changed() ? "KEY CHANGED" : "key unknown") : "FAILED");
-    return new HostReport(host.name(), facts, List.of(new Problem(e.getMessage(), fix)), Optional.empty());
+    facts.put(
+        "ssh",
+        e instanceof dev.loadfleet.remote.HostKeyException hk
+            ? (hk.changed() ? "KEY CHANGED" : "key unknown")
+            : "FAILED");
+    return new HostReport(
+        host.name(), facts, List.of(new Problem(e.getMessage(), fix)), Optional.empty());
   }
 
   private static Map<String, String> facts(RemoteHost remote) throws IOException {
     String base = Shell.quote(remote.host().baseDir());
-    String script = String.join("\n",
-        "echo \"java_path=$(command -v java)\"",
-        "echo \"java_version=$(java -version 2>&1 | head -n 1)\"",
-        "echo \"nproc=$(nproc 2>/dev/null || getconf _NPROCESSORS_ONLN)\"",
-        "echo \"memavail=$(awk '/^MemAvailable:/ {print $2}' /proc/meminfo 2>/dev/null)\"",
-        "echo \"nofile_soft=$(ulimit -Sn)\"",
-        "echo \"nofile_hard=$(ulimit -Hn)\"",
-        "d=" + base + "; while [ ! -d \"$d\" ]; do d=$(dirname \"$d\"); done",
-        "echo \"disk_dir=$d\"",
-        "echo \"disk_kb=$(df -Pk \"$d\" | awk 'NR==2 {print $4}')\"",
-        "echo \"curl=$(command -v curl)\"",
-        "echo \"bash=$(command -v bash)\"");
+    String script =
+        String.join(
+            "\n",
+            "echo \"java_path=$(command -v java)\"",
+            "echo \"java_version=$(java -version 2>&1 | head -n 1)\"",
+            "echo \"nproc=$(nproc 2>/dev/null || getconf _NPROCESSORS_ONLN)\"",
+            "echo \"memavail=$(awk '/^MemAvailable:/ {print $2}' /proc/meminfo 2>/dev/null)\"",
+            "echo \"nofile_soft=$(ulimit -Sn)\"",
+            "echo \"nofile_hard=$(ulimit -Hn)\"",
+            "d=" + base + "; while [ ! -d \"$d\" ]; do d=$(dirname \"$d\"); done",
+            "echo \"disk_dir=$d\"",
+            "echo \"disk_kb=$(df -Pk \"$d\" | awk 'NR==2 {print $4}')\"",
+            "echo \"curl=$(command -v curl)\"",
+            "echo \"bash=$(command -v bash)\"");
     String out = remote.execOk(script, SHORT, "collecting host facts");
     Map<String, String> facts = new HashMap<>();
     for (String line : out.split("\n")) {
@@ -106,22 +132,31 @@ public final class HostChecker {
     return facts;
   }
 
-  private static void java(RemoteHost remote, Map<String, String> f, CheckOptions options, Map<String, String> facts,
-      List<Problem> problems) throws IOException {
+  private static void java(
+      RemoteHost remote,
+      Map<String, String> f,
+      CheckOptions options,
+      Map<String, String> facts,
+      List<Problem> problems)
+      throws IOException {
     int version = javaVersion(f);
     if (version < MIN_JAVA && options.installJava()) {
-      String install = String.join("\n",
-          "if [ \"$(id -u)\" = 0 ]; then sudo=; else sudo='sudo -n'; fi",
-          "if command -v apt-get >/dev/null; then",
-          "  $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -q openjdk-17-jre-headless ||",
-          "  { $sudo apt-get update -q && $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -q openjdk-17-jre-headless; }",
-          "elif command -v dnf >/dev/null; then $sudo dnf install -y -q java-17-openjdk-headless",
-          "elif command -v yum >/dev/null; then $sudo yum install -y -q java-17-openjdk-headless",
-          "else echo 'no apt-get, dnf or yum on this host' >&2; exit 3; fi");
+      String install =
+          String.join(
+              "\n",
+              "if [ \"$(id -u)\" = 0 ]; then sudo=; else sudo='sudo -n'; fi",
+              "if command -v apt-get >/dev/null; then",
+              "  $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -q openjdk-17-jre-headless ||",
+              "  { $sudo apt-get update -q && $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -q openjdk-17-jre-headless; }",
+              "elif command -v dnf >/dev/null; then $sudo dnf install -y -q java-17-openjdk-headless",
+              "elif command -v yum >/dev/null; then $sudo yum install -y -q java-17-openjdk-headless",
+              "else echo 'no apt-get, dnf or yum on this host' >&2; exit 3; fi");
       var r = remote.exec(install, Duration.ofMinutes(10));
       if (!r.ok()) {
-        problems.add(new Problem("--install-java failed (" + r.describe() + ")",
-            "install a JRE 17+ by hand; sudo must work without a password (sudo -n) for --install-java"));
+        problems.add(
+            new Problem(
+                "--install-java failed (" + r.describe() + ")",
+                "install a JRE 17+ by hand; sudo must work without a password (sudo -n) for --install-java"));
       }
       f = facts(remote);
       version = javaVersion(f);
@@ -145,17 +180,29 @@ public final class HostChecker {
     return m.find() ? Integer.parseInt(m.group(2)) : 0;
   }
 
-  private static void descriptors(Map<String, String> f, int users, Map<String, String> facts, List<Problem> problems) {
+  private static void descriptors(
+      Map<String, String> f, int users, Map<String, String> facts, List<Problem> problems) {
     long soft = parseLimit(f.get("nofile_soft"));
     long hard = parseLimit(f.get("nofile_hard"));
     long need = descriptorsNeeded(users);
-    facts.put("nofile", (soft == Long.MAX_VALUE ? "unlimited" : String.valueOf(soft)) + "/"
-        + (hard == Long.MAX_VALUE ? "unlimited" : String.valueOf(hard)));
+    facts.put(
+        "nofile",
+        (soft == Long.MAX_VALUE ? "unlimited" : String.valueOf(soft))
+            + "/"
+            + (hard == Long.MAX_VALUE ? "unlimited" : String.valueOf(hard)));
     // HotSpot raises its soft limit to the hard limit at start (-XX:+MaxFDLimit), so the hard
     // limit is what the injector can use.
     if (hard < need) {
-      problems.add(new Problem("open-file limit " + hard + " (hard) is below the " + need + " descriptors " + users
-          + " users need", "raise nofile for the user in /etc/security/limits.conf (e.g. '* hard nofile 65536') and log in again"));
+      problems.add(
+          new Problem(
+              "open-file limit "
+                  + hard
+                  + " (hard) is below the "
+                  + need
+                  + " descriptors "
+                  + users
+                  + " users need",
+              "raise nofile for the user in /etc/security/limits.conf (e.g. '* hard nofile 65536') and log in again"));
     }
   }
 
@@ -182,7 +229,8 @@ public final class HostChecker {
         bestOffset = remoteMicros - (t0 + t1) / 2;
       }
     }
-    return new ClockOffset(Math.round(bestOffset / 1000.0), Math.max(1, Math.round(bestRtt / 2000.0)));
+    return new ClockOffset(
+        Math.round(bestOffset / 1000.0), Math.max(1, Math.round(bestRtt / 2000.0)));
   }
 
   private static long nowMicros() {
@@ -190,8 +238,13 @@ public final class HostChecker {
     return now.getEpochSecond() * 1_000_000 + now.getNano() / 1000;
   }
 
-  private static void target(RemoteHost remote, String target, Map<String, String> f, Map<String, String> facts,
-      List<Problem> problems) throws IOException {
+  private static void target(
+      RemoteHost remote,
+      String target,
+      Map<String, String> f,
+      Map<String, String> facts,
+      List<Problem> problems)
+      throws IOException {
     if (target.isEmpty()) {
       facts.put("target", "embedded");
       return;
@@ -205,7 +258,10 @@ public final class HostChecker {
       probe = "timeout 5 bash -c " + Shell.quote("exec 3<>/dev/tcp/" + uri.getHost() + "/" + port);
     } else {
       facts.put("target", "?");
-      problems.add(new Problem("cannot probe " + target + ": neither curl nor bash on the host", "install curl on the host"));
+      problems.add(
+          new Problem(
+              "cannot probe " + target + ": neither curl nor bash on the host",
+              "install curl on the host"));
       return;
     }
     var r = remote.exec(probe, SHORT);
@@ -213,8 +269,13 @@ public final class HostChecker {
       facts.put("target", "ok");
     } else {
       facts.put("target", "UNREACHABLE");
-      problems.add(new Problem("target " + target + " not reachable from the host (" + r.describe() + ")",
-          "check the service runs, the URL in the inventory and the firewall between this host and " + uri.getHost() + ":" + port));
+      problems.add(
+          new Problem(
+              "target " + target + " not reachable from the host (" + r.describe() + ")",
+              "check the service runs, the URL in the inventory and the firewall between this host and "
+                  + uri.getHost()
+                  + ":"
+                  + port));
     }
   }
 

@@ -9,7 +9,8 @@ import java.util.Optional;
  * What {@code check} found on one host: facts for the table (name -> short value), problems with
  * their fixes, and the clock offset when the host could be reached.
  */
-public record HostReport(String host, Map<String, String> facts, List<Problem> problems, Optional<ClockOffset> clock) {
+public record HostReport(
+    String host, Map<String, String> facts, List<Problem> problems, Optional<ClockOffset> clock) {
   public HostReport {
     facts = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(facts));
     problems = List.copyOf(problems);

@@ -1,2 +1,5 @@
-/** Pre-flight checks of injector hosts over SSH: host key, Java, disk, descriptors, clock offset, target reachability. */
+/**
+ * Pre-flight checks of injector hosts over SSH: host key, Java, disk, descriptors, clock offset,
+ * target reachability.
+ */
 package dev.loadfleet.check;

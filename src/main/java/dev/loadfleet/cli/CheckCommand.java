@@ -1,6 +1,5 @@
 package dev.loadfleet.cli;
 
-import java.io.PrintWriter;
 import dev.loadfleet.check.CheckOptions;
 import dev.loadfleet.check.Checker;
 import dev.loadfleet.check.HostReport;
@@ -8,14 +7,18 @@ import dev.loadfleet.config.Inventory;
 import dev.loadfleet.deploy.Bundle;
 import dev.loadfleet.plan.Plan;
 import dev.loadfleet.remote.Fleet;
+import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import org.apache.commons.cli.Option;
 import org.apache.commons.cli.CommandLine;
+import org.apache.commons.cli.Option;
 import org.apache.commons.cli.Options;
 
-/** {@code loadfleet check}: check every injector host: ssh, host key, java, disk, descriptors, clock, target. */
+/**
+ * {@code loadfleet check}: check every injector host: ssh, host key, java, disk, descriptors,
+ * clock, target.
+ */
 public final class CheckCommand implements Command {
   @Override
   public String name() {
@@ -29,9 +32,13 @@ public final class CheckCommand implements Command {
 
   @Override
   public Options options() {
-    Options o = LauncherOptions.bundle(LauncherOptions.ssh(LauncherOptions.inventory(new Options())));
-    return o.addOption(Option.builder().longOpt("install-java")
-        .desc("install a JRE 17 where Java is missing, through apt-get/dnf/yum with sudo -n").build());
+    Options o =
+        LauncherOptions.bundle(LauncherOptions.ssh(LauncherOptions.inventory(new Options())));
+    return o.addOption(
+        Option.builder()
+            .longOpt("install-java")
+            .desc("install a JRE 17 where Java is missing, through apt-get/dnf/yum with sudo -n")
+            .build());
   }
 
   @Override
@@ -40,9 +47,14 @@ public final class CheckCommand implements Command {
     Plan plan = Plan.of(inventory);
     Path archive = Bundle.locate(LauncherOptions.bundlePath(line));
     long bundleBytes = Files.isRegularFile(archive) ? Files.size(archive) : 0;
-    try (Fleet fleet = Fleet.connect(inventory.hosts(), LauncherOptions.sshOptions(line, inventory))) {
+    try (Fleet fleet =
+        Fleet.connect(inventory.hosts(), LauncherOptions.sshOptions(line, inventory))) {
       List<HostReport> reports =
-          Checker.checkAll(fleet, plan, inventory.target(), new CheckOptions(line.hasOption("install-java"), bundleBytes));
+          Checker.checkAll(
+              fleet,
+              plan,
+              inventory.target(),
+              new CheckOptions(line.hasOption("install-java"), bundleBytes));
       Checker.print(reports, out);
       return Checker.allOk(reports) ? ExitCode.OK : ExitCode.CHECK_FAILED;
     }

@@ -1,9 +1,9 @@
 package dev.loadfleet.cli;
 
-import java.io.PrintWriter;
 import dev.loadfleet.remote.Fleet;
 import dev.loadfleet.run.RunControl;
 import dev.loadfleet.run.RunRecord;
+import java.io.PrintWriter;
 import org.apache.commons.cli.CommandLine;
 import org.apache.commons.cli.Options;
 
@@ -21,7 +21,8 @@ public final class CollectCommand implements Command {
 
   @Override
   public Options options() {
-    return LauncherOptions.runId(new Options(), "the run (default: the newest under the results root)");
+    return LauncherOptions.runId(
+        new Options(), "the run (default: the newest under the results root)");
   }
 
   @Override
@@ -29,7 +30,8 @@ public final class CollectCommand implements Command {
     RunRecord run = LauncherOptions.run(line);
     out.println("collecting run " + run.runId());
     try (Fleet fleet = RunControl.connect(run)) {
-      return RunControl.collectAndReport(run, fleet, LauncherOptions.results(line), Reports.standard(), false, out, err);
+      return RunControl.collectAndReport(
+          run, fleet, LauncherOptions.results(line), Reports.standard(), false, out, err);
     }
   }
 }

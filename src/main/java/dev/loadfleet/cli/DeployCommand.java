@@ -1,16 +1,19 @@
 package dev.loadfleet.cli;
 
-import java.io.PrintWriter;
 import dev.loadfleet.config.Inventory;
 import dev.loadfleet.deploy.Bundle;
 import dev.loadfleet.deploy.Deployer;
 import dev.loadfleet.remote.Fleet;
+import java.io.PrintWriter;
 import java.util.Map;
-import org.apache.commons.cli.Option;
 import org.apache.commons.cli.CommandLine;
+import org.apache.commons.cli.Option;
 import org.apache.commons.cli.Options;
 
-/** {@code loadfleet deploy}: copy the injector bundle to every host (skipped where the same bundle is present). */
+/**
+ * {@code loadfleet deploy}: copy the injector bundle to every host (skipped where the same bundle
+ * is present).
+ */
 public final class DeployCommand implements Command {
   @Override
   public String name() {
@@ -24,19 +27,26 @@ public final class DeployCommand implements Command {
 
   @Override
   public Options options() {
-    Options o = LauncherOptions.bundle(LauncherOptions.ssh(LauncherOptions.inventory(new Options())));
-    return o.addOption(Option.builder().longOpt("prune")
-        .desc("remove other bundles under each host's <baseDir>/bundles (never anything else)").build());
+    Options o =
+        LauncherOptions.bundle(LauncherOptions.ssh(LauncherOptions.inventory(new Options())));
+    return o.addOption(
+        Option.builder()
+            .longOpt("prune")
+            .desc("remove other bundles under each host's <baseDir>/bundles (never anything else)")
+            .build());
   }
 
   @Override
   public ExitCode execute(CommandLine line, PrintWriter out, PrintWriter err) throws Exception {
     Inventory inventory = LauncherOptions.loadInventory(line);
     Bundle bundle = Bundle.of(Bundle.locate(LauncherOptions.bundlePath(line)));
-    try (Fleet fleet = Fleet.connect(inventory.hosts(), LauncherOptions.sshOptions(line, inventory))) {
-      Map<String, Deployer.HostDeploy> results = Deployer.deploy(fleet, bundle, line.hasOption("prune"), out);
+    try (Fleet fleet =
+        Fleet.connect(inventory.hosts(), LauncherOptions.sshOptions(line, inventory))) {
+      Map<String, Deployer.HostDeploy> results =
+          Deployer.deploy(fleet, bundle, line.hasOption("prune"), out);
       Deployer.print(results, bundle, out);
-      boolean failed = results.values().stream().anyMatch(r -> r.outcome() == Deployer.Outcome.FAILED);
+      boolean failed =
+          results.values().stream().anyMatch(r -> r.outcome() == Deployer.Outcome.FAILED);
       return failed ? ExitCode.ERROR : ExitCode.OK;
     }
   }

@@ -25,26 +25,53 @@ final class LauncherOptions {
   private LauncherOptions() {}
 
   static Options inventory(Options o) {
-    return o.addOption(Option.builder("i").longOpt(INVENTORY).hasArg().argName("FILE")
-        .desc("the inventory (conf/cluster.example.yaml shows the format)").build());
+    return o.addOption(
+        Option.builder("i")
+            .longOpt(INVENTORY)
+            .hasArg()
+            .argName("FILE")
+            .desc("the inventory (conf/cluster.example.yaml shows the format)")
+            .build());
   }
 
   static Options ssh(Options o) {
-    return o.addOption(Option.builder().longOpt(KNOWN_HOSTS).hasArg().argName("FILE")
-            .desc("OpenSSH known_hosts to verify host keys against (default: the inventory's knownHosts, else ~/.ssh/known_hosts)").build())
-        .addOption(Option.builder().longOpt(ACCEPT_NEW)
-            .desc("trust unknown host keys on first use and record them (like ssh -o StrictHostKeyChecking=accept-new); "
-                + "a changed key is always refused").build());
+    return o.addOption(
+            Option.builder()
+                .longOpt(KNOWN_HOSTS)
+                .hasArg()
+                .argName("FILE")
+                .desc(
+                    "OpenSSH known_hosts to verify host keys against (default: the inventory's knownHosts, else ~/.ssh/known_hosts)")
+                .build())
+        .addOption(
+            Option.builder()
+                .longOpt(ACCEPT_NEW)
+                .desc(
+                    "trust unknown host keys on first use and record them (like ssh -o StrictHostKeyChecking=accept-new); "
+                        + "a changed key is always refused")
+                .build());
   }
 
   static Options bundle(Options o) {
-    return o.addOption(Option.builder().longOpt(BUNDLE).hasArg().argName("FILE")
-        .desc("the injector bundle archive (default: target/loadfleet-bundle.tar.gz beside the running bundle)").build());
+    return o.addOption(
+        Option.builder()
+            .longOpt(BUNDLE)
+            .hasArg()
+            .argName("FILE")
+            .desc(
+                "the injector bundle archive (default: target/loadfleet-bundle.tar.gz beside the running bundle)")
+            .build());
   }
 
   static Options runId(Options o, String what) {
     return o.addOption(Option.builder().longOpt(RUN_ID).hasArg().argName("ID").desc(what).build())
-        .addOption(Option.builder().longOpt(RESULTS).hasArg().argName("DIR").desc("results root (default: results)").build());
+        .addOption(
+            Option.builder()
+                .longOpt(RESULTS)
+                .hasArg()
+                .argName("DIR")
+                .desc("results root (default: results)")
+                .build());
   }
 
   static Inventory loadInventory(CommandLine line) throws UsageException, InventoryException {
@@ -55,7 +82,10 @@ final class LauncherOptions {
   }
 
   static SshOptions sshOptions(CommandLine line, Inventory inventory) {
-    Path knownHosts = line.hasOption(KNOWN_HOSTS) ? Path.of(line.getOptionValue(KNOWN_HOSTS)) : inventory.knownHosts();
+    Path knownHosts =
+        line.hasOption(KNOWN_HOSTS)
+            ? Path.of(line.getOptionValue(KNOWN_HOSTS))
+            : inventory.knownHosts();
     return SshOptions.of(knownHosts, line.hasOption(ACCEPT_NEW));
   }
 
@@ -70,8 +100,12 @@ final class LauncherOptions {
   /** The run named by --run-id, else the newest run under the results root. */
   static RunRecord run(CommandLine line) throws UsageException, IOException {
     Path results = results(line);
-    String id = line.hasOption(RUN_ID) ? validRunId(line.getOptionValue(RUN_ID))
-        : RunRecord.latest(results).orElseThrow(() -> new UsageException("no run under " + results + "; give --run-id ID"));
+    String id =
+        line.hasOption(RUN_ID)
+            ? validRunId(line.getOptionValue(RUN_ID))
+            : RunRecord.latest(results)
+                .orElseThrow(
+                    () -> new UsageException("no run under " + results + "; give --run-id ID"));
     return RunRecord.read(results, id);
   }
 

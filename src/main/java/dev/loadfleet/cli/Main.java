@@ -51,7 +51,10 @@ public final class Main {
   }
 
   private ExitCode dispatch(PrintWriter out, PrintWriter err, String... args) {
-    if (args.length == 0 || args[0].equals("--help") || args[0].equals("-h") || args[0].equals("help")) {
+    if (args.length == 0
+        || args[0].equals("--help")
+        || args[0].equals("-h")
+        || args[0].equals("help")) {
       printCommands(args.length == 0 ? err : out);
       return args.length == 0 ? ExitCode.USAGE : ExitCode.OK;
     }

@@ -1,6 +1,5 @@
 package dev.loadfleet.cli;
 
-import java.io.PrintWriter;
 import dev.loadfleet.config.Inventory;
 import dev.loadfleet.config.Workload;
 import dev.loadfleet.plan.Capacity;
@@ -11,6 +10,7 @@ import dev.loadfleet.plan.LinkSpeed;
 import dev.loadfleet.plan.Plan;
 import dev.loadfleet.plan.PlanText;
 import dev.loadfleet.run.Runner;
+import java.io.PrintWriter;
 import java.util.List;
 import java.util.OptionalInt;
 import org.apache.commons.cli.CommandLine;
@@ -39,12 +39,25 @@ public final class PlanCommand implements Command {
     Plan plan = Plan.of(inventory);
     plan.print(inventory, out);
     Workload workload = inventory.workloadFor(Runner.confDir());
-    Demand demand = new Demand(inventory.users(), workload.recordingSize(), workload.uploadInterval(), 0,
-        workload.heartbeatInterval());
-    List<HostCapacity> hosts = inventory.hosts().stream()
-        .map(h -> new HostCapacity(h.name(), new LinkSpeed(h.nicBitsPerSecond()), 0, 0, h.weight(),
-            OptionalInt.of(plan.share(h.name()).users())))
-        .toList();
+    Demand demand =
+        new Demand(
+            inventory.users(),
+            workload.recordingSize(),
+            workload.uploadInterval(),
+            0,
+            workload.heartbeatInterval());
+    List<HostCapacity> hosts =
+        inventory.hosts().stream()
+            .map(
+                h ->
+                    new HostCapacity(
+                        h.name(),
+                        new LinkSpeed(h.nicBitsPerSecond()),
+                        0,
+                        0,
+                        h.weight(),
+                        OptionalInt.of(plan.share(h.name()).users())))
+            .toList();
     out.println();
     out.print(PlanText.render(Capacity.plan(demand, Limits.DEFAULTS, hosts)));
     return ExitCode.OK;

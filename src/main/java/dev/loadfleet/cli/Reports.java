@@ -7,14 +7,17 @@ import dev.loadfleet.report.Reporter;
 import dev.loadfleet.run.Reporting;
 import java.util.List;
 
-/** The report step the run and collect commands use: the merger and Reporter of the report package. */
+/**
+ * The report step the run and collect commands use: the merger and Reporter of the report package.
+ */
 final class Reports {
   private Reports() {}
 
   static Reporting standard() {
     return (logs, outDir, annotations) -> {
       ReportResult r = Reporter.generate(new ReportRequest(mergeInputs(logs), outDir, annotations));
-      return new Reporting.Outcome(r.reportIndex(), r.summaryJson(), r.assertionsPassed(), r.warnings());
+      return new Reporting.Outcome(
+          r.reportIndex(), r.summaryJson(), r.assertionsPassed(), r.warnings());
     };
   }
 

@@ -13,8 +13,8 @@ import org.apache.commons.cli.Option;
 import org.apache.commons.cli.Options;
 
 /**
- * {@code loadfleet target}: run the stand-in proctoring service until SIGTERM/SIGINT (or for
- * {@code --duration}). The first line printed is its base URL, so scripts can read it.
+ * {@code loadfleet target}: run the stand-in proctoring service until SIGTERM/SIGINT (or for {@code
+ * --duration}). The first line printed is its base URL, so scripts can read it.
  */
 public final class TargetCommand implements Command {
   @Override
@@ -33,12 +33,23 @@ public final class TargetCommand implements Command {
         .addOption(valued("bind", "ADDR", "address to listen on (default 127.0.0.1)"))
         .addOption(valued("port", "P", "TCP port, 0 for a free one (default 8080)"))
         .addOption(valued("data-dir", "DIR", "where recordings are stored (default ./server_data)"))
-        .addOption(Option.builder().longOpt("discard").desc("count and checksum uploads, store nothing").build())
+        .addOption(
+            Option.builder()
+                .longOpt("discard")
+                .desc("count and checksum uploads, store nothing")
+                .build())
         .addOption(valued("max-body", "SIZE", "largest request body, e.g. 64MB (default 256MiB)"))
-        .addOption(valued("latency", "MS", "fault knob: delay every upload/heartbeat answer (default 0)"))
-        .addOption(valued("error-rate", "R", "fault knob: answer this share 0-1 with 503 (default 0)"))
-        .addOption(valued("idle-timeout", "DURATION", "408 for a client silent mid-request (default 30s)"))
-        .addOption(valued("duration", "DURATION", "stop by itself after this long (default: until a signal)"));
+        .addOption(
+            valued("latency", "MS", "fault knob: delay every upload/heartbeat answer (default 0)"))
+        .addOption(
+            valued("error-rate", "R", "fault knob: answer this share 0-1 with 503 (default 0)"))
+        .addOption(
+            valued("idle-timeout", "DURATION", "408 for a client silent mid-request (default 30s)"))
+        .addOption(
+            valued(
+                "duration",
+                "DURATION",
+                "stop by itself after this long (default: until a signal)"));
   }
 
   private static Option valued(String name, String arg, String desc) {
@@ -65,7 +76,9 @@ public final class TargetCommand implements Command {
     out.println(
         "loadfleet target: "
             + (options.discard() ? "discarding uploads" : "storing under " + options.dataDir())
-            + "; GET " + service.baseUrl() + "/stats; stop with Ctrl+C or SIGTERM");
+            + "; GET "
+            + service.baseUrl()
+            + "/stats; stop with Ctrl+C or SIGTERM");
     out.flush();
     if (duration == null) {
       stopped.await();

@@ -16,14 +16,24 @@ import java.util.List;
 public final class Collector {
   private Collector() {}
 
-  /** What came home; {@code simulationLog} is null when the host has none (never started, wiped). */
+  /**
+   * What came home; {@code simulationLog} is null when the host has none (never started, wiped).
+   */
   public record Collected(Path dir, Path simulationLog, List<String> missing) {}
 
-  public static Collected collect(RemoteHost remote, String runDir, Path localDir) throws IOException {
+  public static Collected collect(RemoteHost remote, String runDir, Path localDir)
+      throws IOException {
     Files.createDirectories(localDir);
     List<String> missing = new ArrayList<>();
-    String log = remote.execOk("find " + Shell.quote(runDir + "/gatling") + " -name simulation.log -type f 2>/dev/null | head -n 1; true",
-        Duration.ofSeconds(20), "finding simulation.log").trim();
+    String log =
+        remote
+            .execOk(
+                "find "
+                    + Shell.quote(runDir + "/gatling")
+                    + " -name simulation.log -type f 2>/dev/null | head -n 1; true",
+                Duration.ofSeconds(20),
+                "finding simulation.log")
+            .trim();
     Path simulationLog = null;
     if (log.isEmpty()) {
       missing.add("simulation.log");

@@ -1,2 +1,5 @@
-/** Bringing each host's simulation.log and console log home into results/&lt;run&gt;/hosts/&lt;host&gt;/. */
+/**
+ * Bringing each host's simulation.log and console log home into
+ * results/&lt;run&gt;/hosts/&lt;host&gt;/.
+ */
 package dev.loadfleet.collect;

@@ -30,9 +30,28 @@ public record HostSpec(
   public static final long DEFAULT_NIC_BITS_PER_SECOND = 1_000_000_000L;
 
   /** A host with the default NIC (1 Gbps, default route's interface). */
-  public HostSpec(String name, String address, int port, String user, Path keyFile, Optional<JumpHost> jump, String baseDir,
-      double weight, int maxUsers) {
-    this(name, address, port, user, keyFile, jump, baseDir, weight, maxUsers, DEFAULT_NIC_BITS_PER_SECOND, Optional.empty());
+  public HostSpec(
+      String name,
+      String address,
+      int port,
+      String user,
+      Path keyFile,
+      Optional<JumpHost> jump,
+      String baseDir,
+      double weight,
+      int maxUsers) {
+    this(
+        name,
+        address,
+        port,
+        user,
+        keyFile,
+        jump,
+        baseDir,
+        weight,
+        maxUsers,
+        DEFAULT_NIC_BITS_PER_SECOND,
+        Optional.empty());
   }
 
   /** The key known_hosts stores this host under: {@code address} or {@code [address]:port}. */

@@ -37,15 +37,16 @@ public record Inventory(
   }
 
   /**
-   * The workload knobs of the whole fleet: the inventory's {@code workload} plus what its
-   * top-level fields set (users, rampRate, steadyDuration, baseUrl). Per host, the launcher then
-   * replaces users, rampRate and sets idOffset and startAt.
+   * The workload knobs of the whole fleet: the inventory's {@code workload} plus what its top-level
+   * fields set (users, rampRate, steadyDuration, baseUrl). Per host, the launcher then replaces
+   * users, rampRate and sets idOffset and startAt.
    */
   public Map<String, String> knobs() {
     Map<String, String> k = new java.util.LinkedHashMap<>(workload);
     k.put("users", String.valueOf(users));
     k.put("rampRate", String.valueOf(rampRate));
-    duration.ifPresent(d -> k.put("steadyDuration", Math.max(1, Math.round(d.toMillis() / 1000.0)) + "s"));
+    duration.ifPresent(
+        d -> k.put("steadyDuration", Math.max(1, Math.round(d.toMillis() / 1000.0)) + "s"));
     if (!target.isEmpty()) {
       k.put("baseUrl", target);
     }

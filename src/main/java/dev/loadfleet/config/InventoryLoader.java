@@ -30,26 +30,48 @@ import java.util.regex.Pattern;
 public final class InventoryLoader {
   /** Knobs the launcher sets itself per host; the inventory sets them through top-level fields. */
   static final Set<String> LAUNCHER_KNOBS =
-      Set.of("users", "rampRate", "idOffset", "startAt", "progressFile", "baseUrl", "steadyDuration");
+      Set.of(
+          "users", "rampRate", "idOffset", "startAt", "progressFile", "baseUrl", "steadyDuration");
 
   private static final Set<String> TOP_FIELDS =
       Set.of(
-          "users", "rampRate", "duration", "simulation", "target", "workload", "knownHosts",
-          "defaults", "hosts");
+          "users",
+          "rampRate",
+          "duration",
+          "simulation",
+          "target",
+          "workload",
+          "knownHosts",
+          "defaults",
+          "hosts");
   private static final Set<String> HOST_FIELDS =
-      Set.of("name", "address", "port", "user", "keyFile", "jump", "baseDir", "weight", "maxUsers", "nic", "netInterface");
+      Set.of(
+          "name",
+          "address",
+          "port",
+          "user",
+          "keyFile",
+          "jump",
+          "baseDir",
+          "weight",
+          "maxUsers",
+          "nic",
+          "netInterface");
 
   private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]*");
   private static final Pattern ADDRESS = Pattern.compile("[A-Za-z0-9][A-Za-z0-9.:_-]*");
   private static final Pattern USER = Pattern.compile("[A-Za-z0-9_][A-Za-z0-9._-]*");
   private static final Pattern DIR = Pattern.compile("[A-Za-z0-9._/+-]+");
-  private static final Pattern CLASS = Pattern.compile("[A-Za-z_][A-Za-z0-9_$]*(\\.[A-Za-z_][A-Za-z0-9_$]*)*");
+  private static final Pattern CLASS =
+      Pattern.compile("[A-Za-z_][A-Za-z0-9_$]*(\\.[A-Za-z_][A-Za-z0-9_$]*)*");
   private static final Pattern KNOB_KEY = Pattern.compile("[A-Za-z][A-Za-z0-9._-]*");
+
   /** Knob values: anything printable except what a shell would expand, chain or redirect. */
   private static final Pattern KNOB_VALUE = Pattern.compile("[^\\s;|&$`'\"\\\\<>(){}*?!#~]*");
 
   private static final Pattern JUMP =
-      Pattern.compile("(?:([A-Za-z0-9_][A-Za-z0-9._-]*)@)?([A-Za-z0-9][A-Za-z0-9._-]*)(?::(\\d+))?");
+      Pattern.compile(
+          "(?:([A-Za-z0-9_][A-Za-z0-9._-]*)@)?([A-Za-z0-9][A-Za-z0-9._-]*)(?::(\\d+))?");
   private static final Pattern DURATION = Pattern.compile("(\\d+(?:\\.\\d+)?)\\s*(ms|s|m|h)?");
 
   private final Path file;
@@ -65,12 +87,15 @@ public final class InventoryLoader {
 
   private Inventory read() throws InventoryException {
     if (!Files.isRegularFile(file)) {
-      throw new InventoryException(file + ": no such inventory file; copy conf/cluster.example.yaml and edit it");
+      throw new InventoryException(
+          file + ": no such inventory file; copy conf/cluster.example.yaml and edit it");
     }
     JsonNode root;
     try {
       ObjectMapper mapper =
-          file.toString().endsWith(".json") ? new ObjectMapper() : new ObjectMapper(new YAMLFactory());
+          file.toString().endsWith(".json")
+              ? new ObjectMapper()
+              : new ObjectMapper(new YAMLFactory());
       root = mapper.readTree(file.toFile());
     } catch (IOException e) {
       throw new InventoryException(file + ": not valid YAML/JSON: " + e.getMessage());
@@ -85,9 +110,16 @@ public final class InventoryLoader {
       throw error("", "rampRate", "must be above 0 users/s");
     }
     Optional<Duration> duration =
-        root.hasNonNull("duration") ? Optional.of(duration(root.get("duration").asText(), "", "duration")) : Optional.empty();
+        root.hasNonNull("duration")
+            ? Optional.of(duration(root.get("duration").asText(), "", "duration"))
+            : Optional.empty();
     String simulation = text(root, "simulation", "", Inventory.DEFAULT_SIMULATION);
-    match(CLASS, simulation, "", "simulation", "a Java class name such as " + Inventory.DEFAULT_SIMULATION);
+    match(
+        CLASS,
+        simulation,
+        "",
+        "simulation",
+        "a Java class name such as " + Inventory.DEFAULT_SIMULATION);
     String target = text(root, "target", "", "");
     if (!target.isEmpty()) {
       validateUrl(target);
@@ -115,11 +147,15 @@ public final class InventoryLoader {
       String endpoint = host.user() + "@" + host.address() + ":" + host.port();
       String clash = seenEndpoints.putIfAbsent(endpoint, host.name());
       if (clash != null) {
-        throw error(where, "address", "duplicate host: " + endpoint + " is already host " + clash + "; list each host once");
+        throw error(
+            where,
+            "address",
+            "duplicate host: " + endpoint + " is already host " + clash + "; list each host once");
       }
       clash = seenNames.putIfAbsent(host.name(), host.name());
       if (clash != null) {
-        throw error(where, "name", "duplicate name " + host.name() + "; give each host its own name");
+        throw error(
+            where, "name", "duplicate name " + host.name() + "; give each host its own name");
       }
       hosts.add(host);
     }
@@ -132,10 +168,16 @@ public final class InventoryLoader {
       capacity += h.maxUsers();
     }
     if (users > capacity) {
-      throw error("", "users", users + " users is more than the hosts' maxUsers allow (" + capacity
-          + " in total); add hosts or raise maxUsers");
+      throw error(
+          "",
+          "users",
+          users
+              + " users is more than the hosts' maxUsers allow ("
+              + capacity
+              + " in total); add hosts or raise maxUsers");
     }
-    return new Inventory(file, users, rampRate, duration, simulation, target, workload, knownHosts, hosts);
+    return new Inventory(
+        file, users, rampRate, duration, simulation, target, workload, knownHosts, hosts);
   }
 
   private HostSpec host(JsonNode node, JsonNode defaults, String where) throws InventoryException {
@@ -143,8 +185,10 @@ public final class InventoryLoader {
       throw error(where, "", "each host must be a mapping with at least address, user and keyFile");
     }
     unknownFields(node, HOST_FIELDS, where + " ");
-    JsonNode merged = defaults.isObject() ? defaults.deepCopy() : new ObjectMapper().createObjectNode();
-    ((com.fasterxml.jackson.databind.node.ObjectNode) merged).setAll((com.fasterxml.jackson.databind.node.ObjectNode) node);
+    JsonNode merged =
+        defaults.isObject() ? defaults.deepCopy() : new ObjectMapper().createObjectNode();
+    ((com.fasterxml.jackson.databind.node.ObjectNode) merged)
+        .setAll((com.fasterxml.jackson.databind.node.ObjectNode) node);
 
     String address = text(merged, "address", where, null);
     match(ADDRESS, address, where, "address", "a host name or IP address");
@@ -161,8 +205,14 @@ public final class InventoryLoader {
     String keyText = text(merged, "keyFile", where, null);
     Path keyFile = localPath(keyText, where, "keyFile");
     if (!Files.isReadable(keyFile)) {
-      throw error(where, "keyFile", keyFile + " does not exist or is not readable; create a key with "
-          + "ssh-keygen -t ed25519 -f " + keyFile + " and install it with ssh-copy-id");
+      throw error(
+          where,
+          "keyFile",
+          keyFile
+              + " does not exist or is not readable; create a key with "
+              + "ssh-keygen -t ed25519 -f "
+              + keyFile
+              + " and install it with ssh-copy-id");
     }
     Optional<JumpHost> jump = Optional.empty();
     if (merged.hasNonNull("jump")) {
@@ -171,8 +221,12 @@ public final class InventoryLoader {
       if (!m.matches()) {
         throw error(where, "jump", "'" + printable(j) + "' is not [user@]host[:port]");
       }
-      jump = Optional.of(new JumpHost(m.group(1) == null ? user : m.group(1), m.group(2),
-          m.group(3) == null ? 22 : Integer.parseInt(m.group(3))));
+      jump =
+          Optional.of(
+              new JumpHost(
+                  m.group(1) == null ? user : m.group(1),
+                  m.group(2),
+                  m.group(3) == null ? 22 : Integer.parseInt(m.group(3))));
     }
     String baseDir = text(merged, "baseDir", where, "loadfleet");
     match(DIR, baseDir, where, "baseDir", "a path of letters, digits, '.', '_', '-', '+' and '/'");
@@ -185,18 +239,27 @@ public final class InventoryLoader {
       }
     }
     if (baseDir.startsWith("-") || baseDir.equals("/") || baseDir.equals(".")) {
-      throw error(where, "baseDir", "'" + baseDir + "' is not a dir the launcher may own; use e.g. loadfleet or /opt/loadfleet");
+      throw error(
+          where,
+          "baseDir",
+          "'"
+              + baseDir
+              + "' is not a dir the launcher may own; use e.g. loadfleet or /opt/loadfleet");
     }
     int maxUsers = merged.hasNonNull("maxUsers") ? intField(merged, "maxUsers", where, 0, 1) : 0;
     double weight =
-        merged.hasNonNull("weight") ? doubleField(merged, "weight", where, null) : (maxUsers > 0 ? maxUsers : 1);
+        merged.hasNonNull("weight")
+            ? doubleField(merged, "weight", where, null)
+            : (maxUsers > 0 ? maxUsers : 1);
     if (!(weight > 0) || Double.isInfinite(weight)) {
       throw error(where, "weight", "must be above 0");
     }
     long nic = HostSpec.DEFAULT_NIC_BITS_PER_SECOND;
     if (merged.hasNonNull("nic")) {
       try {
-        nic = dev.loadfleet.plan.LinkSpeed.parse(merged.get("nic").asText(), where + " nic").bitsPerSecond();
+        nic =
+            dev.loadfleet.plan.LinkSpeed.parse(merged.get("nic").asText(), where + " nic")
+                .bitsPerSecond();
       } catch (IllegalArgumentException e) {
         throw new InventoryException(file + ": " + e.getMessage());
       }
@@ -207,7 +270,8 @@ public final class InventoryLoader {
       match(NAME, nif, where, "netInterface", "an interface name such as eth0");
       netInterface = Optional.of(nif);
     }
-    return new HostSpec(name, address, port, user, keyFile, jump, baseDir, weight, maxUsers, nic, netInterface);
+    return new HostSpec(
+        name, address, port, user, keyFile, jump, baseDir, weight, maxUsers, nic, netInterface);
   }
 
   private Map<String, String> workload(JsonNode node) throws InventoryException {
@@ -224,14 +288,22 @@ public final class InventoryLoader {
       String key = e.getKey();
       match(KNOB_KEY, key, "", "workload", "knob names of letters, digits, '.', '_' or '-'");
       if (LAUNCHER_KNOBS.contains(key)) {
-        throw error("", "workload." + key, "is set by the launcher per host; use the top-level "
-            + "users, rampRate, duration or target fields instead");
+        throw error(
+            "",
+            "workload." + key,
+            "is set by the launcher per host; use the top-level "
+                + "users, rampRate, duration or target fields instead");
       }
       if (!e.getValue().isValueNode()) {
         throw error("", "workload." + key, "must be a plain value");
       }
       String value = e.getValue().asText();
-      match(KNOB_VALUE, value, "", "workload." + key, "no spaces or shell characters (; | & $ ` ' \" \\ < > ( ) { } * ? ! # ~)");
+      match(
+          KNOB_VALUE,
+          value,
+          "",
+          "workload." + key,
+          "no spaces or shell characters (; | & $ ` ' \" \\ < > ( ) { } * ? ! # ~)");
       knobs.put(key, value);
     }
     return knobs;
@@ -240,8 +312,10 @@ public final class InventoryLoader {
   private void validateUrl(String target) throws InventoryException {
     try {
       URI uri = new URI(target);
-      if (!("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) || uri.getHost() == null) {
-        throw error("", "target", "'" + printable(target) + "' is not an http(s)://host[:port] URL");
+      if (!("http".equals(uri.getScheme()) || "https".equals(uri.getScheme()))
+          || uri.getHost() == null) {
+        throw error(
+            "", "target", "'" + printable(target) + "' is not an http(s)://host[:port] URL");
       }
     } catch (URISyntaxException e) {
       throw error("", "target", "'" + printable(target) + "' is not a URL: " + e.getReason());
@@ -252,16 +326,18 @@ public final class InventoryLoader {
   static Duration duration(String text, String where, String field) throws InventoryException {
     Matcher m = DURATION.matcher(text.trim());
     if (!m.matches()) {
-      throw new InventoryException(where + field + ": '" + text + "' is not a duration such as 30, 30s, 2m or 1h");
+      throw new InventoryException(
+          where + field + ": '" + text + "' is not a duration such as 30, 30s, 2m or 1h");
     }
     double amount = Double.parseDouble(m.group(1));
     String unit = m.group(2) == null ? "s" : m.group(2);
-    double millis = switch (unit) {
-      case "ms" -> amount;
-      case "m" -> amount * 60_000;
-      case "h" -> amount * 3_600_000;
-      default -> amount * 1000;
-    };
+    double millis =
+        switch (unit) {
+          case "ms" -> amount;
+          case "m" -> amount * 60_000;
+          case "h" -> amount * 3_600_000;
+          default -> amount * 1000;
+        };
     return Duration.ofMillis(Math.round(millis));
   }
 
@@ -276,18 +352,26 @@ public final class InventoryLoader {
     return p.isAbsolute() ? p : file.toAbsolutePath().getParent().resolve(p).normalize();
   }
 
-  private void unknownFields(JsonNode node, Set<String> known, String where) throws InventoryException {
+  private void unknownFields(JsonNode node, Set<String> known, String where)
+      throws InventoryException {
     Iterator<String> names = node.fieldNames();
     while (names.hasNext()) {
       String n = names.next();
       if (!known.contains(n)) {
-        throw new InventoryException(file + ": " + where + "unknown field '" + printable(n) + "'; known fields: "
-            + String.join(", ", known.stream().sorted().toList()));
+        throw new InventoryException(
+            file
+                + ": "
+                + where
+                + "unknown field '"
+                + printable(n)
+                + "'; known fields: "
+                + String.join(", ", known.stream().sorted().toList()));
       }
     }
   }
 
-  private String text(JsonNode node, String field, String where, String fallback) throws InventoryException {
+  private String text(JsonNode node, String field, String where, String fallback)
+      throws InventoryException {
     JsonNode v = node.get(field);
     if (v == null || v.isNull()) {
       if (fallback == null) {
@@ -301,7 +385,8 @@ public final class InventoryLoader {
     return v.asText();
   }
 
-  private int intField(JsonNode node, String field, String where, Integer fallback, int min) throws InventoryException {
+  private int intField(JsonNode node, String field, String where, Integer fallback, int min)
+      throws InventoryException {
     JsonNode v = node.get(field);
     if (v == null || v.isNull()) {
       if (fallback == null) {
@@ -319,7 +404,8 @@ public final class InventoryLoader {
     return i;
   }
 
-  private double doubleField(JsonNode node, String field, String where, Double fallback) throws InventoryException {
+  private double doubleField(JsonNode node, String field, String where, Double fallback)
+      throws InventoryException {
     JsonNode v = node.get(field);
     if (v == null || v.isNull()) {
       if (fallback == null) {
@@ -334,9 +420,13 @@ public final class InventoryLoader {
     }
   }
 
-  private void match(Pattern p, String value, String where, String field, String expected) throws InventoryException {
+  private void match(Pattern p, String value, String where, String field, String expected)
+      throws InventoryException {
     if (!p.matcher(value).matches()) {
-      throw error(where, field, "'" + printable(value) + "' has characters that are not allowed; expected " + expected);
+      throw error(
+          where,
+          field,
+          "'" + printable(value) + "' has characters that are not allowed; expected " + expected);
     }
   }
 

@@ -10,10 +10,10 @@ import java.util.regex.Pattern;
 /**
  * Parses the durations and sizes of the workload files and {@code -D} overrides.
  *
- * <p>Durations: {@code "30"} (seconds), {@code "30s"}, {@code "2m"}, {@code "1h"}, {@code
- * "500ms"}. Sizes: {@code "2000000"} (bytes), {@code "17.5MB"} (decimal, 10^6), {@code "2MiB"}
- * (binary, 2^20), likewise kB/KiB, GB/GiB. Decimal MB is the default reading because the guide's
- * "17.5 MB" recordings and its 291 MB/s arithmetic are decimal.
+ * <p>Durations: {@code "30"} (seconds), {@code "30s"}, {@code "2m"}, {@code "1h"}, {@code "500ms"}.
+ * Sizes: {@code "2000000"} (bytes), {@code "17.5MB"} (decimal, 10^6), {@code "2MiB"} (binary,
+ * 2^20), likewise kB/KiB, GB/GiB. Decimal MB is the default reading because the guide's "17.5 MB"
+ * recordings and its 291 MB/s arithmetic are decimal.
  */
 public final class Quantities {
   private static final Pattern DURATION =
@@ -62,7 +62,10 @@ public final class Quantities {
           default -> 1L << 30;
         };
     try {
-      return amount.multiply(BigDecimal.valueOf(factor)).setScale(0, RoundingMode.HALF_UP).longValueExact();
+      return amount
+          .multiply(BigDecimal.valueOf(factor))
+          .setScale(0, RoundingMode.HALF_UP)
+          .longValueExact();
     } catch (ArithmeticException e) {
       throw new IllegalArgumentException("'" + text + "' is too large a size", e);
     }

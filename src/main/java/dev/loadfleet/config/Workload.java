@@ -79,6 +79,7 @@ public record Workload(
   private static final Pattern FIELD = Pattern.compile("[A-Za-z0-9_.-]{1,64}");
   private static final Pattern HEADER = Pattern.compile("[A-Za-z0-9-]{1,64}:\\s*\\S.*");
   private static final Pattern PATH = Pattern.compile("/[A-Za-z0-9_./~#{}-]*");
+
   /** The whole recording is held once in the injector's heap: a byte[] caps it below 2 GiB. */
   static final long MAX_RECORDING = 1L << 30;
 
@@ -101,7 +102,8 @@ public record Workload(
     progressFile("", "empty (none) or a file path"),
     uploadPath("/upload", "a URL path starting with '/' (#{examId} and #{studentId} allowed)"),
     uploadMethod("POST", "POST or PUT"),
-    heartbeatPath("/heartbeat", "a URL path starting with '/' (#{examId} and #{studentId} allowed)"),
+    heartbeatPath(
+        "/heartbeat", "a URL path starting with '/' (#{examId} and #{studentId} allowed)"),
     heartbeatMethod("POST", "POST or PUT"),
     fileField("file", "a form field name: 1-64 of [A-Za-z0-9_.-]"),
     studentIdField("studentId", "a form field name: 1-64 of [A-Za-z0-9_.-]"),
@@ -266,11 +268,12 @@ public record Workload(
       values.put(key.name(), key.defaultValue());
       sources.put(key.name(), "default");
     }
-    readProfile(file).forEach(
-        (k, v) -> {
-          values.put(k, v);
-          sources.put(k, file.toString());
-        });
+    readProfile(file)
+        .forEach(
+            (k, v) -> {
+              values.put(k, v);
+              sources.put(k, file.toString());
+            });
     ours.forEach(
         (k, v) -> {
           values.put(k, v);
@@ -306,7 +309,9 @@ public record Workload(
               + "': no such profile in "
               + confDir.toAbsolutePath()
               + "; accepted: "
-              + (available.isEmpty() ? "(none found; set -Dloadfleet.conf=<conf folder>)" : available));
+              + (available.isEmpty()
+                  ? "(none found; set -Dloadfleet.conf=<conf folder>)"
+                  : available));
     }
     return file;
   }
@@ -346,7 +351,11 @@ public record Workload(
       JsonNode v = e.getValue();
       if (v.isContainerNode()) {
         throw new InvalidWorkloadException(
-            file + ": workload key '" + e.getKey() + "' must be a plain value; accepted: " + key.range());
+            file
+                + ": workload key '"
+                + e.getKey()
+                + "' must be a plain value; accepted: "
+                + key.range());
       }
       values.put(key.name(), v.isNull() ? "" : v.asText());
     }
@@ -402,7 +411,8 @@ public record Workload(
 
   private static String joinFields(Map<String, String> fields) {
     StringBuilder sb = new StringBuilder();
-    fields.forEach((k, v) -> sb.append(sb.length() == 0 ? "" : ",").append(k).append('=').append(v));
+    fields.forEach(
+        (k, v) -> sb.append(sb.length() == 0 ? "" : ",").append(k).append('=').append(v));
     return sb.toString();
   }
 

@@ -14,7 +14,9 @@ import java.util.Optional;
  * ({@code <baseDir>/bundles/<sha256>/}), so an unchanged build is never sent twice.
  */
 public record Bundle(Path archive, String sha256, long bytes) {
-  /** Set by bin/loadfleet: the unpacked bundle the launcher runs from; the archive sits beside it. */
+  /**
+   * Set by bin/loadfleet: the unpacked bundle the launcher runs from; the archive sits beside it.
+   */
   public static final String HOME_PROPERTY = "loadfleet.home";
 
   public static Bundle of(Path archive) throws IOException {

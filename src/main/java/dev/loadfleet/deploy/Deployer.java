@@ -26,9 +26,15 @@ public final class Deployer {
   private static final Duration STEP = Duration.ofMinutes(5);
 
   /** What happened on one host. */
-  public enum Outcome { UPLOADED, PRESENT, FAILED }
+  public enum Outcome {
+    UPLOADED,
+    PRESENT,
+    FAILED
+  }
 
-  /** @param message empty unless failed */
+  /**
+   * @param message empty unless failed
+   */
   public record HostDeploy(Outcome outcome, String message) {}
 
   /** Aborts a transfer from its progress callback (tests use it to cut an upload short). */
@@ -43,51 +49,72 @@ public final class Deployer {
     return host.bundlesDir() + "/" + sha256;
   }
 
-  public static Map<String, HostDeploy> deploy(Fleet fleet, Bundle bundle, boolean prune, PrintWriter out) {
+  public static Map<String, HostDeploy> deploy(
+      Fleet fleet, Bundle bundle, boolean prune, PrintWriter out) {
     Map<String, long[]> sent = new ConcurrentHashMap<>();
     AtomicBoolean done = new AtomicBoolean();
-    Thread board = new Thread(() -> {
-      long last = System.nanoTime();
-      Map<String, Long> before = new LinkedHashMap<>();
-      while (!done.get()) {
-        try {
-          Thread.sleep(2000);
-        } catch (InterruptedException e) {
-          return;
-        }
-        long now = System.nanoTime();
-        double seconds = (now - last) / 1e9;
-        last = now;
-        StringBuilder line = new StringBuilder("upload:");
-        sent.forEach((host, n) -> {
-          double rate = (n[0] - before.getOrDefault(host, 0L)) / seconds / 1e6;
-          before.put(host, n[0]);
-          line.append(String.format(Locale.ROOT, "  %s %3.0f%% %.1f MB/s", host, 100.0 * n[0] / bundle.bytes(), rate));
-        });
-        if (!sent.isEmpty() && !done.get()) {
-          out.println(line);
-          out.flush();
-        }
-      }
-    }, "deploy-progress");
+    Thread board =
+        new Thread(
+            () -> {
+              long last = System.nanoTime();
+              Map<String, Long> before = new LinkedHashMap<>();
+              while (!done.get()) {
+                try {
+                  Thread.sleep(2000);
+                } catch (InterruptedException e) {
+                  return;
+                }
+                long now = System.nanoTime();
+                double seconds = (now - last) / 1e9;
+                last = now;
+                StringBuilder line = new StringBuilder("upload:");
+                sent.forEach(
+                    (host, n) -> {
+                      double rate = (n[0] - before.getOrDefault(host, 0L)) / seconds / 1e6;
+                      before.put(host, n[0]);
+                      line.append(
+                          String.format(
+                              Locale.ROOT,
+                              "  %s %3.0f%% %.1f MB/s",
+                              host,
+                              100.0 * n[0] / bundle.bytes(),
+                              rate));
+                    });
+                if (!sent.isEmpty() && !done.get()) {
+                  out.println(line);
+                  out.flush();
+                }
+              }
+            },
+            "deploy-progress");
     board.setDaemon(true);
     board.start();
     try {
-      return deploy(fleet, bundle, prune, (host, n, total) -> sent.computeIfAbsent(host, h -> new long[1])[0] = n);
+      return deploy(
+          fleet,
+          bundle,
+          prune,
+          (host, n, total) -> sent.computeIfAbsent(host, h -> new long[1])[0] = n);
     } finally {
       done.set(true);
       board.interrupt();
     }
   }
 
-  public static Map<String, HostDeploy> deploy(Fleet fleet, Bundle bundle, boolean prune, ProgressListener listener) {
-    Map<String, Fleet.Result<HostDeploy>> results = fleet.each(remote -> deployOne(remote, bundle, prune, listener));
+  public static Map<String, HostDeploy> deploy(
+      Fleet fleet, Bundle bundle, boolean prune, ProgressListener listener) {
+    Map<String, Fleet.Result<HostDeploy>> results =
+        fleet.each(remote -> deployOne(remote, bundle, prune, listener));
     Map<String, HostDeploy> outcome = new LinkedHashMap<>();
-    results.forEach((host, r) -> outcome.put(host, r.ok() ? r.value() : new HostDeploy(Outcome.FAILED, r.message())));
+    results.forEach(
+        (host, r) ->
+            outcome.put(host, r.ok() ? r.value() : new HostDeploy(Outcome.FAILED, r.message())));
     return outcome;
   }
 
-  static HostDeploy deployOne(RemoteHost remote, Bundle bundle, boolean prune, ProgressListener listener) throws IOException {
+  static HostDeploy deployOne(
+      RemoteHost remote, Bundle bundle, boolean prune, ProgressListener listener)
+      throws IOException {
     HostSpec host = remote.host();
     String bundles = host.bundlesDir();
     String target = bundleDir(host, bundle.sha256());
@@ -95,39 +122,56 @@ public final class Deployer {
     if (remote.exec("test -x " + Shell.quote(target + "/bin/injector"), STEP).ok()) {
       outcome = Outcome.PRESENT;
     } else {
-      String token = bundle.sha256().substring(0, 16) + "-" + UUID.randomUUID().toString().substring(0, 8);
+      String token =
+          bundle.sha256().substring(0, 16) + "-" + UUID.randomUUID().toString().substring(0, 8);
       String upload = bundles + "/.upload-" + token + ".tar.gz";
       String unpack = bundles + "/.unpack-" + token;
       // Leftovers of earlier interrupted deploys (temporary names only, never a bundle dir).
-      remote.execOk("mkdir -p " + Shell.quote(bundles) + " && find " + Shell.quote(bundles)
-          + " -mindepth 1 -maxdepth 1 \\( -name '.upload-*' -o -name '.unpack-*' \\) -mmin +30 -exec rm -rf -- {} +",
-          STEP, "preparing " + bundles);
-      LongConsumer progress = n -> {
-        try {
-          listener.progress(host.name(), n, bundle.bytes());
-        } catch (IOException e) {
-          throw new java.io.UncheckedIOException(e);
-        }
-      };
+      remote.execOk(
+          "mkdir -p "
+              + Shell.quote(bundles)
+              + " && find "
+              + Shell.quote(bundles)
+              + " -mindepth 1 -maxdepth 1 \\( -name '.upload-*' -o -name '.unpack-*' \\) -mmin +30 -exec rm -rf -- {} +",
+          STEP,
+          "preparing " + bundles);
+      LongConsumer progress =
+          n -> {
+            try {
+              listener.progress(host.name(), n, bundle.bytes());
+            } catch (IOException e) {
+              throw new java.io.UncheckedIOException(e);
+            }
+          };
       try {
         remote.upload(bundle.archive(), upload, progress);
       } catch (IOException | java.io.UncheckedIOException e) {
         remote.exec("rm -f -- " + Shell.quote(upload), STEP);
-        throw new IOException(host.name() + ": upload to " + upload + " failed: " + e.getMessage(), e);
+        throw new IOException(
+            host.name() + ": upload to " + upload + " failed: " + e.getMessage(), e);
       }
-      String script = String.join("\n",
-          "set -e",
-          "up=" + Shell.quote(upload) + "; tmp=" + Shell.quote(unpack) + "; dst=" + Shell.quote(target),
-          "if command -v sha256sum >/dev/null; then",
-          "  sum=$(sha256sum \"$up\" | cut -d ' ' -f 1)",
-          "  if [ \"$sum\" != " + Shell.quote(bundle.sha256()) + " ]; then rm -f -- \"$up\"; echo \"sha256 mismatch: $sum\" >&2; exit 4; fi",
-          "fi",
-          "mkdir \"$tmp\"",
-          "tar -xzf \"$up\" -C \"$tmp\"",
-          "rm -f -- \"$up\"",
-          "test -x \"$tmp/bin/injector\"",
-          // Another launcher may have won the race; its copy is as good as ours.
-          "mv -T \"$tmp\" \"$dst\" 2>/dev/null || { test -x \"$dst/bin/injector\" && rm -rf -- \"$tmp\"; }");
+      String script =
+          String.join(
+              "\n",
+              "set -e",
+              "up="
+                  + Shell.quote(upload)
+                  + "; tmp="
+                  + Shell.quote(unpack)
+                  + "; dst="
+                  + Shell.quote(target),
+              "if command -v sha256sum >/dev/null; then",
+              "  sum=$(sha256sum \"$up\" | cut -d ' ' -f 1)",
+              "  if [ \"$sum\" != "
+                  + Shell.quote(bundle.sha256())
+                  + " ]; then rm -f -- \"$up\"; echo \"sha256 mismatch: $sum\" >&2; exit 4; fi",
+              "fi",
+              "mkdir \"$tmp\"",
+              "tar -xzf \"$up\" -C \"$tmp\"",
+              "rm -f -- \"$up\"",
+              "test -x \"$tmp/bin/injector\"",
+              // Another launcher may have won the race; its copy is as good as ours.
+              "mv -T \"$tmp\" \"$dst\" 2>/dev/null || { test -x \"$dst/bin/injector\" && rm -rf -- \"$tmp\"; }");
       ExecResult r = remote.exec(script, STEP);
       if (!r.ok()) {
         remote.exec("rm -rf -- " + Shell.quote(unpack) + " " + Shell.quote(upload), STEP);
@@ -137,20 +181,31 @@ public final class Deployer {
     }
     if (prune) {
       // Only dirs directly under <baseDir>/bundles, never the one just deployed.
-      remote.execOk("find " + Shell.quote(bundles) + " -mindepth 1 -maxdepth 1 ! -name " + Shell.quote(bundle.sha256())
-          + " -exec rm -rf -- {} +", STEP, "pruning old bundles under " + bundles);
+      remote.execOk(
+          "find "
+              + Shell.quote(bundles)
+              + " -mindepth 1 -maxdepth 1 ! -name "
+              + Shell.quote(bundle.sha256())
+              + " -exec rm -rf -- {} +",
+          STEP,
+          "pruning old bundles under " + bundles);
     }
     return new HostDeploy(outcome, "");
   }
 
   public static void print(Map<String, HostDeploy> results, Bundle bundle, PrintWriter out) {
     out.printf("bundle %s (%.1f MB)%n", bundle.sha256().substring(0, 12), bundle.bytes() / 1e6);
-    results.forEach((host, r) -> out.printf("  %-20s %s%s%n", host,
-        switch (r.outcome()) {
-          case UPLOADED -> "uploaded";
-          case PRESENT -> "already present, skipped";
-          case FAILED -> "FAILED";
-        }, r.message().isEmpty() ? "" : ": " + r.message()));
+    results.forEach(
+        (host, r) ->
+            out.printf(
+                "  %-20s %s%s%n",
+                host,
+                switch (r.outcome()) {
+                  case UPLOADED -> "uploaded";
+                  case PRESENT -> "already present, skipped";
+                  case FAILED -> "FAILED";
+                },
+                r.message().isEmpty() ? "" : ": " + r.message()));
     out.flush();
   }
 }

@@ -1,9 +1,9 @@
 package dev.loadfleet.plan;
 
 /**
- * The planner's knobs: how hard one injector may be driven. {@link #DEFAULTS} holds loadfleet's
- * own figures, measured by the injector benchmark (BENCHMARKS.md, "Injector"); {@link #GUIDE}
- * keeps the Locust guide's, so its sizing table can still be reproduced.
+ * The planner's knobs: how hard one injector may be driven. {@link #DEFAULTS} holds loadfleet's own
+ * figures, measured by the injector benchmark (BENCHMARKS.md, "Injector"); {@link #GUIDE} keeps the
+ * Locust guide's, so its sizing table can still be reproduced.
  *
  * @param nicHeadroom fraction of a NIC's declared speed the plan may use (0 < h <= 1). 0.8 leaves
  *     room for TCP/IP and Ethernet framing (about 5 % at a 1500-byte MTU), multipart headers,
@@ -47,10 +47,10 @@ public record Limits(
 
   /**
    * Measured on one loadfleet injector JVM with the guide's workload (BENCHMARKS.md, "Injector"):
-   * 1000 students ran in a 512 MiB heap at 0.30-0.39 cores, so 1 core and 1 GiB per 1,000
-   * students (about 3x the steady need, for GC, JIT and ramp bursts), at most 1,000 students per
-   * JVM (the most measured), 2 connections per student. The NIC then decides: 171 students per
-   * 1 Gbit/s at 80 % headroom.
+   * 1000 students ran in a 512 MiB heap at 0.30-0.39 cores, so 1 core and 1 GiB per 1,000 students
+   * (about 3x the steady need, for GC, JIT and ramp bursts), at most 1,000 students per JVM (the
+   * most measured), 2 connections per student. The NIC then decides: 171 students per 1 Gbit/s at
+   * 80 % headroom.
    */
   public static final Limits DEFAULTS =
       new Limits(0.8, 1000, 1.0 / 1000, (double) (1L << 30) / 1000, 2, 512, LinkSpeed.ONE_GBPS);

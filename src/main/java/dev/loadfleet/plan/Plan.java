@@ -24,7 +24,9 @@ public record Plan(int users, double rampRate, List<Share> shares) {
             .toList();
     try {
       return new Plan(
-          inventory.users(), inventory.rampRate(), Shares.split(inventory.users(), inventory.rampRate(), slots));
+          inventory.users(),
+          inventory.rampRate(),
+          Shares.split(inventory.users(), inventory.rampRate(), slots));
     } catch (IllegalArgumentException e) {
       throw new InventoryException(inventory.source() + ": users: " + e.getMessage());
     }
@@ -43,16 +45,41 @@ public record Plan(int users, double rampRate, List<Share> shares) {
   }
 
   public void print(Inventory inventory, PrintWriter out) {
-    out.printf(Locale.ROOT, "plan: %d users, ramp %.2f users/s (%.0f s) over %d hosts%n",
-        users, rampRate, rampSeconds(), shares.size());
-    out.printf(Locale.ROOT, "  %-20s %7s %7s %10s  %s%n", "host", "weight", "users", "ramp u/s", "student ids");
+    out.printf(
+        Locale.ROOT,
+        "plan: %d users, ramp %.2f users/s (%.0f s) over %d hosts%n",
+        users,
+        rampRate,
+        rampSeconds(),
+        shares.size());
+    out.printf(
+        Locale.ROOT,
+        "  %-20s %7s %7s %10s  %s%n",
+        "host",
+        "weight",
+        "users",
+        "ramp u/s",
+        "student ids");
     for (Share s : shares) {
       HostSpec h = inventory.host(s.host()).orElseThrow();
       String cap = h.maxUsers() > 0 ? " (max " + h.maxUsers() + ")" : "";
       String ids = s.users() == 0 ? "-" : s.idOffset() + ".." + (s.idEnd() - 1);
-      out.printf(Locale.ROOT, "  %-20s %7.2f %7d %10.3f  %s%s%n", s.host(), h.weight(), s.users(), s.rampRate(), ids, cap);
+      out.printf(
+          Locale.ROOT,
+          "  %-20s %7.2f %7d %10.3f  %s%s%n",
+          s.host(),
+          h.weight(),
+          s.users(),
+          s.rampRate(),
+          ids,
+          cap);
     }
-    out.printf(Locale.ROOT, "  %-20s %7s %7d %10.3f%n", "total", "", shares.stream().mapToInt(Share::users).sum(),
+    out.printf(
+        Locale.ROOT,
+        "  %-20s %7s %7d %10.3f%n",
+        "total",
+        "",
+        shares.stream().mapToInt(Share::users).sum(),
         shares.stream().mapToDouble(Share::rampRate).sum());
   }
 }

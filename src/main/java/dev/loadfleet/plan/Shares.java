@@ -63,8 +63,12 @@ public final class Shares {
     if (free == 0 && remaining > 0) {
       int capacity = users - remaining;
       throw new IllegalArgumentException(
-          users + " users do not fit: the hosts' maxUsers add up to " + capacity + " (short by "
-              + remaining + "); add hosts or raise maxUsers");
+          users
+              + " users do not fit: the hosts' maxUsers add up to "
+              + capacity
+              + " (short by "
+              + remaining
+              + "); add hosts or raise maxUsers");
     }
     List<Integer> open = new ArrayList<>();
     long[] rest = new long[n];

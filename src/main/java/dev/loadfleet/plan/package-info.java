@@ -1,2 +1,5 @@
-/** Share computation and capacity arithmetic: how many users, which student ids and what ramp each host gets. */
+/**
+ * Share computation and capacity arithmetic: how many users, which student ids and what ramp each
+ * host gets.
+ */
 package dev.loadfleet.plan;

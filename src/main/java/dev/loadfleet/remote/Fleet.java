@@ -34,19 +34,23 @@ public final class Fleet implements Closeable {
   private Fleet(List<HostSpec> hosts, SshOptions options) {
     this.hosts = List.copyOf(hosts);
     this.options = options;
-    this.pool = Executors.newFixedThreadPool(Math.max(1, hosts.size()), r -> {
-      Thread t = new Thread(r, "fleet");
-      t.setDaemon(true);
-      return t;
-    });
+    this.pool =
+        Executors.newFixedThreadPool(
+            Math.max(1, hosts.size()),
+            r -> {
+              Thread t = new Thread(r, "fleet");
+              t.setDaemon(true);
+              return t;
+            });
   }
 
   public static Fleet connect(List<HostSpec> hosts, SshOptions options) {
     Fleet fleet = new Fleet(hosts, options);
-    fleet.eachHost(h -> {
-      fleet.reconnect(h);
-      return null;
-    });
+    fleet.eachHost(
+        h -> {
+          fleet.reconnect(h);
+          return null;
+        });
     return fleet;
   }
 
@@ -87,16 +91,25 @@ public final class Fleet implements Closeable {
     return Optional.ofNullable(failed.get(name));
   }
 
-  /** Results per host name in inventory order (a dropped host is reconnected once); errors are values. */
+  /**
+   * Results per host name in inventory order (a dropped host is reconnected once); errors are
+   * values.
+   */
   public <T> Map<String, Result<T>> each(Step<T> step) {
-    return eachHost(h -> {
-      RemoteHost remote = connected.get(h.name());
-      if (remote == null || !remote.isConnected()) {
-        // dropped since (a cut link, a timed-out command): one fresh attempt
-        remote = reconnect(h).orElseThrow(() -> failed.getOrDefault(h.name(), new IOException(h.name() + ": not connected")));
-      }
-      return step.apply(remote);
-    });
+    return eachHost(
+        h -> {
+          RemoteHost remote = connected.get(h.name());
+          if (remote == null || !remote.isConnected()) {
+            // dropped since (a cut link, a timed-out command): one fresh attempt
+            remote =
+                reconnect(h)
+                    .orElseThrow(
+                        () ->
+                            failed.getOrDefault(
+                                h.name(), new IOException(h.name() + ": not connected")));
+          }
+          return step.apply(remote);
+        });
   }
 
   /** Runs {@code step} for every host in parallel, whether or not it is connected. */
@@ -111,7 +124,9 @@ public final class Fleet implements Closeable {
         results.put(hosts.get(i).name(), Result.ok(futures.get(i).get()));
       } catch (ExecutionException e) {
         Throwable cause = e.getCause();
-        results.put(hosts.get(i).name(), Result.failed(cause instanceof Exception ex ? ex : new Exception(cause)));
+        results.put(
+            hosts.get(i).name(),
+            Result.failed(cause instanceof Exception ex ? ex : new Exception(cause)));
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         results.put(hosts.get(i).name(), Result.failed(e));
@@ -141,7 +156,9 @@ public final class Fleet implements Closeable {
     }
 
     public String message() {
-      return error == null ? "" : (error.getMessage() == null ? error.toString() : error.getMessage());
+      return error == null
+          ? ""
+          : (error.getMessage() == null ? error.toString() : error.getMessage());
     }
   }
 

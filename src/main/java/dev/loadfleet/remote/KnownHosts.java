@@ -15,11 +15,11 @@ import net.schmizz.sshj.common.KeyType;
 import net.schmizz.sshj.transport.verification.OpenSSHKnownHosts;
 
 /**
- * Host key checking against an OpenSSH known_hosts file, the way {@code ssh} does it:
- * unknown key refused (or trusted on first use and recorded with accept-new), changed key always
- * refused. sshj's {@link OpenSSHKnownHosts} parses the file and writes {@code [host]:port} names
- * for non-default ports; this class only decides, and remembers why it refused so the caller can
- * say it with both fingerprints.
+ * Host key checking against an OpenSSH known_hosts file, the way {@code ssh} does it: unknown key
+ * refused (or trusted on first use and recorded with accept-new), changed key always refused.
+ * sshj's {@link OpenSSHKnownHosts} parses the file and writes {@code [host]:port} names for
+ * non-default ports; this class only decides, and remembers why it refused so the caller can say it
+ * with both fingerprints.
  */
 final class KnownHosts extends OpenSSHKnownHosts {
   /** Serializes appends from the hosts connecting in parallel. */
@@ -52,10 +52,19 @@ final class KnownHosts extends OpenSSHKnownHosts {
   protected boolean hostKeyUnverifiableAction(String hostname, PublicKey key) {
     String fingerprint = fingerprint(key);
     if (!acceptNew) {
-      refusal.set(new HostKeyException(
-          "host key for " + hostname + " is unknown: " + KeyType.fromKey(key) + " " + fingerprint
-              + "; if that is the host's key (compare with `ssh-keygen -lf /etc/ssh/ssh_host_*_key.pub` on it), "
-              + "run again with --accept-new or add it with `ssh-keyscan -p PORT HOST >> " + getFile() + "`", false));
+      refusal.set(
+          new HostKeyException(
+              "host key for "
+                  + hostname
+                  + " is unknown: "
+                  + KeyType.fromKey(key)
+                  + " "
+                  + fingerprint
+                  + "; if that is the host's key (compare with `ssh-keygen -lf /etc/ssh/ssh_host_*_key.pub` on it), "
+                  + "run again with --accept-new or add it with `ssh-keyscan -p PORT HOST >> "
+                  + getFile()
+                  + "`",
+              false));
       return false;
     }
     try {
@@ -64,7 +73,15 @@ final class KnownHosts extends OpenSSHKnownHosts {
       }
       return true;
     } catch (IOException e) {
-      refusal.set(new HostKeyException("could not record the host key of " + hostname + " in " + getFile() + ": " + e.getMessage(), false));
+      refusal.set(
+          new HostKeyException(
+              "could not record the host key of "
+                  + hostname
+                  + " in "
+                  + getFile()
+                  + ": "
+                  + e.getMessage(),
+              false));
       return false;
     }
   }
@@ -82,11 +99,25 @@ final class KnownHosts extends OpenSSHKnownHosts {
         // an unreadable entry cannot be the old key's; keep looking
       }
     }
-    refusal.set(new HostKeyException(
-        "HOST KEY CHANGED for " + hostname + ": known_hosts " + getFile() + " has " + old + ", the host offers "
-            + KeyType.fromKey(key) + " " + fingerprint(key) + ". Someone may be intercepting the connection, or the host was "
-            + "reinstalled; if you have verified the new key, remove the old one with `ssh-keygen -R '" + hostname + "' -f "
-            + getFile() + "` and run again with --accept-new", true));
+    refusal.set(
+        new HostKeyException(
+            "HOST KEY CHANGED for "
+                + hostname
+                + ": known_hosts "
+                + getFile()
+                + " has "
+                + old
+                + ", the host offers "
+                + KeyType.fromKey(key)
+                + " "
+                + fingerprint(key)
+                + ". Someone may be intercepting the connection, or the host was "
+                + "reinstalled; if you have verified the new key, remove the old one with `ssh-keygen -R '"
+                + hostname
+                + "' -f "
+                + getFile()
+                + "` and run again with --accept-new",
+            true));
     return false;
   }
 
@@ -103,7 +134,9 @@ final class KnownHosts extends OpenSSHKnownHosts {
   private static String sha256(byte[] blob) {
     try {
       byte[] digest = MessageDigest.getInstance("SHA-256").digest(blob);
-      return "SHA256:" + new String(Base64.getEncoder().withoutPadding().encode(digest), StandardCharsets.US_ASCII);
+      return "SHA256:"
+          + new String(
+              Base64.getEncoder().withoutPadding().encode(digest), StandardCharsets.US_ASCII);
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException(e);
     }

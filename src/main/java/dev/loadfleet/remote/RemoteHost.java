@@ -34,8 +34,8 @@ import net.schmizz.sshj.xfer.FileSystemFile;
 import net.schmizz.sshj.xfer.TransferListener;
 
 /**
- * One authenticated SSH connection to an injector host (through its jump host if it has one).
- * Each command gets its own {@link Session}: an sshj session runs one command only.
+ * One authenticated SSH connection to an injector host (through its jump host if it has one). Each
+ * command gets its own {@link Session}: an sshj session runs one command only.
  */
 public final class RemoteHost implements Closeable {
   /** Drains stdout and stderr of running commands; daemon threads so nothing outlives main. */
@@ -76,7 +76,15 @@ public final class RemoteHost implements Closeable {
         jumpClient = newClient(options);
         KnownHosts jumpKnown = KnownHosts.open(options.knownHosts(), options.acceptNew());
         jumpClient.addHostKeyVerifier(jumpKnown);
-        connectAndAuth(jumpClient, jumpKnown, jump.address(), jump.port(), jump.user(), host, options, "jump host " + jump);
+        connectAndAuth(
+            jumpClient,
+            jumpKnown,
+            jump.address(),
+            jump.port(),
+            jump.user(),
+            host,
+            options,
+            "jump host " + jump);
         DirectConnection tunnel = jumpClient.newDirectConnection(host.address(), host.port());
         try {
           client.connectVia(tunnel);
@@ -85,7 +93,8 @@ public final class RemoteHost implements Closeable {
         }
         auth(client, host.user(), host, options);
       } else {
-        connectAndAuth(client, knownHosts, host.address(), host.port(), host.user(), host, options, "");
+        connectAndAuth(
+            client, knownHosts, host.address(), host.port(), host.user(), host, options, "");
       }
       return new RemoteHost(host, client, jumpClient);
     } catch (IOException | RuntimeException e) {
@@ -106,16 +115,29 @@ public final class RemoteHost implements Closeable {
     return client;
   }
 
-  private static void connectAndAuth(SSHClient client, KnownHosts knownHosts, String address, int port, String user,
-      HostSpec host, SshOptions options, String via) throws IOException {
+  private static void connectAndAuth(
+      SSHClient client,
+      KnownHosts knownHosts,
+      String address,
+      int port,
+      String user,
+      HostSpec host,
+      SshOptions options,
+      String via)
+      throws IOException {
     String where = via.isEmpty() ? address + ":" + port : via;
     try {
       client.connect(address, port);
     } catch (TransportException e) {
       throw translate(knownHosts, e, where);
     } catch (IOException e) {
-      throw new IOException("cannot reach " + where + ": " + e.getMessage()
-          + "; check the address and port, that sshd runs there and that no firewall is in the way", e);
+      throw new IOException(
+          "cannot reach "
+              + where
+              + ": "
+              + e.getMessage()
+              + "; check the address and port, that sshd runs there and that no firewall is in the way",
+          e);
     }
     auth(client, user, host, options);
   }
@@ -127,33 +149,56 @@ public final class RemoteHost implements Closeable {
     return new IOException("SSH handshake with " + where + " failed: " + e.getMessage(), e);
   }
 
-  private static void auth(SSHClient client, String user, HostSpec host, SshOptions options) throws IOException {
+  private static void auth(SSHClient client, String user, HostSpec host, SshOptions options)
+      throws IOException {
     Path keyFile = host.keyFile();
-    PasswordFinder finder = new PasswordFinder() {
-      @Override
-      public char[] reqPassword(Resource<?> resource) {
-        return options.passphrases().forKey(keyFile).orElse(null);
-      }
+    PasswordFinder finder =
+        new PasswordFinder() {
+          @Override
+          public char[] reqPassword(Resource<?> resource) {
+            return options.passphrases().forKey(keyFile).orElse(null);
+          }
 
-      @Override
-      public boolean shouldRetry(Resource<?> resource) {
-        return false;
-      }
-    };
+          @Override
+          public boolean shouldRetry(Resource<?> resource) {
+            return false;
+          }
+        };
     KeyProvider key;
     try {
       key = client.loadKeys(keyFile.toString(), finder);
       key.getPrivate(); // decrypts now, so a wrong passphrase is reported as such
     } catch (IOException | RuntimeException e) {
       // sshj fails with a NullPointerException when an encrypted key gets no passphrase
-      throw new IOException("cannot read key " + keyFile + ": " + e.getMessage() + " (an encrypted key needs its "
-          + "passphrase in " + SshOptions.PASSPHRASE_ENV + " or a terminal to ask on)", e);
+      throw new IOException(
+          "cannot read key "
+              + keyFile
+              + ": "
+              + e.getMessage()
+              + " (an encrypted key needs its "
+              + "passphrase in "
+              + SshOptions.PASSPHRASE_ENV
+              + " or a terminal to ask on)",
+          e);
     }
     try {
       client.authPublickey(user, key);
     } catch (UserAuthException e) {
-      throw new IOException("host refused key " + keyFile + " for user " + user + "; install its public key with "
-          + "ssh-copy-id -i " + keyFile + " -p " + host.port() + " " + user + "@" + host.address(), e);
+      throw new IOException(
+          "host refused key "
+              + keyFile
+              + " for user "
+              + user
+              + "; install its public key with "
+              + "ssh-copy-id -i "
+              + keyFile
+              + " -p "
+              + host.port()
+              + " "
+              + user
+              + "@"
+              + host.address(),
+          e);
     }
   }
 
@@ -171,8 +216,10 @@ public final class RemoteHost implements Closeable {
       Session.Command cmd = session.exec(command);
       // Both streams drain while the command runs, or a full stderr window stalls it and join()
       // never returns (sshj#508).
-      CompletableFuture<byte[]> out = CompletableFuture.supplyAsync(() -> readAll(cmd.getInputStream()), DRAIN);
-      CompletableFuture<byte[]> err = CompletableFuture.supplyAsync(() -> readAll(cmd.getErrorStream()), DRAIN);
+      CompletableFuture<byte[]> out =
+          CompletableFuture.supplyAsync(() -> readAll(cmd.getInputStream()), DRAIN);
+      CompletableFuture<byte[]> err =
+          CompletableFuture.supplyAsync(() -> readAll(cmd.getErrorStream()), DRAIN);
       long deadline = System.nanoTime() + timeout.toNanos();
       byte[] stdout = out.get(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
       byte[] stderr = err.get(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
@@ -180,11 +227,18 @@ public final class RemoteHost implements Closeable {
       // The exit status is null when the server sends none (e.g. killed by a signal).
       Optional<Integer> status = Optional.ofNullable(cmd.getExitStatus());
       Optional<String> signal = Optional.ofNullable(cmd.getExitSignal()).map(Enum::name);
-      return new ExecResult(status, signal, new String(stdout, StandardCharsets.UTF_8), new String(stderr, StandardCharsets.UTF_8));
+      return new ExecResult(
+          status,
+          signal,
+          new String(stdout, StandardCharsets.UTF_8),
+          new String(stderr, StandardCharsets.UTF_8));
     } catch (TimeoutException e) {
-      throw new IOException(host.name() + ": command did not finish within " + timeout.toSeconds() + " s", e);
+      throw new IOException(
+          host.name() + ": command did not finish within " + timeout.toSeconds() + " s", e);
     } catch (ExecutionException e) {
-      throw new IOException(host.name() + ": reading command output failed: " + e.getCause().getMessage(), e.getCause());
+      throw new IOException(
+          host.name() + ": reading command output failed: " + e.getCause().getMessage(),
+          e.getCause());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IOException(host.name() + ": interrupted", e);
@@ -201,8 +255,8 @@ public final class RemoteHost implements Closeable {
   }
 
   /**
-   * Uploads a file over SFTP to exactly {@code remotePath}, reporting bytes sent.
-   * {@code progress} may throw to abort the transfer.
+   * Uploads a file over SFTP to exactly {@code remotePath}, reporting bytes sent. {@code progress}
+   * may throw to abort the transfer.
    */
   public void upload(Path local, String remotePath, LongConsumer progress) throws IOException {
     try (SFTPClient sftp = client.newSFTPClient()) {

@@ -8,15 +8,17 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * How the launcher connects: which known_hosts, whether unknown host keys are trusted on first
- * use, and where key passphrases come from (never the inventory).
+ * How the launcher connects: which known_hosts, whether unknown host keys are trusted on first use,
+ * and where key passphrases come from (never the inventory).
  */
-public record SshOptions(Path knownHosts, boolean acceptNew, Duration connectTimeout, Passphrases passphrases) {
+public record SshOptions(
+    Path knownHosts, boolean acceptNew, Duration connectTimeout, Passphrases passphrases) {
   /** The environment variable a key passphrase may come from (else a prompt on the terminal). */
   public static final String PASSPHRASE_ENV = "LOADFLEET_KEY_PASSPHRASE";
 
   public static SshOptions of(Path knownHosts, boolean acceptNew) {
-    return new SshOptions(knownHosts, acceptNew, Duration.ofSeconds(10), Passphrases.fromEnvironmentOrConsole());
+    return new SshOptions(
+        knownHosts, acceptNew, Duration.ofSeconds(10), Passphrases.fromEnvironmentOrConsole());
   }
 
   /** Passphrases for encrypted keys, asked at most once per key file. Held in memory only. */
@@ -44,7 +46,10 @@ public record SshOptions(Path knownHosts, boolean acceptNew, Duration connectTim
       return new Passphrases(Optional.ofNullable(System.getenv(PASSPHRASE_ENV)), System.console());
     }
 
-    /** The passphrase for {@code keyFile}, or empty when there is neither the variable nor a terminal. */
+    /**
+     * The passphrase for {@code keyFile}, or empty when there is neither the variable nor a
+     * terminal.
+     */
     synchronized Optional<char[]> forKey(Path keyFile) {
       if (fromEnvironment.isPresent()) {
         return Optional.of(fromEnvironment.get().toCharArray());

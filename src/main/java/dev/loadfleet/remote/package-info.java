@@ -1,2 +1,5 @@
-/** SSH sessions (sshj): connections, host-key verification, commands with quoted arguments, transfers. */
+/**
+ * SSH sessions (sshj): connections, host-key verification, commands with quoted arguments,
+ * transfers.
+ */
 package dev.loadfleet.remote;

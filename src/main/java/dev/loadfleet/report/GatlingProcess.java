@@ -13,8 +13,8 @@ import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Runs Gatling's own entry point, {@code io.gatling.app.Gatling}, in a forked JVM: a simulation,
- * or a report from an existing {@code simulation.log} ({@code --reports-only}).
+ * Runs Gatling's own entry point, {@code io.gatling.app.Gatling}, in a forked JVM: a simulation, or
+ * a report from an existing {@code simulation.log} ({@code --reports-only}).
  *
  * <p>Forked rather than in-process because Gatling's main calls {@code System.exit}, keeps global
  * state per JVM, and its report generation wants a heap of its own. The launcher runs from the
@@ -87,8 +87,7 @@ public final class GatlingProcess {
   public int simulate(String simulationClass, Path resultsFolder, Path consoleLog, Duration timeout)
       throws IOException, InterruptedException {
     return run(
-        List.of(
-            "--simulation", simulationClass, "--results-folder", resultsFolder.toString()),
+        List.of("--simulation", simulationClass, "--results-folder", resultsFolder.toString()),
         consoleLog,
         timeout);
   }

@@ -37,8 +37,8 @@ public final class Reporter {
   public static final String HOSTS_PAGE = "hosts.html";
 
   /**
-   * A host annotation naming an SVG file (the launcher's health chart): drawn on hosts.html,
-   * inline so the report folder stands alone, and kept as a path in summary.json.
+   * A host annotation naming an SVG file (the launcher's health chart): drawn on hosts.html, inline
+   * so the report folder stands alone, and kept as a path in summary.json.
    */
   public static final String HEALTH_CHART = "healthChart";
 
@@ -168,7 +168,12 @@ public final class Reporter {
                 charts.put(host, Files.readString(Path.of(chart.asText()), StandardCharsets.UTF_8));
               } catch (IOException e) {
                 warnings.add(
-                    "health chart of " + host + " not drawn: cannot read " + chart.asText() + ": " + e);
+                    "health chart of "
+                        + host
+                        + " not drawn: cannot read "
+                        + chart.asText()
+                        + ": "
+                        + e);
               }
             });
     return charts;

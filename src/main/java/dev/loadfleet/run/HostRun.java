@@ -7,8 +7,8 @@ import java.nio.file.Path;
 import java.util.Optional;
 
 /**
- * One host of a run as recorded in run.json: enough to reconnect (no secrets), its share, its
- * clock offset and start instant, where its run lives remotely, and its state.
+ * One host of a run as recorded in run.json: enough to reconnect (no secrets), its share, its clock
+ * offset and start instant, where its run lives remotely, and its state.
  *
  * @param nicBitsPerSecond the declared NIC speed, kept so a later {@code collect} judges NIC
  *     saturation as the run did (0 in a run.json written before it was recorded: 1 Gbps)
@@ -55,10 +55,24 @@ public record HostRun(
       String user = jump.substring(0, jump.indexOf('@'));
       String rest = jump.substring(jump.indexOf('@') + 1);
       int colon = rest.lastIndexOf(':');
-      j = Optional.of(new JumpHost(user, rest.substring(0, colon), Integer.parseInt(rest.substring(colon + 1))));
+      j =
+          Optional.of(
+              new JumpHost(
+                  user, rest.substring(0, colon), Integer.parseInt(rest.substring(colon + 1))));
     }
     long nic = nicBitsPerSecond > 0 ? nicBitsPerSecond : HostSpec.DEFAULT_NIC_BITS_PER_SECOND;
-    return new HostSpec(name, address, port, user, Path.of(keyFile), j, baseDir, 1, 0, nic, Optional.ofNullable(netInterface));
+    return new HostSpec(
+        name,
+        address,
+        port,
+        user,
+        Path.of(keyFile),
+        j,
+        baseDir,
+        1,
+        0,
+        nic,
+        Optional.ofNullable(netInterface));
   }
 
   public boolean started() {
@@ -67,21 +81,84 @@ public record HostRun(
 
   /** Finished, failed or stopped: nothing more will happen on the host. */
   public boolean terminal() {
-    return FINISHED.equals(state) || FAILED.equals(state) || STOPPED.equals(state) || IDLE.equals(state);
+    return FINISHED.equals(state)
+        || FAILED.equals(state)
+        || STOPPED.equals(state)
+        || IDLE.equals(state);
   }
 
   public HostRun withState(String newState, String newMessage) {
-    return new HostRun(name, address, port, user, keyFile, jump, baseDir, nicBitsPerSecond, netInterface, users, rampRate, idOffset, clockOffsetMs,
-        clockUncertaintyMs, startAt, bundleDir, runDir, newState, pid, exitCode, newMessage);
+    return new HostRun(
+        name,
+        address,
+        port,
+        user,
+        keyFile,
+        jump,
+        baseDir,
+        nicBitsPerSecond,
+        netInterface,
+        users,
+        rampRate,
+        idOffset,
+        clockOffsetMs,
+        clockUncertaintyMs,
+        startAt,
+        bundleDir,
+        runDir,
+        newState,
+        pid,
+        exitCode,
+        newMessage);
   }
 
   public HostRun withStart(long newPid) {
-    return new HostRun(name, address, port, user, keyFile, jump, baseDir, nicBitsPerSecond, netInterface, users, rampRate, idOffset, clockOffsetMs,
-        clockUncertaintyMs, startAt, bundleDir, runDir, RUNNING, newPid, exitCode, message);
+    return new HostRun(
+        name,
+        address,
+        port,
+        user,
+        keyFile,
+        jump,
+        baseDir,
+        nicBitsPerSecond,
+        netInterface,
+        users,
+        rampRate,
+        idOffset,
+        clockOffsetMs,
+        clockUncertaintyMs,
+        startAt,
+        bundleDir,
+        runDir,
+        RUNNING,
+        newPid,
+        exitCode,
+        message);
   }
 
   public HostRun withExit(String newState, Integer code, String newMessage) {
-    return new HostRun(name, address, port, user, keyFile, jump, baseDir, nicBitsPerSecond, netInterface, users, rampRate, idOffset, clockOffsetMs,
-        clockUncertaintyMs, startAt, bundleDir, runDir, newState, pid, code, newMessage);
+    return new HostRun(
+        name,
+        address,
+        port,
+        user,
+        keyFile,
+        jump,
+        baseDir,
+        nicBitsPerSecond,
+        netInterface,
+        users,
+        rampRate,
+        idOffset,
+        clockOffsetMs,
+        clockUncertaintyMs,
+        startAt,
+        bundleDir,
+        runDir,
+        newState,
+        pid,
+        code,
+        newMessage);
   }
 }

@@ -31,8 +31,18 @@ public final class Injector {
    *
    * @param time when it was written, in the host's clock (epoch ms)
    */
-  public record Progress(long time, long injectionStart, long usersStarted, long usersActive, long usersDone,
-      long uploadsOk, long uploadsKo, long heartbeatsOk, long heartbeatsKo, long bytesUploaded, boolean finished) {
+  public record Progress(
+      long time,
+      long injectionStart,
+      long usersStarted,
+      long usersActive,
+      long usersDone,
+      long uploadsOk,
+      long uploadsKo,
+      long heartbeatsOk,
+      long heartbeatsKo,
+      long bytesUploaded,
+      boolean finished) {
     public long requestsOk() {
       return uploadsOk + heartbeatsOk;
     }
@@ -43,29 +53,47 @@ public final class Injector {
 
     static Progress parse(String json) throws IOException {
       JsonNode n = JSON.readTree(json);
-      return new Progress(n.path("time").asLong(), n.path("injectionStart").asLong(), n.path("usersStarted").asLong(),
-          n.path("usersActive").asLong(), n.path("usersDone").asLong(), n.path("uploadsOk").asLong(),
-          n.path("uploadsKo").asLong(), n.path("heartbeatsOk").asLong(), n.path("heartbeatsKo").asLong(),
-          n.path("bytesUploaded").asLong(), n.path("finished").asBoolean());
+      return new Progress(
+          n.path("time").asLong(),
+          n.path("injectionStart").asLong(),
+          n.path("usersStarted").asLong(),
+          n.path("usersActive").asLong(),
+          n.path("usersDone").asLong(),
+          n.path("uploadsOk").asLong(),
+          n.path("uploadsKo").asLong(),
+          n.path("heartbeatsOk").asLong(),
+          n.path("heartbeatsKo").asLong(),
+          n.path("bytesUploaded").asLong(),
+          n.path("finished").asBoolean());
     }
   }
 
   /** Starts Gatling detached; returns its process group id. */
-  public static long start(RemoteHost remote, HostRun host, String simulation, Map<String, String> knobs) throws IOException {
-    List<String> args = new ArrayList<>(List.of(host.bundleDir() + "/bin/injector", "start", host.runDir(), simulation));
+  public static long start(
+      RemoteHost remote, HostRun host, String simulation, Map<String, String> knobs)
+      throws IOException {
+    List<String> args =
+        new ArrayList<>(
+            List.of(host.bundleDir() + "/bin/injector", "start", host.runDir(), simulation));
     knobs.forEach((k, v) -> args.add("-D" + k + "=" + v));
     String out = remote.execOk(Shell.command(args), TIMEOUT, "starting the injector").trim();
     try {
       return Long.parseLong(out.lines().reduce((a, b) -> b).orElse(""));
     } catch (NumberFormatException e) {
-      throw new IOException(host.name() + ": the injector start printed '" + out + "' instead of its pid");
+      throw new IOException(
+          host.name() + ": the injector start printed '" + out + "' instead of its pid");
     }
   }
 
   public static Poll poll(RemoteHost remote, HostRun host) throws IOException {
-    String cmd = Shell.command(host.bundleDir() + "/bin/injector", "status", host.runDir())
-        + "; cat " + Shell.quote(host.runDir() + "/jvm.pid") + " 2>/dev/null"
-        + "; echo '--'; cat " + Shell.quote(host.runDir() + "/progress.json") + " 2>/dev/null || true";
+    String cmd =
+        Shell.command(host.bundleDir() + "/bin/injector", "status", host.runDir())
+            + "; cat "
+            + Shell.quote(host.runDir() + "/jvm.pid")
+            + " 2>/dev/null"
+            + "; echo '--'; cat "
+            + Shell.quote(host.runDir() + "/progress.json")
+            + " 2>/dev/null || true";
     ExecResult r = remote.exec(cmd, TIMEOUT);
     String[] parts = r.stdout().split("\n--\n", 2);
     String[] head = parts[0].trim().split("\n");
@@ -90,7 +118,15 @@ public final class Injector {
 
   /** TERM to the injector's whole process group, KILL after {@code graceSeconds}. */
   public static String stop(RemoteHost remote, HostRun host, int graceSeconds) throws IOException {
-    return remote.execOk(Shell.command(host.bundleDir() + "/bin/injector", "stop", host.runDir(), String.valueOf(graceSeconds)),
-        Duration.ofSeconds(graceSeconds + 20), "stopping the injector").trim();
+    return remote
+        .execOk(
+            Shell.command(
+                host.bundleDir() + "/bin/injector",
+                "stop",
+                host.runDir(),
+                String.valueOf(graceSeconds)),
+            Duration.ofSeconds(graceSeconds + 20),
+            "stopping the injector")
+        .trim();
   }
 }

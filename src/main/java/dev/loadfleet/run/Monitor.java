@@ -22,9 +22,9 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * Watches the started injectors: one poller thread per host reads its state and progress.json
- * over SSH; every poll interval the live view prints a row per host and a total. A host silent
- * for {@code lostAfter} is marked lost while the others go on, and running again if it comes back.
+ * Watches the started injectors: one poller thread per host reads its state and progress.json over
+ * SSH; every poll interval the live view prints a row per host and a total. A host silent for
+ * {@code lostAfter} is marked lost while the others go on, and running again if it comes back.
  */
 final class Monitor {
   /** What the launcher last heard from one host. */
@@ -33,8 +33,10 @@ final class Monitor {
     volatile Injector.Poll last;
     volatile Injector.Progress previous;
     volatile long lostSinceNanos;
+
     /** Health sampling (issue 6), once the JVM's pid is known; used by the poller thread only. */
     HealthRecorder health;
+
     long lastHealthNanos;
     volatile String healthLine = "";
   }
@@ -52,7 +54,14 @@ final class Monitor {
   private final List<Thread> pollers = new ArrayList<>();
   private RunRecord run;
 
-  Monitor(RunRecord run, Fleet fleet, Path resultsRoot, Duration poll, Duration lostAfter, Duration lostWait, PrintWriter out) {
+  Monitor(
+      RunRecord run,
+      Fleet fleet,
+      Path resultsRoot,
+      Duration poll,
+      Duration lostAfter,
+      Duration lostWait,
+      PrintWriter out) {
     this.run = run;
     this.fleet = fleet;
     this.resultsRoot = resultsRoot;
@@ -103,8 +112,10 @@ final class Monitor {
         }
         if (remote.isPresent()) {
           Injector.Poll p = Injector.poll(remote.get(), h);
-          if (l.last != null && l.last.progress().isPresent()
-              && (p.progress().isEmpty() || p.progress().get().time() != l.last.progress().get().time())) {
+          if (l.last != null
+              && l.last.progress().isPresent()
+              && (p.progress().isEmpty()
+                  || p.progress().get().time() != l.last.progress().get().time())) {
             l.previous = l.last.progress().get();
           }
           l.last = p;
@@ -128,20 +139,28 @@ final class Monitor {
   }
 
   private void sampleHealth(RemoteHost remote, HostRun h, Live l, Injector.Poll p) {
-    if (!p.running() || p.jvmPid().isEmpty() || System.nanoTime() - l.lastHealthNanos < HEALTH_EVERY.toNanos()) {
+    if (!p.running()
+        || p.jvmPid().isEmpty()
+        || System.nanoTime() - l.lastHealthNanos < HEALTH_EVERY.toNanos()) {
       return;
     }
     try {
       if (l.health == null) {
         // run.json keeps the declared NIC and interface, so collect judges with the same figures.
         HostSpec spec = h.spec();
-        l.health = new HealthRecorder(h.name(), java.util.OptionalInt.of(p.jvmPid().getAsInt()), spec.netInterface(),
-            spec.nicBitsPerSecond(),
-            resultsRoot.resolve(run.runId()).resolve("hosts").resolve(h.name()), Saturation.Settings.DEFAULTS);
+        l.health =
+            new HealthRecorder(
+                h.name(),
+                java.util.OptionalInt.of(p.jvmPid().getAsInt()),
+                spec.netInterface(),
+                spec.nicBitsPerSecond(),
+                resultsRoot.resolve(run.runId()).resolve("hosts").resolve(h.name()),
+                Saturation.Settings.DEFAULTS);
       }
       l.lastHealthNanos = System.nanoTime();
       // The sampler's command is quote-free and meant for sh, whatever the login shell.
-      ExecResult r = remote.exec("sh -c " + Shell.quote(l.health.command()), Duration.ofSeconds(10));
+      ExecResult r =
+          remote.exec("sh -c " + Shell.quote(l.health.command()), Duration.ofSeconds(10));
       l.health.accept(r.stdout(), System.currentTimeMillis());
       l.healthLine = l.health.liveLine();
     } catch (IOException e) {
@@ -179,7 +198,10 @@ final class Monitor {
           exit = Integer.parseInt(status.substring("exited ".length()).trim());
           // Gatling exits 2 when an assertion failed: the run itself completed.
           state = exit == 0 || exit == 2 ? HostRun.FINISHED : HostRun.FAILED;
-          message = exit == 0 || exit == 2 ? message : "Gatling exited " + exit + "; see hosts/" + h.name() + "/console.log";
+          message =
+              exit == 0 || exit == 2
+                  ? message
+                  : "Gatling exited " + exit + "; see hosts/" + h.name() + "/console.log";
           event(h.name() + " " + state + " (exit " + exit + ")");
         } else if (status.equals("stopped")) {
           state = HostRun.STOPPED;
@@ -214,7 +236,9 @@ final class Monitor {
     // Only lost hosts remain: give them lostWait to come back, then collect what there is.
     for (HostRun h : run.hosts()) {
       Live l = live.get(h.name());
-      if (HostRun.LOST.equals(h.state()) && l != null && now - l.lostSinceNanos < lostWait.toNanos()) {
+      if (HostRun.LOST.equals(h.state())
+          && l != null
+          && now - l.lostSinceNanos < lostWait.toNanos()) {
         return false;
       }
     }
@@ -228,19 +252,39 @@ final class Monitor {
 
   private void printView() {
     long elapsed = (System.currentTimeMillis() - run.t0()) / 1000;
-    out.printf(Locale.ROOT, "%s  run %s  T%s%ds%n", LocalTime.now().format(DateTimeFormatter.ofPattern("HH:mm:ss")),
-        run.runId(), elapsed >= 0 ? "+" : "", elapsed);
-    out.printf(Locale.ROOT, "  %-16s %-9s %7s %9s %9s %7s %8s %10s%n", "host", "state", "active", "started", "OK", "KO", "req/s",
+    out.printf(
+        Locale.ROOT,
+        "%s  run %s  T%s%ds%n",
+        LocalTime.now().format(DateTimeFormatter.ofPattern("HH:mm:ss")),
+        run.runId(),
+        elapsed >= 0 ? "+" : "",
+        elapsed);
+    out.printf(
+        Locale.ROOT,
+        "  %-16s %-9s %7s %9s %9s %7s %8s %10s%n",
+        "host",
+        "state",
+        "active",
+        "started",
+        "OK",
+        "KO",
+        "req/s",
         "upload MB/s");
     long active = 0, started = 0, planned = 0, ok = 0, ko = 0;
     double rps = 0, mbps = 0;
     for (HostRun h : run.hosts()) {
       Live l = live.get(h.name());
-      Optional<Injector.Progress> p = l == null || l.last == null ? Optional.empty() : l.last.progress();
+      Optional<Injector.Progress> p =
+          l == null || l.last == null ? Optional.empty() : l.last.progress();
       double hostRps = 0, hostMbps = 0;
       if (p.isPresent() && l.previous != null && p.get().time() > l.previous.time()) {
         double dt = (p.get().time() - l.previous.time()) / 1000.0;
-        hostRps = (p.get().requestsOk() + p.get().requestsKo() - l.previous.requestsOk() - l.previous.requestsKo()) / dt;
+        hostRps =
+            (p.get().requestsOk()
+                    + p.get().requestsKo()
+                    - l.previous.requestsOk()
+                    - l.previous.requestsKo())
+                / dt;
         hostMbps = (p.get().bytesUploaded() - l.previous.bytesUploaded()) / dt / 1e6;
       }
       if (p.isPresent() && p.get().finished()) {
@@ -251,8 +295,18 @@ final class Monitor {
       long s = p.map(Injector.Progress::usersStarted).orElse(0L);
       long o = p.map(Injector.Progress::requestsOk).orElse(0L);
       long k = p.map(Injector.Progress::requestsKo).orElse(0L);
-      out.printf(Locale.ROOT, "  %-16s %-9s %7d %9s %9d %7d %8.1f %10.2f  %s%n", h.name(), h.state(), a, s + "/" + h.users(), o,
-          k, hostRps, hostMbps, l == null ? "" : l.healthLine);
+      out.printf(
+          Locale.ROOT,
+          "  %-16s %-9s %7d %9s %9d %7d %8.1f %10.2f  %s%n",
+          h.name(),
+          h.state(),
+          a,
+          s + "/" + h.users(),
+          o,
+          k,
+          hostRps,
+          hostMbps,
+          l == null ? "" : l.healthLine);
       active += a;
       started += s;
       planned += h.users();
@@ -261,7 +315,16 @@ final class Monitor {
       rps += hostRps;
       mbps += hostMbps;
     }
-    out.printf(Locale.ROOT, "  %-16s %-9s %7d %9s %9d %7d %8.1f %10.2f%n", "total", "", active, started + "/" + planned, ok, ko, rps,
+    out.printf(
+        Locale.ROOT,
+        "  %-16s %-9s %7d %9s %9d %7d %8.1f %10.2f%n",
+        "total",
+        "",
+        active,
+        started + "/" + planned,
+        ok,
+        ko,
+        rps,
         mbps);
     out.flush();
   }

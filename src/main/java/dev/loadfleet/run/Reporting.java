@@ -17,5 +17,6 @@ public interface Reporting {
 
   record Outcome(Path index, Path summary, boolean assertionsPassed, List<String> warnings) {}
 
-  Outcome report(List<HostLog> logs, Path outDir, Map<String, JsonNode> hostAnnotations) throws Exception;
+  Outcome report(List<HostLog> logs, Path outDir, Map<String, JsonNode> hostAnnotations)
+      throws Exception;
 }

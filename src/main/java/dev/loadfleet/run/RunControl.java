@@ -23,8 +23,8 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * What can be done to a run from its run.json alone, by the process that started it or by a
- * fresh one after a crash: look ({@link #status}), {@link #stop}, {@link #collect} and report.
+ * What can be done to a run from its run.json alone, by the process that started it or by a fresh
+ * one after a crash: look ({@link #status}), {@link #stop}, {@link #collect} and report.
  */
 public final class RunControl {
   private static final int STOP_GRACE_SECONDS = 10;
@@ -38,12 +38,17 @@ public final class RunControl {
   }
 
   /** Asks every started host for its injector's state; prints a table; updates run.json. */
-  public static RunRecord status(RunRecord recorded, Fleet fleet, Path resultsRoot, PrintWriter out) throws IOException {
+  public static RunRecord status(RunRecord recorded, Fleet fleet, Path resultsRoot, PrintWriter out)
+      throws IOException {
     RunRecord run = refresh(recorded, fleet, resultsRoot);
-    out.printf("run %s: %s, %d users, started %s%n", run.runId(), run.state(), run.users(),
-        java.time.Instant.ofEpochMilli(run.t0()));
-    out.printf("  %-16s %-10s %-12s %7s %9s %7s  %s%n", "host", "recorded", "remote", "active", "OK", "KO", "note");
-    Map<String, Fleet.Result<Injector.Poll>> polls = fleet.each(remote -> Injector.poll(remote, run.host(remote.host().name())));
+    out.printf(
+        "run %s: %s, %d users, started %s%n",
+        run.runId(), run.state(), run.users(), java.time.Instant.ofEpochMilli(run.t0()));
+    out.printf(
+        "  %-16s %-10s %-12s %7s %9s %7s  %s%n",
+        "host", "recorded", "remote", "active", "OK", "KO", "note");
+    Map<String, Fleet.Result<Injector.Poll>> polls =
+        fleet.each(remote -> Injector.poll(remote, run.host(remote.host().name())));
     for (HostRun h : run.hosts()) {
       if (!h.started()) {
         out.printf("  %-16s %-10s %-12s%n", h.name(), h.state(), "-");
@@ -51,12 +56,19 @@ public final class RunControl {
       }
       Fleet.Result<Injector.Poll> r = polls.get(h.name());
       if (!r.ok()) {
-        out.printf("  %-16s %-10s %-12s %7s %9s %7s  %s%n", h.name(), h.state(), "UNREACHABLE", "-", "-", "-", r.message());
+        out.printf(
+            "  %-16s %-10s %-12s %7s %9s %7s  %s%n",
+            h.name(), h.state(), "UNREACHABLE", "-", "-", "-", r.message());
         continue;
       }
       Optional<Injector.Progress> p = r.value().progress();
-      out.printf("  %-16s %-10s %-12s %7s %9s %7s%n", h.name(), h.state(), r.value().status(),
-          p.map(x -> String.valueOf(x.usersActive())).orElse("-"), p.map(x -> String.valueOf(x.requestsOk())).orElse("-"),
+      out.printf(
+          "  %-16s %-10s %-12s %7s %9s %7s%n",
+          h.name(),
+          h.state(),
+          r.value().status(),
+          p.map(x -> String.valueOf(x.usersActive())).orElse("-"),
+          p.map(x -> String.valueOf(x.requestsOk())).orElse("-"),
           p.map(x -> String.valueOf(x.requestsKo())).orElse("-"));
     }
     out.flush();
@@ -68,7 +80,8 @@ public final class RunControl {
    * launcher crash run.json may still say running). Unreachable hosts keep their recorded state.
    */
   public static RunRecord refresh(RunRecord run, Fleet fleet, Path resultsRoot) throws IOException {
-    Map<String, Fleet.Result<Injector.Poll>> polls = fleet.each(remote -> Injector.poll(remote, run.host(remote.host().name())));
+    Map<String, Fleet.Result<Injector.Poll>> polls =
+        fleet.each(remote -> Injector.poll(remote, run.host(remote.host().name())));
     RunRecord updated = run;
     for (HostRun h : run.hosts()) {
       Fleet.Result<Injector.Poll> r = polls.get(h.name());
@@ -81,11 +94,19 @@ public final class RunControl {
       } else if (status.startsWith("exited ")) {
         int code = Integer.parseInt(status.substring(7).trim());
         String state = code == 0 || code == 2 ? HostRun.FINISHED : HostRun.FAILED;
-        updated = updated.withHost(h.name(), x -> x.withExit(state, code, code == 0 || code == 2 ? x.message() : "Gatling exited " + code));
+        updated =
+            updated.withHost(
+                h.name(),
+                x ->
+                    x.withExit(
+                        state,
+                        code,
+                        code == 0 || code == 2 ? x.message() : "Gatling exited " + code));
       } else if (status.equals("stopped")) {
         updated = updated.withHost(h.name(), x -> x.withState(HostRun.STOPPED, "stopped"));
       } else {
-        updated = updated.withHost(h.name(), x -> x.withState(HostRun.FAILED, "injector " + status));
+        updated =
+            updated.withHost(h.name(), x -> x.withState(HostRun.FAILED, "injector " + status));
       }
     }
     updated.write(resultsRoot);
@@ -93,18 +114,24 @@ public final class RunControl {
   }
 
   /** Stops every remote injector of the run (its whole process group) in parallel. */
-  public static RunRecord stop(RunRecord run, Fleet fleet, Path resultsRoot, PrintWriter out) throws IOException {
-    Map<String, Fleet.Result<String>> results = fleet.each(remote -> {
-      HostRun h = run.host(remote.host().name());
-      // Also hosts without a recorded pid: an interrupted start may have started them anyway.
-      return h.users() > 0 ? Injector.stop(remote, h, STOP_GRACE_SECONDS) : "not started";
-    });
+  public static RunRecord stop(RunRecord run, Fleet fleet, Path resultsRoot, PrintWriter out)
+      throws IOException {
+    Map<String, Fleet.Result<String>> results =
+        fleet.each(
+            remote -> {
+              HostRun h = run.host(remote.host().name());
+              // Also hosts without a recorded pid: an interrupted start may have started them
+              // anyway.
+              return h.users() > 0 ? Injector.stop(remote, h, STOP_GRACE_SECONDS) : "not started";
+            });
     RunRecord updated = run;
     for (HostRun h : run.hosts()) {
       Fleet.Result<String> r = results.get(h.name());
       out.printf("  %-16s %s%n", h.name(), r.ok() ? r.value() : "FAILED: " + r.message());
       if (r.ok() && (r.value().equals("stopped") || r.value().equals("killed"))) {
-        updated = updated.withHost(h.name(), x -> x.withState(HostRun.STOPPED, "stopped by the launcher"));
+        updated =
+            updated.withHost(
+                h.name(), x -> x.withState(HostRun.STOPPED, "stopped by the launcher"));
       }
     }
     updated.write(resultsRoot);
@@ -117,8 +144,15 @@ public final class RunControl {
    *
    * @param interrupted the operator stopped the run
    */
-  public static ExitCode collectAndReport(RunRecord run, Fleet fleet, Path resultsRoot, Reporting reporting, boolean interrupted,
-      PrintWriter out, PrintWriter err) throws IOException {
+  public static ExitCode collectAndReport(
+      RunRecord run,
+      Fleet fleet,
+      Path resultsRoot,
+      Reporting reporting,
+      boolean interrupted,
+      PrintWriter out,
+      PrintWriter err)
+      throws IOException {
     return collectAndReport(run, fleet, resultsRoot, reporting, interrupted, true, out, err);
   }
 
@@ -126,8 +160,16 @@ public final class RunControl {
    * @param saturationFails a saturated injector makes the exit code INJECTORS_SATURATED when
    *     nothing worse happened (else the flags are only reported)
    */
-  public static ExitCode collectAndReport(RunRecord run, Fleet fleet, Path resultsRoot, Reporting reporting, boolean interrupted,
-      boolean saturationFails, PrintWriter out, PrintWriter err) throws IOException {
+  public static ExitCode collectAndReport(
+      RunRecord run,
+      Fleet fleet,
+      Path resultsRoot,
+      Reporting reporting,
+      boolean interrupted,
+      boolean saturationFails,
+      PrintWriter out,
+      PrintWriter err)
+      throws IOException {
     run = refresh(run, fleet, resultsRoot);
     Path runDir = resultsRoot.resolve(run.runId());
     List<Reporting.HostLog> logs = new ArrayList<>();
@@ -141,19 +183,31 @@ public final class RunControl {
         remote = fleet.reconnect(h.spec());
       }
       if (remote.isEmpty()) {
-        err.println("collect: " + h.name() + ": cannot connect (" + fleet.failure(h.name()).map(Throwable::getMessage).orElse("?")
-            + "); its logs stay on the host in " + h.runDir() + "; run `loadfleet collect --run-id " + run.runId() + "` later");
+        err.println(
+            "collect: "
+                + h.name()
+                + ": cannot connect ("
+                + fleet.failure(h.name()).map(Throwable::getMessage).orElse("?")
+                + "); its logs stay on the host in "
+                + h.runDir()
+                + "; run `loadfleet collect --run-id "
+                + run.runId()
+                + "` later");
         if (!h.terminal()) {
-          updated = updated.withHost(h.name(), x -> x.withState(HostRun.LOST, "unreachable at collect"));
+          updated =
+              updated.withHost(h.name(), x -> x.withState(HostRun.LOST, "unreachable at collect"));
         }
         continue;
       }
       try {
-        Collector.Collected c = Collector.collect(remote.get(), h.runDir(), runDir.resolve("hosts").resolve(h.name()));
+        Collector.Collected c =
+            Collector.collect(remote.get(), h.runDir(), runDir.resolve("hosts").resolve(h.name()));
         if (c.simulationLog() != null) {
           logs.add(new Reporting.HostLog(h.name(), c.simulationLog(), h.clockOffsetMs()));
         }
-        out.printf("  collected %-16s %s%n", h.name(), c.missing().isEmpty() ? "ok" : "missing " + String.join(", ", c.missing()));
+        out.printf(
+            "  collected %-16s %s%n",
+            h.name(), c.missing().isEmpty() ? "ok" : "missing " + String.join(", ", c.missing()));
       } catch (IOException e) {
         err.println("collect: " + h.name() + ": " + e.getMessage());
       }
@@ -165,11 +219,17 @@ public final class RunControl {
     List<String> notOk = new ArrayList<>();
     for (HostRun h : updated.hosts()) {
       if (h.started() && !HostRun.FINISHED.equals(h.state())) {
-        notOk.add(h.name() + " " + h.state() + (h.message() == null || h.message().isEmpty() ? "" : " (" + h.message() + ")"));
+        notOk.add(
+            h.name()
+                + " "
+                + h.state()
+                + (h.message() == null || h.message().isEmpty() ? "" : " (" + h.message() + ")"));
       }
     }
     if (logs.isEmpty()) {
-      err.println("no simulation.log came home; nothing to report" + (notOk.isEmpty() ? "" : ": " + String.join("; ", notOk)));
+      err.println(
+          "no simulation.log came home; nothing to report"
+              + (notOk.isEmpty() ? "" : ": " + String.join("; ", notOk)));
       updated.withState("failed", null).write(resultsRoot);
       return interrupted ? ExitCode.INTERRUPTED : ExitCode.ERROR;
     }
@@ -178,7 +238,10 @@ public final class RunControl {
     for (HostHealth hh : health.values()) {
       if (hh.saturated()) {
         saturated = true;
-        err.println("health: " + hh.host() + " was saturated; its latencies are not trustworthy (see its report page)");
+        err.println(
+            "health: "
+                + hh.host()
+                + " was saturated; its latencies are not trustworthy (see its report page)");
       }
     }
     saturated &= saturationFails;
@@ -199,7 +262,9 @@ public final class RunControl {
       HostHealth hh = health.get(h.name());
       if (hh != null) {
         n.setAll(hh.annotation());
-        n.put(Reporter.HEALTH_CHART, hh.writeChart(runDir.resolve("hosts").resolve(h.name())).toAbsolutePath().toString());
+        n.put(
+            Reporter.HEALTH_CHART,
+            hh.writeChart(runDir.resolve("hosts").resolve(h.name())).toAbsolutePath().toString());
       }
       annotations.put(h.name(), n);
     }
@@ -229,12 +294,16 @@ public final class RunControl {
     if (!notOk.isEmpty()) {
       out.println("partial run: " + String.join("; ", notOk));
     }
-    out.println("result: " + code.name().toLowerCase().replace('_', ' ') + " (exit " + code.code() + ")");
+    out.println(
+        "result: " + code.name().toLowerCase().replace('_', ' ') + " (exit " + code.code() + ")");
     out.flush();
     // Both absolute: with the default relative results root, Path.relativize threw
     // "'other' is different type of Path" after the report was written (found by HappyPathIT).
-    updated.withState(code.name().toLowerCase(),
-        runDir.toAbsolutePath().relativize(outcome.index().toAbsolutePath()).toString()).write(resultsRoot);
+    updated
+        .withState(
+            code.name().toLowerCase(),
+            runDir.toAbsolutePath().relativize(outcome.index().toAbsolutePath()).toString())
+        .write(resultsRoot);
     return code;
   }
 
@@ -243,15 +312,23 @@ public final class RunControl {
    * live view wrote to {@code hosts/<host>/health.jsonl}: read from disk, so a {@code collect} from
    * a fresh launcher process judges saturation exactly as the {@code run} that sampled it.
    */
-  private static Map<String, HostHealth> assessHealth(RunRecord run, Path runDir) throws IOException {
+  private static Map<String, HostHealth> assessHealth(RunRecord run, Path runDir)
+      throws IOException {
     long from = run.t0();
     long to = run.timings().getOrDefault("finished", System.currentTimeMillis());
     Map<String, HostHealth> out = new LinkedHashMap<>();
     for (HostRun h : run.hosts()) {
       Path file = HealthLog.in(runDir.resolve("hosts").resolve(h.name()));
       if (Files.isRegularFile(file)) {
-        out.put(h.name(), HostHealth.assess(h.name(), HealthLog.read(file), h.spec().nicBitsPerSecond(), from, to,
-            Saturation.Settings.DEFAULTS));
+        out.put(
+            h.name(),
+            HostHealth.assess(
+                h.name(),
+                HealthLog.read(file),
+                h.spec().nicBitsPerSecond(),
+                from,
+                to,
+                Saturation.Settings.DEFAULTS));
       }
     }
     return out;

@@ -40,7 +40,8 @@ public record RunRecord(
     String state,
     String report) {
 
-  private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+  private static final ObjectMapper JSON =
+      new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
   public static Path file(Path resultsRoot, String runId) {
     return resultsRoot.resolve(runId).resolve("run.json");
@@ -49,7 +50,14 @@ public record RunRecord(
   public static RunRecord read(Path resultsRoot, String runId) throws IOException {
     Path f = file(resultsRoot, runId);
     if (!Files.isRegularFile(f)) {
-      throw new IOException("no run " + runId + ": " + f + " does not exist; list runs with `ls " + resultsRoot + "`");
+      throw new IOException(
+          "no run "
+              + runId
+              + ": "
+              + f
+              + " does not exist; list runs with `ls "
+              + resultsRoot
+              + "`");
     }
     return JSON.readValue(f.toFile(), RunRecord.class);
   }
@@ -83,19 +91,58 @@ public record RunRecord(
     for (HostRun h : hosts) {
       updated.add(h.name().equals(name) ? change.apply(h) : h);
     }
-    return new RunRecord(runId, inventory, knownHosts, simulation, target, bundleSha256, users, rampRate, t0, workload,
-        updated, timings, state, report);
+    return new RunRecord(
+        runId,
+        inventory,
+        knownHosts,
+        simulation,
+        target,
+        bundleSha256,
+        users,
+        rampRate,
+        t0,
+        workload,
+        updated,
+        timings,
+        state,
+        report);
   }
 
   public RunRecord withTiming(String name, long epochMs) {
     Map<String, Long> t = new java.util.LinkedHashMap<>(timings);
     t.put(name, epochMs);
-    return new RunRecord(runId, inventory, knownHosts, simulation, target, bundleSha256, users, rampRate, t0, workload,
-        hosts, t, state, report);
+    return new RunRecord(
+        runId,
+        inventory,
+        knownHosts,
+        simulation,
+        target,
+        bundleSha256,
+        users,
+        rampRate,
+        t0,
+        workload,
+        hosts,
+        t,
+        state,
+        report);
   }
 
   public RunRecord withState(String newState, String newReport) {
-    return new RunRecord(runId, inventory, knownHosts, simulation, target, bundleSha256, users, rampRate, t0, workload,
-        hosts, timings, newState, newReport);
+    return new RunRecord(
+        runId,
+        inventory,
+        knownHosts,
+        simulation,
+        target,
+        bundleSha256,
+        users,
+        rampRate,
+        t0,
+        workload,
+        hosts,
+        timings,
+        newState,
+        newReport);
   }
 }

@@ -57,14 +57,29 @@ public final class Runner {
   private Runner() {}
 
   /** A run that Ctrl+C interrupts (through a JVM shutdown hook). */
-  public static ExitCode run(Inventory inventory, SshOptions ssh, Options options, Reporting reporting, PrintWriter out,
-      PrintWriter err) throws Exception {
+  public static ExitCode run(
+      Inventory inventory,
+      SshOptions ssh,
+      Options options,
+      Reporting reporting,
+      PrintWriter out,
+      PrintWriter err)
+      throws Exception {
     return run(inventory, ssh, options, reporting, null, out, err);
   }
 
-  /** @param interruption the stop request to honour, or null to install the Ctrl+C hook */
-  public static ExitCode run(Inventory inventory, SshOptions ssh, Options options, Reporting reporting,
-      Interruption interruption, PrintWriter out, PrintWriter err) throws Exception {
+  /**
+   * @param interruption the stop request to honour, or null to install the Ctrl+C hook
+   */
+  public static ExitCode run(
+      Inventory inventory,
+      SshOptions ssh,
+      Options options,
+      Reporting reporting,
+      Interruption interruption,
+      PrintWriter out,
+      PrintWriter err)
+      throws Exception {
     Plan plan = Plan.of(inventory);
     plan.print(inventory, out);
     inventory.workloadFor(confDir());
@@ -75,10 +90,13 @@ public final class Runner {
     Bundle bundle = Bundle.of(Bundle.locate(options.bundle()));
     out.flush();
     try (Fleet fleet = Fleet.connect(inventory.hosts(), ssh)) {
-      List<HostReport> reports = Checker.checkAll(fleet, plan, inventory.target(), new CheckOptions(false, bundle.bytes()));
+      List<HostReport> reports =
+          Checker.checkAll(
+              fleet, plan, inventory.target(), new CheckOptions(false, bundle.bytes()));
       Checker.print(reports, out);
       if (!Checker.allOk(reports)) {
-        err.println("run refused: fix the hosts above (loadfleet check -i " + inventory.source() + ")");
+        err.println(
+            "run refused: fix the hosts above (loadfleet check -i " + inventory.source() + ")");
         return ExitCode.CHECK_FAILED;
       }
       Map<String, Deployer.HostDeploy> deployed = Deployer.deploy(fleet, bundle, false, out);
@@ -90,27 +108,42 @@ public final class Runner {
       String runId = options.runId().orElseGet(Runner::newRunId);
       RunRecord run = record(inventory, ssh, plan, reports, bundle, runId, options);
       run.write(options.results());
-      out.printf("run %s: T0 %s (in %d s); results in %s%n", runId, java.time.Instant.ofEpochMilli(run.t0()),
-          options.startDelay().toSeconds(), options.results().resolve(runId));
+      out.printf(
+          "run %s: T0 %s (in %d s); results in %s%n",
+          runId,
+          java.time.Instant.ofEpochMilli(run.t0()),
+          options.startDelay().toSeconds(),
+          options.results().resolve(runId));
       return startWatchCollect(run, fleet, inventory, options, reporting, interruption, out, err);
     }
   }
 
-  private static ExitCode startWatchCollect(RunRecord initial, Fleet fleet, Inventory inventory, Options options,
-      Reporting reporting, Interruption given, PrintWriter out, PrintWriter err) throws Exception {
+  private static ExitCode startWatchCollect(
+      RunRecord initial,
+      Fleet fleet,
+      Inventory inventory,
+      Options options,
+      Reporting reporting,
+      Interruption given,
+      PrintWriter out,
+      PrintWriter err)
+      throws Exception {
     Interruption interruption = given == null ? new Interruption() : given;
     interruption.attach(Thread.currentThread());
     CountDownLatch done = new CountDownLatch(1);
     // Ctrl+C: the JVM runs this hook; it asks the run to stop and waits while the run stops the
     // remote injectors, collects and reports (the JVM exits when the hook returns).
-    Thread hook = new Thread(() -> {
-      interruption.request();
-      try {
-        done.await(3, TimeUnit.MINUTES);
-      } catch (InterruptedException ignored) {
-        // exiting anyway
-      }
-    }, "loadfleet-interrupt");
+    Thread hook =
+        new Thread(
+            () -> {
+              interruption.request();
+              try {
+                done.await(3, TimeUnit.MINUTES);
+              } catch (InterruptedException ignored) {
+                // exiting anyway
+              }
+            },
+            "loadfleet-interrupt");
     if (given == null) {
       Runtime.getRuntime().addShutdownHook(hook);
     }
@@ -118,7 +151,14 @@ public final class Runner {
     try {
       RunRecord run = start(initial, fleet, inventory, options.results(), out, err);
       Monitor monitor =
-          new Monitor(run, fleet, options.results(), options.poll(), options.lostAfter(), options.lostWait(), out);
+          new Monitor(
+              run,
+              fleet,
+              options.results(),
+              options.poll(),
+              options.lostAfter(),
+              options.lostWait(),
+              out);
       try {
         run = monitor.watch(interrupted);
       } catch (InterruptedException e) {
@@ -132,8 +172,15 @@ public final class Runner {
       }
       run = run.withTiming("finished", System.currentTimeMillis());
       run.write(options.results());
-      return RunControl.collectAndReport(run, fleet, options.results(), reporting, interrupted.get(),
-          options.saturationFails(), out, err);
+      return RunControl.collectAndReport(
+          run,
+          fleet,
+          options.results(),
+          reporting,
+          interrupted.get(),
+          options.saturationFails(),
+          out,
+          err);
     } finally {
       done.countDown();
       if (given == null) {
@@ -146,28 +193,45 @@ public final class Runner {
     }
   }
 
-  /** Starts every host with users; a host that fails to start is marked failed, the others go on. */
-  private static RunRecord start(RunRecord run, Fleet fleet, Inventory inventory, Path results, PrintWriter out, PrintWriter err)
+  /**
+   * Starts every host with users; a host that fails to start is marked failed, the others go on.
+   */
+  private static RunRecord start(
+      RunRecord run,
+      Fleet fleet,
+      Inventory inventory,
+      Path results,
+      PrintWriter out,
+      PrintWriter err)
       throws IOException {
     final RunRecord planned = run;
-    Map<String, Fleet.Result<Long>> started = fleet.each(remote -> {
-      HostRun h = planned.host(remote.host().name());
-      if (h.users() == 0) {
-        return -1L;
-      }
-      return Injector.start(remote, h, planned.simulation(), knobs(planned, h));
-    });
+    Map<String, Fleet.Result<Long>> started =
+        fleet.each(
+            remote -> {
+              HostRun h = planned.host(remote.host().name());
+              if (h.users() == 0) {
+                return -1L;
+              }
+              return Injector.start(remote, h, planned.simulation(), knobs(planned, h));
+            });
     for (HostRun h : planned.hosts()) {
       Fleet.Result<Long> r = started.get(h.name());
       if (h.users() == 0) {
         run = run.withHost(h.name(), x -> x.withState(HostRun.IDLE, "no users in the plan"));
       } else if (r.ok()) {
         run = run.withHost(h.name(), x -> x.withStart(r.value()));
-        out.printf("  started %-16s pgid %d, %d users from id %d, start at %s (host clock)%n", h.name(), r.value(), h.users(),
-            h.idOffset(), java.time.Instant.ofEpochMilli(h.startAt()));
+        out.printf(
+            "  started %-16s pgid %d, %d users from id %d, start at %s (host clock)%n",
+            h.name(),
+            r.value(),
+            h.users(),
+            h.idOffset(),
+            java.time.Instant.ofEpochMilli(h.startAt()));
       } else {
         err.println("start: " + h.name() + ": " + r.message());
-        run = run.withHost(h.name(), x -> x.withExit(HostRun.FAILED, null, "did not start: " + r.message()));
+        run =
+            run.withHost(
+                h.name(), x -> x.withExit(HostRun.FAILED, null, "did not start: " + r.message()));
       }
     }
     run = run.withTiming("started", System.currentTimeMillis()).withState("running", null);
@@ -189,8 +253,14 @@ public final class Runner {
     return k;
   }
 
-  private static RunRecord record(Inventory inventory, SshOptions ssh, Plan plan, List<HostReport> reports, Bundle bundle,
-      String runId, Options options) {
+  private static RunRecord record(
+      Inventory inventory,
+      SshOptions ssh,
+      Plan plan,
+      List<HostReport> reports,
+      Bundle bundle,
+      String runId,
+      Options options) {
     long now = System.currentTimeMillis();
     long t0 = now + options.startDelay().toMillis();
     List<HostRun> hosts = new ArrayList<>();
@@ -198,21 +268,52 @@ public final class Runner {
       HostSpec spec = inventory.hosts().get(i);
       Share share = plan.share(spec.name());
       ClockOffset clock = reports.get(i).clock().orElse(ClockOffset.ZERO);
-      hosts.add(new HostRun(spec.name(), spec.address(), spec.port(), spec.user(), spec.keyFile().toString(),
-          spec.jump().map(Object::toString).orElse(null), spec.baseDir(), spec.nicBitsPerSecond(),
-          spec.netInterface().orElse(null), share.users(), share.rampRate(), share.idOffset(),
-          clock.offsetMs(), clock.uncertaintyMs(),
-          // the same instant, read on the host's clock: its ramp begins with the others'
-          t0 + clock.offsetMs(),
-          Deployer.bundleDir(spec, bundle.sha256()), spec.runDir(runId), HostRun.PLANNED, null, null, ""));
+      hosts.add(
+          new HostRun(
+              spec.name(),
+              spec.address(),
+              spec.port(),
+              spec.user(),
+              spec.keyFile().toString(),
+              spec.jump().map(Object::toString).orElse(null),
+              spec.baseDir(),
+              spec.nicBitsPerSecond(),
+              spec.netInterface().orElse(null),
+              share.users(),
+              share.rampRate(),
+              share.idOffset(),
+              clock.offsetMs(),
+              clock.uncertaintyMs(),
+              // the same instant, read on the host's clock: its ramp begins with the others'
+              t0 + clock.offsetMs(),
+              Deployer.bundleDir(spec, bundle.sha256()),
+              spec.runDir(runId),
+              HostRun.PLANNED,
+              null,
+              null,
+              ""));
     }
     Map<String, String> workload = new LinkedHashMap<>(inventory.knobs());
-    workload.keySet().removeAll(List.of("users", "rampRate", "baseUrl")); // per host, or in the record's target
+    workload
+        .keySet()
+        .removeAll(List.of("users", "rampRate", "baseUrl")); // per host, or in the record's target
     Map<String, Long> timings = new LinkedHashMap<>();
     timings.put("created", now);
-    return new RunRecord(runId, inventory.source().toAbsolutePath().toString(), ssh.knownHosts().toAbsolutePath().toString(),
-        inventory.simulation(), inventory.target(), bundle.sha256(), plan.users(), plan.rampRate(), t0, workload, hosts, timings,
-        "starting", null);
+    return new RunRecord(
+        runId,
+        inventory.source().toAbsolutePath().toString(),
+        ssh.knownHosts().toAbsolutePath().toString(),
+        inventory.simulation(),
+        inventory.target(),
+        bundle.sha256(),
+        plan.users(),
+        plan.rampRate(),
+        t0,
+        workload,
+        hosts,
+        timings,
+        "starting",
+        null);
   }
 
   /** The launcher's conf/ (bin/loadfleet sets loadfleet.conf): the injectors get the same one. */
@@ -222,7 +323,10 @@ public final class Runner {
 
   /** Sorts by time, unique across launchers: 20261126-051500-3f9a. */
   static String newRunId() {
-    return DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").withZone(ZoneOffset.UTC).format(java.time.Instant.now()) + "-"
+    return DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")
+            .withZone(ZoneOffset.UTC)
+            .format(java.time.Instant.now())
+        + "-"
         + UUID.randomUUID().toString().substring(0, 4);
   }
 }

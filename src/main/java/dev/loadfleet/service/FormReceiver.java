@@ -25,8 +25,10 @@ final class FormReceiver implements AutoCloseable {
   private static final long MAX_FIELD = 16 * 1024;
 
   private static final int MAX_FIELDS = 32;
+
   /** Bytes the decoder may hold while looking for a boundary. */
   private static final int MAX_BUFFERED = 1 << 20;
+
   /**
    * Netty's default (10 MiB) lets the decoder keep that much already-parsed body per connection
    * before compacting; 500 concurrent uploads would pin 5 GB. Compact every 64 KiB instead.
@@ -45,13 +47,15 @@ final class FormReceiver implements AutoCloseable {
     }
   }
 
-  FormReceiver(HttpRequest request, String tempDir, boolean discard, StreamingFileUpload.ByteCounter counter)
+  FormReceiver(
+      HttpRequest request, String tempDir, boolean discard, StreamingFileUpload.ByteCounter counter)
       throws MalformedFormException {
     this.factory = new Factory(tempDir, discard, counter);
     factory.setMaxLimit(MAX_FIELD);
     try {
       decoder =
-          new HttpPostRequestDecoder(factory, request, StandardCharsets.UTF_8, MAX_FIELDS, MAX_BUFFERED);
+          new HttpPostRequestDecoder(
+              factory, request, StandardCharsets.UTF_8, MAX_FIELDS, MAX_BUFFERED);
     } catch (RuntimeException e) {
       throw new MalformedFormException("not a decodable form body: " + e.getMessage(), e);
     }
@@ -107,7 +111,9 @@ final class FormReceiver implements AutoCloseable {
     }
   }
 
-  /** Fields in memory (bounded by {@link #MAX_FIELD}); file parts as {@link StreamingFileUpload}. */
+  /**
+   * Fields in memory (bounded by {@link #MAX_FIELD}); file parts as {@link StreamingFileUpload}.
+   */
   private static final class Factory extends DefaultHttpDataFactory {
     private final String tempDir;
     private final boolean discard;

@@ -110,7 +110,12 @@ public final class ProctoringService implements AutoCloseable {
     } catch (RuntimeException e) {
       group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
       throw new IOException(
-          "cannot listen on " + options.bindAddress() + ":" + options.port() + ": " + e.getMessage(),
+          "cannot listen on "
+              + options.bindAddress()
+              + ":"
+              + options.port()
+              + ": "
+              + e.getMessage(),
           e);
     }
   }

@@ -30,8 +30,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 
 /**
- * One connection's requests, one at a time (HTTP/1.1 keep-alive, no pipelining needed by
- * clients). Runs on the connection's event loop, so its fields need no locking.
+ * One connection's requests, one at a time (HTTP/1.1 keep-alive, no pipelining needed by clients).
+ * Runs on the connection's event loop, so its fields need no locking.
  */
 final class RequestHandler extends SimpleChannelInboundHandler<HttpObject> {
   /** The upload's declared size in bytes, a form field before the file part. */
@@ -42,6 +42,7 @@ final class RequestHandler extends SimpleChannelInboundHandler<HttpObject> {
   private static final Pattern SHA256 = Pattern.compile("[0-9a-fA-F]{64}");
   private static final Pattern SIZE = Pattern.compile("\\d{1,18}");
   private static final Pattern EXT = Pattern.compile("[A-Za-z0-9]{1,8}");
+
   /** Heartbeats are a few fields; anything bigger is not a heartbeat. */
   private static final long MAX_HEARTBEAT_BODY = 64 * 1024;
 
@@ -56,6 +57,7 @@ final class RequestHandler extends SimpleChannelInboundHandler<HttpObject> {
   private final String incomingDir;
   private final ProctoringService.Counters counters;
   private Exchange exchange;
+
   /** After an early answer with Connection: close, the rest of the body is ignored. */
   private boolean closing;
 
@@ -67,8 +69,10 @@ final class RequestHandler extends SimpleChannelInboundHandler<HttpObject> {
     final long maxBody;
     FormReceiver form;
     long bodyBytes;
+
     /** The whole body has arrived, so the connection can stay open after any answer. */
     boolean complete;
+
     /** Answer this at the end of the body instead of processing it (404, 405, injected 503). */
     HttpResponseStatus drainStatus;
 
@@ -127,7 +131,8 @@ final class RequestHandler extends SimpleChannelInboundHandler<HttpObject> {
       }
       switch (endpoint) {
         case UPLOAD, HEARTBEAT -> {
-          if (!request.method().equals(HttpMethod.POST) && !request.method().equals(HttpMethod.PUT)) {
+          if (!request.method().equals(HttpMethod.POST)
+              && !request.method().equals(HttpMethod.PUT)) {
             exchange.drainStatus = HttpResponseStatus.METHOD_NOT_ALLOWED;
           } else if (ThreadLocalRandom.current().nextDouble() < options.errorRate()) {
             exchange.drainStatus = HttpResponseStatus.SERVICE_UNAVAILABLE;
@@ -272,7 +277,8 @@ final class RequestHandler extends SimpleChannelInboundHandler<HttpObject> {
       }
     } catch (IOException e) {
       throw new Refusal(
-          HttpResponseStatus.INTERNAL_SERVER_ERROR, "cannot store the recording: " + e.getMessage());
+          HttpResponseStatus.INTERNAL_SERVER_ERROR,
+          "cannot store the recording: " + e.getMessage());
     }
   }
 
@@ -294,8 +300,7 @@ final class RequestHandler extends SimpleChannelInboundHandler<HttpObject> {
       throw new Refusal(HttpResponseStatus.BAD_REQUEST, "missing field '" + name + "'");
     }
     if (!p.matcher(v).matches()) {
-      throw new Refusal(
-          HttpResponseStatus.BAD_REQUEST, "field '" + name + "' must be " + what);
+      throw new Refusal(HttpResponseStatus.BAD_REQUEST, "field '" + name + "' must be " + what);
     }
     return v;
   }
@@ -313,7 +318,8 @@ final class RequestHandler extends SimpleChannelInboundHandler<HttpObject> {
         counters.heartbeatsRejected.incrementAndGet();
       }
     }
-    // The client sees the reason in the answer's body, which load tools seldom keep; the log keeps it.
+    // The client sees the reason in the answer's body, which load tools seldom keep; the log keeps
+    // it.
     System.err.printf(
         "loadfleet service: %d to %s %s after %d body bytes: %s%n",
         r.status.code(), ctx.channel().remoteAddress(), ex.endpoint, ex.bodyBytes, r.getMessage());
@@ -373,7 +379,9 @@ final class RequestHandler extends SimpleChannelInboundHandler<HttpObject> {
             ctx,
             new Refusal(
                 HttpResponseStatus.REQUEST_TIMEOUT,
-                "no data for " + options.idleTimeout().toMillis() + " ms in the middle of a request"));
+                "no data for "
+                    + options.idleTimeout().toMillis()
+                    + " ms in the middle of a request"));
       }
       return;
     }

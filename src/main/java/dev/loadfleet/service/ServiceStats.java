@@ -6,7 +6,8 @@ import java.util.Map;
  * What the stand-in service has seen; {@code GET /stats} returns this as JSON.
  *
  * @param studentsSeen distinct student ids in accepted uploads and heartbeats
- * @param uploadsStored uploads whose checksum and size matched (written, or counted in discard mode)
+ * @param uploadsStored uploads whose checksum and size matched (written, or counted in discard
+ *     mode)
  * @param uploadsRejected uploads answered 4xx: bad ids, checksum or size mismatch, malformed
  *     multipart, over the body limit, stalled
  * @param uploadsFaulted uploads answered 503 by the error-rate fault knob
@@ -16,8 +17,8 @@ import java.util.Map;
  * @param heartbeatsFaulted heartbeats answered 503 by the error-rate fault knob
  * @param inFlightUploads uploads whose body is being received now
  * @param stalledRequests requests cut with 408 because the client went silent mid-request
- * @param handlingMs per endpoint ("upload", "heartbeat"): time from the request's first line to
- *     its response being handed to the socket, which for uploads includes the client's transfer
+ * @param handlingMs per endpoint ("upload", "heartbeat"): time from the request's first line to its
+ *     response being handed to the socket, which for uploads includes the client's transfer
  */
 public record ServiceStats(
     long studentsSeen,

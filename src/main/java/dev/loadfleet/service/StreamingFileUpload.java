@@ -9,8 +9,8 @@ import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 
 /**
- * A multipart file part that is hashed (SHA-256) and counted chunk by chunk as the decoder hands
- * it over, and either written to a temporary file by Netty's {@link DiskFileUpload} or, in discard
+ * A multipart file part that is hashed (SHA-256) and counted chunk by chunk as the decoder hands it
+ * over, and either written to a temporary file by Netty's {@link DiskFileUpload} or, in discard
  * mode, dropped at once. Either way no more than one network chunk of it is ever in the heap.
  */
 final class StreamingFileUpload extends DiskFileUpload {
@@ -78,7 +78,9 @@ final class StreamingFileUpload extends DiskFileUpload {
     return received;
   }
 
-  /** Bytes so far, also when discarding (Netty's CR hold-back compares it with the defined length). */
+  /**
+   * Bytes so far, also when discarding (Netty's CR hold-back compares it with the defined length).
+   */
   @Override
   public long length() {
     return received;

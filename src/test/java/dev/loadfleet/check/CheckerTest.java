@@ -34,20 +34,40 @@ class CheckerTest {
     }
     HostSpec good = HOSTS.get(0).spec();
     HostSpec noJava = HOSTS.get(1).spec();
-    HostSpec gone = new HostSpec("gone", "127.0.0.1", closedPort, good.user(), good.keyFile(), good.jump(), good.baseDir(), 1, 0);
+    HostSpec gone =
+        new HostSpec(
+            "gone",
+            "127.0.0.1",
+            closedPort,
+            good.user(),
+            good.keyFile(),
+            good.jump(),
+            good.baseDir(),
+            1,
+            0);
     List<HostSpec> hosts = List.of(good, noJava, gone);
-    Plan plan = new Plan(30, 3, List.of(new Share("host0", 10, 1, 0), new Share("host1", 10, 1, 10), new Share("gone", 10, 1, 20)));
+    Plan plan =
+        new Plan(
+            30,
+            3,
+            List.of(
+                new Share("host0", 10, 1, 0),
+                new Share("host1", 10, 1, 10),
+                new Share("gone", 10, 1, 20)));
     // a real HTTP server as the target
     com.sun.net.httpserver.HttpServer target =
         com.sun.net.httpserver.HttpServer.create(new java.net.InetSocketAddress("127.0.0.1", 0), 0);
-    target.createContext("/", exchange -> {
-      exchange.sendResponseHeaders(204, -1);
-      exchange.close();
-    });
+    target.createContext(
+        "/",
+        exchange -> {
+          exchange.sendResponseHeaders(204, -1);
+          exchange.close();
+        });
     target.start();
     try (Fleet fleet = Fleet.connect(hosts, SshOptions.of(HOSTS.knownHosts(), false))) {
       String url = "http://127.0.0.1:" + target.getAddress().getPort() + "/";
-      List<HostReport> reports = Checker.checkAll(fleet, plan, url, new CheckOptions(false, 50_000_000));
+      List<HostReport> reports =
+          Checker.checkAll(fleet, plan, url, new CheckOptions(false, 50_000_000));
       StringWriter table = new StringWriter();
       Checker.print(reports, new PrintWriter(table));
 
@@ -55,19 +75,26 @@ class CheckerTest {
       assertTrue(ok.ok(), table.toString());
       assertEquals(String.valueOf(Runtime.version().feature()), ok.fact("java"));
       assertEquals(String.valueOf(Runtime.getRuntime().availableProcessors()), ok.fact("cpus"));
-      assertTrue(Math.abs(ok.clock().orElseThrow().offsetMs()) <= 50, "same machine, same clock: " + ok.clock());
+      assertTrue(
+          Math.abs(ok.clock().orElseThrow().offsetMs()) <= 50,
+          "same machine, same clock: " + ok.clock());
       assertTrue(ok.clock().get().uncertaintyMs() >= 1);
 
       HostReport missing = reports.get(1);
       assertFalse(missing.ok());
       assertEquals("MISSING", missing.fact("java"));
-      assertTrue(missing.problems().stream().anyMatch(p -> p.what().contains("java not found") && p.fix().contains("openjdk-17")),
+      assertTrue(
+          missing.problems().stream()
+              .anyMatch(p -> p.what().contains("java not found") && p.fix().contains("openjdk-17")),
           table.toString());
 
       HostReport unreachable = reports.get(2);
       assertFalse(unreachable.ok());
-      assertTrue(unreachable.problems().get(0).what().contains("cannot reach 127.0.0.1:" + closedPort), table.toString());
-      assertTrue(unreachable.problems().get(0).fix().contains("ssh -p " + closedPort), table.toString());
+      assertTrue(
+          unreachable.problems().get(0).what().contains("cannot reach 127.0.0.1:" + closedPort),
+          table.toString());
+      assertTrue(
+          unreachable.problems().get(0).fix().contains("ssh -p " + closedPort), table.toString());
 
       assertFalse(Checker.allOk(reports));
       assertTrue(table.toString().contains("2 of 3 hosts not ready"), table.toString());
@@ -83,11 +110,17 @@ class CheckerTest {
     try (ServerSocket s = new ServerSocket(0)) {
       closedPort = s.getLocalPort();
     }
-    try (Fleet fleet = Fleet.connect(List.of(HOSTS.get(0).spec()), SshOptions.of(HOSTS.knownHosts(), false))) {
+    try (Fleet fleet =
+        Fleet.connect(List.of(HOSTS.get(0).spec()), SshOptions.of(HOSTS.knownHosts(), false))) {
       Plan plan = new Plan(10_000_000, 1, List.of(new Share("host0", 10_000_000, 1, 0)));
-      HostReport r = Checker.checkAll(fleet, plan, "http://127.0.0.1:" + closedPort, new CheckOptions(false, 0)).get(0);
+      HostReport r =
+          Checker.checkAll(
+                  fleet, plan, "http://127.0.0.1:" + closedPort, new CheckOptions(false, 0))
+              .get(0);
       assertEquals("UNREACHABLE", r.fact("target"));
-      assertTrue(r.problems().stream().anyMatch(p -> p.what().contains("open-file limit")), r.problems().toString());
+      assertTrue(
+          r.problems().stream().anyMatch(p -> p.what().contains("open-file limit")),
+          r.problems().toString());
     }
   }
 
@@ -112,10 +145,13 @@ class CheckerTest {
     // the host's `date` reads its clock 5 s ahead (as under libfaketime), everything else as is
     Path bin = Files.createDirectories(HOSTS.root().resolve("bin-fast-clock"));
     Path date = bin.resolve("date");
-    Files.writeString(date, "#!/bin/sh\nexec /usr/bin/date -d @$(( $(/usr/bin/date +%s) + 5 )).$(/usr/bin/date +%N) \"$@\"\n");
+    Files.writeString(
+        date,
+        "#!/bin/sh\nexec /usr/bin/date -d @$(( $(/usr/bin/date +%s) + 5 )).$(/usr/bin/date +%N) \"$@\"\n");
     date.toFile().setExecutable(true);
     HOSTS.get(0).restrictPath(bin + ":" + System.getenv("PATH"));
-    try (Fleet fleet = Fleet.connect(List.of(HOSTS.get(0).spec()), SshOptions.of(HOSTS.knownHosts(), false))) {
+    try (Fleet fleet =
+        Fleet.connect(List.of(HOSTS.get(0).spec()), SshOptions.of(HOSTS.knownHosts(), false))) {
       ClockOffset clock = HostChecker.measureClock(fleet.get("host0").orElseThrow());
       assertTrue(Math.abs(clock.offsetMs() - 5000) <= 60 + clock.uncertaintyMs(), clock.toString());
     } finally {

@@ -33,11 +33,18 @@ class LauncherCliTest {
     StringBuilder y = new StringBuilder();
     y.append("users: ").append(users).append("\nrampRate: 2\n").append(extra);
     y.append("knownHosts: ").append(hosts.knownHosts()).append("\n");
-    y.append("defaults:\n  address: 127.0.0.1\n  keyFile: ").append(SshHosts.clientKey()).append("\n");
+    y.append("defaults:\n  address: 127.0.0.1\n  keyFile: ")
+        .append(SshHosts.clientKey())
+        .append("\n");
     y.append("hosts:\n");
     for (SshHosts.Host h : hosts.all()) {
-      y.append("  - name: ").append(h.name()).append("\n    port: ").append(h.port())
-          .append("\n    baseDir: ").append(h.baseDir()).append("\n");
+      y.append("  - name: ")
+          .append(h.name())
+          .append("\n    port: ")
+          .append(h.port())
+          .append("\n    baseDir: ")
+          .append(h.baseDir())
+          .append("\n");
     }
     return y.toString();
   }
@@ -47,13 +54,17 @@ class LauncherCliTest {
     Path inv = Files.writeString(tmp.resolve("c.yaml"), inventory(HOSTS, 5, ""));
     Outcome o = run("plan", "-i", inv.toString());
     assertEquals(0, o.code(), o.err());
-    assertTrue(o.out().contains("host0") && o.out().contains("0..2") && o.out().contains("3..4"), o.out());
-    assertTrue(o.out().contains("needed:"), "the capacity arithmetic follows the shares: " + o.out());
+    assertTrue(
+        o.out().contains("host0") && o.out().contains("0..2") && o.out().contains("3..4"), o.out());
+    assertTrue(
+        o.out().contains("needed:"), "the capacity arithmetic follows the shares: " + o.out());
   }
 
   @Test
   void aMisspeltWorkloadKnobStopsThePlanBeforeAnyHostIsTouched() throws Exception {
-    Path inv = Files.writeString(tmp.resolve("c.yaml"), inventory(HOSTS, 5, "workload:\n  recordingSise: 2MB\n"));
+    Path inv =
+        Files.writeString(
+            tmp.resolve("c.yaml"), inventory(HOSTS, 5, "workload:\n  recordingSise: 2MB\n"));
     Outcome o = run("run", "-i", inv.toString(), "--results", tmp.resolve("results").toString());
     assertEquals(ExitCode.ERROR.code(), o.code(), o.out());
     assertTrue(o.err().contains("recordingSise") && o.err().contains("recordingSize"), o.err());
@@ -84,8 +95,13 @@ class LauncherCliTest {
 
   @Test
   void hostileInventoryIsRefusedBeforeAnythingConnects() throws Exception {
-    Path inv = Files.writeString(tmp.resolve("c.yaml"), inventory(HOSTS, 4, "").replace(
-        "baseDir: " + HOSTS.get(0).baseDir(), "baseDir: " + HOSTS.get(0).baseDir() + "/../../etc"));
+    Path inv =
+        Files.writeString(
+            tmp.resolve("c.yaml"),
+            inventory(HOSTS, 4, "")
+                .replace(
+                    "baseDir: " + HOSTS.get(0).baseDir(),
+                    "baseDir: " + HOSTS.get(0).baseDir() + "/../../etc"));
     Outcome o = run("run", "-i", inv.toString(), "--results", tmp.resolve("results").toString());
     assertEquals(ExitCode.ERROR.code(), o.code());
     assertTrue(o.err().contains("host host0 baseDir") && o.err().contains("'..'"), o.err());
@@ -95,9 +111,17 @@ class LauncherCliTest {
   @Test
   void dryRunShowsThePlanAndStops() throws Exception {
     Path inv = Files.writeString(tmp.resolve("c.yaml"), inventory(HOSTS, 7, ""));
-    Outcome o = run("run", "-i", inv.toString(), "--dry-run", "--results", tmp.resolve("results").toString());
+    Outcome o =
+        run(
+            "run",
+            "-i",
+            inv.toString(),
+            "--dry-run",
+            "--results",
+            tmp.resolve("results").toString());
     assertEquals(0, o.code(), o.err());
-    assertTrue(o.out().contains("plan: 7 users") && o.out().contains("dry run: nothing started"), o.out());
+    assertTrue(
+        o.out().contains("plan: 7 users") && o.out().contains("dry run: nothing started"), o.out());
     assertFalse(Files.exists(tmp.resolve("results")));
   }
 

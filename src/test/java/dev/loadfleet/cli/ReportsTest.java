@@ -11,8 +11,11 @@ class ReportsTest {
   @Test
   void aHostAheadOfTheLauncherHasItsTimesMovedBack() {
     // check measured host - launcher = +2000 ms: the host's 10:00:02 is the launcher's 10:00:00
-    var inputs = Reports.mergeInputs(List.of(new Reporting.HostLog("ahead", Path.of("a.log"), 2000),
-        new Reporting.HostLog("behind", Path.of("b.log"), -1500)));
+    var inputs =
+        Reports.mergeInputs(
+            List.of(
+                new Reporting.HostLog("ahead", Path.of("a.log"), 2000),
+                new Reporting.HostLog("behind", Path.of("b.log"), -1500)));
     assertEquals(-2000, inputs.get(0).clockOffsetMs());
     assertEquals(1500, inputs.get(1).clockOffsetMs());
     assertEquals("ahead", inputs.get(0).name());

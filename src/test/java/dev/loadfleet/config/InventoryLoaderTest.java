@@ -9,7 +9,6 @@ import dev.loadfleet.plan.Share;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -21,9 +20,10 @@ class InventoryLoaderTest {
   @Test
   void theExampleInventoryLoadsAndPlans() throws Exception {
     Path key = Files.writeString(dir.resolve("id_ed25519"), "not read until connect");
-    String example = Files.readString(Path.of("conf/cluster.example.yaml"))
-        .replace("~/.ssh/id_ed25519", key.toString())
-        .replace("~/.ssh/known_hosts", dir.resolve("known_hosts").toString());
+    String example =
+        Files.readString(Path.of("conf/cluster.example.yaml"))
+            .replace("~/.ssh/id_ed25519", key.toString())
+            .replace("~/.ssh/known_hosts", dir.resolve("known_hosts").toString());
     Inventory inv = InventoryLoader.load(Files.writeString(dir.resolve("cluster.yaml"), example));
     assertEquals(500, inv.users());
     assertEquals(Duration.ofMinutes(10), inv.duration().orElseThrow());
@@ -34,19 +34,23 @@ class InventoryLoaderTest {
     assertEquals("full", inv.workload().get("profile"));
     Plan plan = Plan.of(inv);
     assertEquals(500, plan.shares().stream().mapToInt(Share::users).sum());
-    assertTrue(plan.share("inj1").users() <= 250 && plan.share("inj4").users() <= 150, plan.toString());
+    assertTrue(
+        plan.share("inj1").users() <= 250 && plan.share("inj4").users() <= 150, plan.toString());
   }
 
   @ParameterizedTest(name = "{0}")
-  @CsvSource(delimiter = '|', value = {
-      "metacharacter in address | address: 'a;reboot' | hosts[0] address",
-      "path traversal in baseDir | baseDir: 'loadfleet/../../etc' | baseDir",
-      "command substitution in user | user: '$(id)' | user",
-      "newline in name | name: \"a\\nb\" | name",
-      "backtick in workload value | WORKLOAD examId: '`id`' | workload.examId",
-      "launcher-owned knob | WORKLOAD users: '3' | workload.users",
-  })
-  void hostileValuesAreRefusedNamingTheField(String label, String line, String field) throws Exception {
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "metacharacter in address | address: 'a;reboot' | hosts[0] address",
+        "path traversal in baseDir | baseDir: 'loadfleet/../../etc' | baseDir",
+        "command substitution in user | user: '$(id)' | user",
+        "newline in name | name: \"a\\nb\" | name",
+        "backtick in workload value | WORKLOAD examId: '`id`' | workload.examId",
+        "launcher-owned knob | WORKLOAD users: '3' | workload.users",
+      })
+  void hostileValuesAreRefusedNamingTheField(String label, String line, String field)
+      throws Exception {
     Path key = Files.writeString(dir.resolve("key"), "k");
     String host = "  - address: 10.0.0.1\n    keyFile: " + key + "\n";
     String workload = "";
@@ -57,7 +61,9 @@ class InventoryLoaderTest {
     } else {
       host += "    " + line + "\n";
     }
-    Path f = Files.writeString(dir.resolve("c.yaml"), "users: 10\nrampRate: 1\n" + workload + "hosts:\n" + host);
+    Path f =
+        Files.writeString(
+            dir.resolve("c.yaml"), "users: 10\nrampRate: 1\n" + workload + "hosts:\n" + host);
     InventoryException e = assertThrows(InventoryException.class, () -> InventoryLoader.load(f));
     assertTrue(e.getMessage().contains(field), label + ": " + e.getMessage());
     assertTrue(e.getMessage().startsWith(f.toString()), "names the file: " + e.getMessage());
@@ -66,20 +72,39 @@ class InventoryLoaderTest {
   @Test
   void missingKeyFileDuplicateHostAndTooManyUsersAreRefused() throws Exception {
     Path key = Files.writeString(dir.resolve("key"), "k");
-    Path missing = write("hosts:\n  - address: h1\n    name: h1\n    keyFile: " + dir.resolve("nope") + "\n");
-    InventoryException e = assertThrows(InventoryException.class, () -> InventoryLoader.load(missing));
-    assertTrue(e.getMessage().contains("host h1 keyFile") && e.getMessage().contains("ssh-keygen"), e.getMessage());
+    Path missing =
+        write("hosts:\n  - address: h1\n    name: h1\n    keyFile: " + dir.resolve("nope") + "\n");
+    InventoryException e =
+        assertThrows(InventoryException.class, () -> InventoryLoader.load(missing));
+    assertTrue(
+        e.getMessage().contains("host h1 keyFile") && e.getMessage().contains("ssh-keygen"),
+        e.getMessage());
 
-    Path duplicate = write("hosts:\n  - {address: h1, keyFile: " + key + "}\n  - {address: h1, name: other, keyFile: " + key + "}\n");
+    Path duplicate =
+        write(
+            "hosts:\n  - {address: h1, keyFile: "
+                + key
+                + "}\n  - {address: h1, name: other, keyFile: "
+                + key
+                + "}\n");
     e = assertThrows(InventoryException.class, () -> InventoryLoader.load(duplicate));
     assertTrue(e.getMessage().contains("host other address: duplicate host"), e.getMessage());
 
-    Path capped = write("hosts:\n  - {address: h1, maxUsers: 4, keyFile: " + key + "}\n  - {address: h2, maxUsers: 5, keyFile: " + key + "}\n");
+    Path capped =
+        write(
+            "hosts:\n  - {address: h1, maxUsers: 4, keyFile: "
+                + key
+                + "}\n  - {address: h2, maxUsers: 5, keyFile: "
+                + key
+                + "}\n");
     e = assertThrows(InventoryException.class, () -> InventoryLoader.load(capped));
-    assertTrue(e.getMessage().contains("users: 10 users is more than the hosts' maxUsers allow (9"), e.getMessage());
+    assertTrue(
+        e.getMessage().contains("users: 10 users is more than the hosts' maxUsers allow (9"),
+        e.getMessage());
   }
 
   private Path write(String hosts) throws Exception {
-    return Files.writeString(dir.resolve("c" + System.nanoTime() + ".yaml"), "users: 10\nrampRate: 1\n" + hosts);
+    return Files.writeString(
+        dir.resolve("c" + System.nanoTime() + ".yaml"), "users: 10\nrampRate: 1\n" + hosts);
   }
 }

@@ -29,7 +29,8 @@ class WorkloadTest {
     assertEquals(2_000_000, w.recordingSize());
     assertTrue(w.embedded());
     Duration total = w.rampDuration().plus(w.steadyDuration());
-    assertTrue(total.toSeconds() >= 50 && total.toSeconds() <= 90, "smoke lasts ~60-90 s: " + total);
+    assertTrue(
+        total.toSeconds() >= 50 && total.toSeconds() <= 90, "smoke lasts ~60-90 s: " + total);
   }
 
   @Test
@@ -146,12 +147,14 @@ class WorkloadTest {
   @Test
   void misspeltSystemPropertyIsAnErrorNotASilentDefault() {
     InvalidWorkloadException e =
-        assertThrows(InvalidWorkloadException.class, () -> Workload.load(CONF, Map.of("user", "5")));
+        assertThrows(
+            InvalidWorkloadException.class, () -> Workload.load(CONF, Map.of("user", "5")));
     assertTrue(e.getMessage().contains("did you mean -Dusers"), e.getMessage());
     assertThrows(
         InvalidWorkloadException.class, () -> Workload.load(CONF, Map.of("UploadInterval", "5")));
     // JVM and tool properties are left alone.
-    Workload.load(CONF, Map.of("user.dir", "/", "gatling.core.directory", "x", "file.encoding", "UTF-8"));
+    Workload.load(
+        CONF, Map.of("user.dir", "/", "gatling.core.directory", "x", "file.encoding", "UTF-8"));
   }
 
   @Test

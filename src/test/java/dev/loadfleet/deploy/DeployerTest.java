@@ -30,25 +30,36 @@ class DeployerTest {
     Bundle first = bundle("one");
     try (Fleet fleet = fleet()) {
       StringWriter out = new StringWriter();
-      Map<String, Deployer.HostDeploy> r = Deployer.deploy(fleet, first, false, new PrintWriter(out));
+      Map<String, Deployer.HostDeploy> r =
+          Deployer.deploy(fleet, first, false, new PrintWriter(out));
       assertEquals(Deployer.Outcome.UPLOADED, r.get("host0").outcome(), r.toString());
       assertEquals(Deployer.Outcome.UPLOADED, r.get("host1").outcome(), r.toString());
       for (SshHosts.Host h : HOSTS.all()) {
         Path dir = h.baseDir().resolve("bundles").resolve(first.sha256());
         assertTrue(Files.isExecutable(dir.resolve("bin/injector")), dir.toString());
-        assertTrue(entries(h.baseDir().resolve("bundles")).stream().noneMatch(n -> n.startsWith(".")), "no temporary names left");
+        assertTrue(
+            entries(h.baseDir().resolve("bundles")).stream().noneMatch(n -> n.startsWith(".")),
+            "no temporary names left");
       }
 
-      r = Deployer.deploy(fleet, first, false, (host, sent, total) -> {
-        throw new IOException("a second upload of the same hash must not happen");
-      });
+      r =
+          Deployer.deploy(
+              fleet,
+              first,
+              false,
+              (host, sent, total) -> {
+                throw new IOException("a second upload of the same hash must not happen");
+              });
       assertEquals(Deployer.Outcome.PRESENT, r.get("host0").outcome(), r.toString());
       assertEquals(Deployer.Outcome.PRESENT, r.get("host1").outcome(), r.toString());
 
       Bundle second = bundle("two");
       r = Deployer.deploy(fleet, second, true, (host, sent, total) -> {});
       assertEquals(Deployer.Outcome.UPLOADED, r.get("host0").outcome(), r.toString());
-      assertEquals(List.of(second.sha256()), entries(HOSTS.get(0).baseDir().resolve("bundles")), "old bundle pruned");
+      assertEquals(
+          List.of(second.sha256()),
+          entries(HOSTS.get(0).baseDir().resolve("bundles")),
+          "old bundle pruned");
     }
   }
 
@@ -56,15 +67,21 @@ class DeployerTest {
   void anInterruptedUploadIsNeverUsedAndTheNextDeployCompletes() throws Exception {
     Bundle bundle = bundle("interrupted");
     try (Fleet fleet = fleet()) {
-      Map<String, Deployer.HostDeploy> r = Deployer.deploy(fleet, bundle, false, (host, sent, total) -> {
-        if (sent > total / 3) {
-          throw new IOException("link cut");
-        }
-      });
+      Map<String, Deployer.HostDeploy> r =
+          Deployer.deploy(
+              fleet,
+              bundle,
+              false,
+              (host, sent, total) -> {
+                if (sent > total / 3) {
+                  throw new IOException("link cut");
+                }
+              });
       assertEquals(Deployer.Outcome.FAILED, r.get("host0").outcome());
       assertTrue(r.get("host0").message().contains("link cut"), r.get("host0").message());
       Path bundles = HOSTS.get(0).baseDir().resolve("bundles");
-      assertFalse(Files.exists(bundles.resolve(bundle.sha256())), "no bundle dir from a partial upload");
+      assertFalse(
+          Files.exists(bundles.resolve(bundle.sha256())), "no bundle dir from a partial upload");
 
       r = Deployer.deploy(fleet, bundle, false, (host, sent, total) -> {});
       assertEquals(Deployer.Outcome.UPLOADED, r.get("host0").outcome(), r.toString());
@@ -77,7 +94,8 @@ class DeployerTest {
     Bundle real = bundle("corrupt");
     Bundle lying = new Bundle(real.archive(), "0".repeat(64), real.bytes());
     try (Fleet fleet = fleet()) {
-      Map<String, Deployer.HostDeploy> r = Deployer.deploy(fleet, lying, false, (host, sent, total) -> {});
+      Map<String, Deployer.HostDeploy> r =
+          Deployer.deploy(fleet, lying, false, (host, sent, total) -> {});
       assertEquals(Deployer.Outcome.FAILED, r.get("host1").outcome());
       assertTrue(r.get("host1").message().contains("sha256 mismatch"), r.get("host1").message());
       assertFalse(Files.exists(HOSTS.get(1).baseDir().resolve("bundles").resolve(lying.sha256())));
@@ -85,7 +103,9 @@ class DeployerTest {
   }
 
   private Fleet fleet() {
-    return Fleet.connect(HOSTS.all().stream().map(SshHosts.Host::spec).toList(), SshOptions.of(HOSTS.knownHosts(), false));
+    return Fleet.connect(
+        HOSTS.all().stream().map(SshHosts.Host::spec).toList(),
+        SshOptions.of(HOSTS.knownHosts(), false));
   }
 
   /** A small but real bundle: bin/injector plus a few MB of payload, packed by tar. */
@@ -99,7 +119,10 @@ class DeployerTest {
     Files.createDirectories(tree.resolve("lib"));
     Files.write(tree.resolve("lib/payload.bin"), payload);
     Path archive = tmp.resolve(label).resolve("bundle.tar.gz");
-    Process tar = new ProcessBuilder("tar", "-czf", archive.toString(), "-C", tree.toString(), ".").inheritIO().start();
+    Process tar =
+        new ProcessBuilder("tar", "-czf", archive.toString(), "-C", tree.toString(), ".")
+            .inheritIO()
+            .start();
     assertEquals(0, tar.waitFor());
     return Bundle.of(archive);
   }

@@ -23,24 +23,37 @@ class BedHostsIT {
   @Test
   void eachHostIsItsOwnMachineReachedWithStrictHostKeys(TestBed bed) {
     for (String host : TestBed.INJECTORS) {
-      TestBed.Result r = bed.ssh(host, "id -un; hostname -I; echo $HOME; java -version 2>&1 | head -1");
+      TestBed.Result r =
+          bed.ssh(host, "id -un; hostname -I; echo $HOME; java -version 2>&1 | head -1");
       assertEquals(0, r.code(), host + ": " + r.output());
-      assertTrue(r.output().startsWith(bed.user(host) + "\n" + bed.address(host)), host + ": " + r.output());
+      assertTrue(
+          r.output().startsWith(bed.user(host) + "\n" + bed.address(host)),
+          host + ": " + r.output());
       assertTrue(r.output().contains("/home/" + bed.user(host)), r.output());
-      assertTrue(r.output().matches("(?s).*version \"(1[7-9]|[2-9][0-9])[.\"].*"), host + " has no Java 17+: " + r.output());
+      assertTrue(
+          r.output().matches("(?s).*version \"(1[7-9]|[2-9][0-9])[.\"].*"),
+          host + " has no Java 17+: " + r.output());
     }
   }
 
   @Test
   void hostsShareNoFilesAndReachOnlyTheTestBedSubnet(TestBed bed) {
-    TestBed.Result write = bed.ssh("lf-inj1", "echo mine > /tmp/only-on-inj1 && ls /tmp/only-on-inj1");
+    TestBed.Result write =
+        bed.ssh("lf-inj1", "echo mine > /tmp/only-on-inj1 && ls /tmp/only-on-inj1");
     assertEquals(0, write.code(), write.output());
-    TestBed.Result other = bed.ssh("lf-inj2",
-        "test ! -e /tmp/only-on-inj1 && ! ls /home/lfinj1 >/dev/null 2>&1 && ip -4 route");
+    TestBed.Result other =
+        bed.ssh(
+            "lf-inj2",
+            "test ! -e /tmp/only-on-inj1 && ! ls /home/lfinj1 >/dev/null 2>&1 && ip -4 route");
     assertEquals(0, other.code(), "lf-inj2 sees lf-inj1's files: " + other.output());
-    assertEquals("10.203.7.0/24 dev eth0 proto kernel scope link src 10.203.7.12", other.output().trim(),
+    assertEquals(
+        "10.203.7.0/24 dev eth0 proto kernel scope link src 10.203.7.12",
+        other.output().trim(),
         "a host must route nowhere but the test-bed subnet");
-    assertEquals(0, bed.ssh("lf-inj2", "curl -sf -o /dev/null --max-time 5 " + bed.targetUrl() + "/stats").code(),
+    assertEquals(
+        0,
+        bed.ssh("lf-inj2", "curl -sf -o /dev/null --max-time 5 " + bed.targetUrl() + "/stats")
+            .code(),
         "an injector host must reach the target service");
   }
 
@@ -51,19 +64,28 @@ class BedHostsIT {
     TestBed.Result date = bed.ssh(TestBed.SKEWED_HOST, "date +%s%3N");
     long after = System.currentTimeMillis();
     long remote = Long.parseLong(date.output().trim());
-    assertTrue(remote >= before + TestBed.SKEW_MS - 20 && remote <= after + TestBed.SKEW_MS + 20,
+    assertTrue(
+        remote >= before + TestBed.SKEW_MS - 20 && remote <= after + TestBed.SKEW_MS + 20,
         "date on " + TestBed.SKEWED_HOST + " = " + remote + ", local " + before + ".." + after);
     long plain = Long.parseLong(bed.ssh("lf-inj1", "date +%s%3N").output().trim());
     assertTrue(Math.abs(plain - System.currentTimeMillis()) < 2_000, "lf-inj1 must not be skewed");
 
     // Java: System.currentTimeMillis sampled on request, so the local window is one round trip.
-    String program = "class Clock { public static void main(String[] a) throws Exception {"
-        + " System.out.println(\"ready\"); System.out.flush(); System.in.read();"
-        + " System.out.println(System.currentTimeMillis()); } }";
-    assertEquals(0, bed.ssh(TestBed.SKEWED_HOST, "printf '%s' '" + program + "' > Clock.java").code());
-    Process p = new ProcessBuilder(bed.repo().resolve("deploy/testbed/ssh.sh").toString(),
-        TestBed.SKEWED_HOST, "java Clock.java").redirectErrorStream(true).start();
-    try (BufferedReader in = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
+    String program =
+        "class Clock { public static void main(String[] a) throws Exception {"
+            + " System.out.println(\"ready\"); System.out.flush(); System.in.read();"
+            + " System.out.println(System.currentTimeMillis()); } }";
+    assertEquals(
+        0, bed.ssh(TestBed.SKEWED_HOST, "printf '%s' '" + program + "' > Clock.java").code());
+    Process p =
+        new ProcessBuilder(
+                bed.repo().resolve("deploy/testbed/ssh.sh").toString(),
+                TestBed.SKEWED_HOST,
+                "java Clock.java")
+            .redirectErrorStream(true)
+            .start();
+    try (BufferedReader in =
+            new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
         Writer out = p.outputWriter()) {
       assertEquals("ready", in.readLine());
       long t0 = System.currentTimeMillis();
@@ -71,7 +93,8 @@ class BedHostsIT {
       out.flush();
       long java = Long.parseLong(in.readLine().trim());
       long t1 = System.currentTimeMillis();
-      assertTrue(java >= t0 + TestBed.SKEW_MS - 20 && java <= t1 + TestBed.SKEW_MS + 20,
+      assertTrue(
+          java >= t0 + TestBed.SKEW_MS - 20 && java <= t1 + TestBed.SKEW_MS + 20,
           "Java on " + TestBed.SKEWED_HOST + " read " + java + ", local " + t0 + ".." + t1);
     } finally {
       p.waitFor(10, TimeUnit.SECONDS);
@@ -87,7 +110,8 @@ class BedHostsIT {
     } finally {
       bed.link("lf-inj3", true);
     }
-    assertEquals(0, bed.ssh("lf-inj3", "true").code(), "lf-inj3 unreachable after its link was restored");
+    assertEquals(
+        0, bed.ssh("lf-inj3", "true").code(), "lf-inj3 unreachable after its link was restored");
   }
 
   @Test

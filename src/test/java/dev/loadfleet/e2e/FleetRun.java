@@ -22,8 +22,16 @@ public final class FleetRun {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   /** Small recordings and short intervals: real uploads, little CPU, a run of about a minute. */
-  static final Map<String, String> LIGHT_WORKLOAD = Map.of(
-      "recordingSize", "100KB", "uploadInterval", "5s", "heartbeatInterval", "2s", "requestTimeout", "10s");
+  static final Map<String, String> LIGHT_WORKLOAD =
+      Map.of(
+          "recordingSize",
+          "100KB",
+          "uploadInterval",
+          "5s",
+          "heartbeatInterval",
+          "2s",
+          "requestTimeout",
+          "10s");
 
   private final TestBed bed;
   private final Path workDir;
@@ -40,14 +48,25 @@ public final class FleetRun {
    *
    * @param weights host name -> weight, in host order; hosts not named are left out
    */
-  public static FleetRun plan(TestBed bed, String name, int users, double rampRate, String duration,
+  public static FleetRun plan(
+      TestBed bed,
+      String name,
+      int users,
+      double rampRate,
+      String duration,
       Map<String, Integer> weights) {
     return plan(bed, name, users, rampRate, duration, weights, Map.of());
   }
 
   /** As above, with workload knobs that replace or add to {@link #LIGHT_WORKLOAD}. */
-  public static FleetRun plan(TestBed bed, String name, int users, double rampRate, String duration,
-      Map<String, Integer> weights, Map<String, String> workload) {
+  public static FleetRun plan(
+      TestBed bed,
+      String name,
+      int users,
+      double rampRate,
+      String duration,
+      Map<String, Integer> weights,
+      Map<String, String> workload) {
     Map<String, String> knobs = new java.util.TreeMap<>(LIGHT_WORKLOAD);
     knobs.putAll(workload);
     StringBuilder y = new StringBuilder();
@@ -60,10 +79,20 @@ public final class FleetRun {
     knobs.forEach((k, v) -> y.append("  ").append(k).append(": ").append(v).append('\n'));
     y.append("defaults:\n  keyFile: ").append(bed.key()).append("\n  baseDir: loadfleet\n");
     y.append("hosts:\n");
-    weights.forEach((host, weight) -> y.append("  - name: ").append(host).append('\n')
-        .append("    address: ").append(bed.address(host)).append('\n')
-        .append("    user: ").append(bed.user(host)).append('\n')
-        .append("    weight: ").append(weight).append('\n'));
+    weights.forEach(
+        (host, weight) ->
+            y.append("  - name: ")
+                .append(host)
+                .append('\n')
+                .append("    address: ")
+                .append(bed.address(host))
+                .append('\n')
+                .append("    user: ")
+                .append(bed.user(host))
+                .append('\n')
+                .append("    weight: ")
+                .append(weight)
+                .append('\n'));
     return withInventory(bed, name, y.toString());
   }
 
@@ -125,7 +154,9 @@ public final class FleetRun {
       return Optional.empty();
     }
     try (Stream<Path> s = Files.list(results())) {
-      return s.filter(p -> Files.isRegularFile(p.resolve("run.json"))).map(p -> p.getFileName().toString()).findFirst();
+      return s.filter(p -> Files.isRegularFile(p.resolve("run.json")))
+          .map(p -> p.getFileName().toString())
+          .findFirst();
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -138,14 +169,17 @@ public final class FleetRun {
       if (id.isPresent()) {
         return id.get();
       }
-      assertTrue(launcher.alive(), "the launcher ended before creating a run:\n" + launcher.output());
+      assertTrue(
+          launcher.alive(), "the launcher ended before creating a run:\n" + launcher.output());
       LauncherProcess.sleep(200);
     }
-    throw new AssertionError("no results/<run>/run.json after " + timeout.toSeconds() + " s:\n" + launcher.output());
+    throw new AssertionError(
+        "no results/<run>/run.json after " + timeout.toSeconds() + " s:\n" + launcher.output());
   }
 
   public Path runDir() {
-    return results().resolve(runId().orElseThrow(() -> new AssertionError("no run in " + results())));
+    return results()
+        .resolve(runId().orElseThrow(() -> new AssertionError("no run in " + results())));
   }
 
   public JsonNode runJson() {
@@ -199,8 +233,12 @@ public final class FleetRun {
       for (JsonNode host : summary().path("inputs")) {
         flagged |= host.path("saturation").size() > 0;
       }
-      assertTrue(flagged, "exit 5 (saturated) but no host has a saturation stretch in summary.json:\n" + output);
-      System.out.println(workDir.getFileName() + ": the launcher flagged saturated injectors (shared 2-core machine)");
+      assertTrue(
+          flagged,
+          "exit 5 (saturated) but no host has a saturation stretch in summary.json:\n" + output);
+      System.out.println(
+          workDir.getFileName()
+              + ": the launcher flagged saturated injectors (shared 2-core machine)");
       return;
     }
     org.junit.jupiter.api.Assertions.assertEquals(0, code, "loadfleet:\n" + output);

@@ -23,8 +23,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
  *
  * <p>Gatling 3.15.1 writes simulation.log through a fixed 8 KiB buffer and flushes it only when
  * full or at the end (LogFileDataWriter, onFlush does nothing), so a killed injector leaves the
- * records up to its last full buffer. Heartbeats every 500 ms make lf-inj1 fill a few buffers
- * (~370 requests each) before it dies.
+ * records up to its last full buffer. Heartbeats every 500 ms make lf-inj1 fill a few buffers (~370
+ * requests each) before it dies.
  */
 @ExtendWith(TestBed.Extension.class)
 class InjectorFaultsIT {
@@ -48,7 +48,9 @@ class InjectorFaultsIT {
     bed.restartTarget();
     Map<String, Integer> weights = new LinkedHashMap<>(FleetRun.equalWeights());
     weights.put(KILLED, 4);
-    FleetRun run = FleetRun.plan(bed, "injector-faults", 35, 17.5, "45s", weights, Map.of("heartbeatInterval", "500ms"));
+    FleetRun run =
+        FleetRun.plan(
+            bed, "injector-faults", 35, 17.5, "45s", weights, Map.of("heartbeatInterval", "500ms"));
     LauncherProcess launcher = run.start("run");
     run.awaitRunId(launcher, Duration.ofMinutes(2));
 
@@ -61,7 +63,9 @@ class InjectorFaultsIT {
     assertEquals(1, victims.size(), KILLED + " injector processes: " + victims);
     TestBed.run(Duration.ofSeconds(5), "kill", "-KILL", Long.toString(victims.get(0).pid()));
     LauncherProcess.sleep(cutAt + 20_000 - System.currentTimeMillis());
-    assertFalse(bed.javaProcesses(CUT).isEmpty(), "the injector on " + CUT + " died while its link was cut");
+    assertFalse(
+        bed.javaProcesses(CUT).isEmpty(),
+        "the injector on " + CUT + " died while its link was cut");
     bed.link(CUT, true);
 
     int code = launcher.waitFor(Duration.ofMinutes(4));
@@ -73,31 +77,50 @@ class InjectorFaultsIT {
     Set<String> down = Set.of("lost", "failed");
     String killedState = run.runHost(KILLED).path("state").asText();
     assertTrue(down.contains(killedState), KILLED + " is '" + killedState + "' in run.json");
-    assertEquals(killedState, summaryHost(run, KILLED).path("state").asText(), "summary.json state of " + KILLED);
+    assertEquals(
+        killedState,
+        summaryHost(run, KILLED).path("state").asText(),
+        "summary.json state of " + KILLED);
     for (String host : List.of("lf-inj2", "lf-inj3", "lf-inj4")) {
-      assertEquals("finished", run.runHost(host).path("state").asText(), host + " in run.json:\n" + out);
+      assertEquals(
+          "finished", run.runHost(host).path("state").asText(), host + " in run.json:\n" + out);
     }
     LogFacts killed = run.hostLog(KILLED);
     LogFacts survivor = run.hostLog("lf-inj3");
     assertTrue(killed.requests() > 0, KILLED + "'s records before its death were not collected");
-    assertTrue(killed.lastRecordMs() + 20_000 < survivor.lastRecordMs(),
-        KILLED + "'s log should stop at its death: last record at " + killed.lastRecordMs() + " ms vs " + survivor.lastRecordMs());
+    assertTrue(
+        killed.lastRecordMs() + 20_000 < survivor.lastRecordMs(),
+        KILLED
+            + "'s log should stop at its death: last record at "
+            + killed.lastRecordMs()
+            + " ms vs "
+            + survivor.lastRecordMs());
     long sum = 0;
     for (String host : TestBed.INJECTORS) {
       sum += run.hostLog(host).requests();
-      assertTrue(Files.isRegularFile(run.runDir().resolve("hosts").resolve(host).resolve("console.log")),
+      assertTrue(
+          Files.isRegularFile(run.runDir().resolve("hosts").resolve(host).resolve("console.log")),
           host + "'s console.log was not collected");
     }
-    assertEquals(sum, run.mergedLog().requests(), "merged requests vs the sum of the hosts' (incl. the dead one)");
+    assertEquals(
+        sum,
+        run.mergedLog().requests(),
+        "merged requests vs the sum of the hosts' (incl. the dead one)");
 
     // g: the cut host was marked lost, then recovered; its injector kept going to the end.
     int lost = out.indexOf(CUT + " lost");
     int recovered = out.indexOf(CUT + " recovered");
-    assertTrue(lost >= 0 && recovered > lost, CUT + " should be reported lost, then recovered:\n" + out);
+    assertTrue(
+        lost >= 0 && recovered > lost, CUT + " should be reported lost, then recovered:\n" + out);
     LogFacts cut = run.hostLog(CUT);
     cut.usersByScenario().forEach((s, n) -> assertEquals(5, n, CUT + " users of " + s));
-    assertTrue(cut.lastRecordMs() >= survivor.lastRecordMs() - 5_000,
-        CUT + " stopped early: last record " + cut.lastRecordMs() + " ms vs " + survivor.lastRecordMs());
+    assertTrue(
+        cut.lastRecordMs() >= survivor.lastRecordMs() - 5_000,
+        CUT
+            + " stopped early: last record "
+            + cut.lastRecordMs()
+            + " ms vs "
+            + survivor.lastRecordMs());
   }
 
   static JsonNode summaryHost(FleetRun run, String host) {

@@ -33,22 +33,36 @@ class LauncherFaultsIT {
 
   @Test
   void ctrlCStopsEveryInjectorWithin10SecondsThenCollectsAndReports() throws Exception {
-    FleetRun run = FleetRun.plan(bed, "sigint", 20, 20, "60s", FleetRun.equalWeights(),
-        java.util.Map.of("heartbeatInterval", "200ms"));
+    FleetRun run =
+        FleetRun.plan(
+            bed,
+            "sigint",
+            20,
+            20,
+            "60s",
+            FleetRun.equalWeights(),
+            java.util.Map.of("heartbeatInterval", "200ms"));
     LauncherProcess launcher = run.start("run");
     run.awaitRunId(launcher, Duration.ofMinutes(2));
     run.awaitInjection(Duration.ofSeconds(22));
-    assertEquals(4, TestBed.INJECTORS.stream().filter(h -> !bed.javaProcesses(h).isEmpty()).count(),
+    assertEquals(
+        4,
+        TestBed.INJECTORS.stream().filter(h -> !bed.javaProcesses(h).isEmpty()).count(),
         "not every host runs an injector:\n" + launcher.output());
 
     launcher.signal("INT");
     long sent = System.nanoTime();
-    while (!bed.allJavaProcesses().isEmpty() && System.nanoTime() - sent < Duration.ofSeconds(10).toNanos()) {
+    while (!bed.allJavaProcesses().isEmpty()
+        && System.nanoTime() - sent < Duration.ofSeconds(10).toNanos()) {
       LauncherProcess.sleep(100);
     }
     long tookMs = (System.nanoTime() - sent) / 1_000_000;
-    assertTrue(bed.allJavaProcesses().isEmpty(),
-        "injectors still running 10 s after SIGINT: " + bed.allJavaProcesses() + "\n" + launcher.output());
+    assertTrue(
+        bed.allJavaProcesses().isEmpty(),
+        "injectors still running 10 s after SIGINT: "
+            + bed.allJavaProcesses()
+            + "\n"
+            + launcher.output());
 
     System.out.println("LauncherFaultsIT: every injector gone " + tookMs + " ms after SIGINT");
     int code = launcher.waitFor(Duration.ofMinutes(3));
@@ -58,7 +72,8 @@ class LauncherFaultsIT {
       assertEquals("stopped", run.runHost(host).path("state").asText(), host + " in run.json");
       assertTrue(run.hostLog(host).requests() > 0, host + "'s log was not collected");
     }
-    assertTrue(Files.isRegularFile(run.report().resolve("index.html")), "no report after Ctrl+C:\n" + out);
+    assertTrue(
+        Files.isRegularFile(run.report().resolve("index.html")), "no report after Ctrl+C:\n" + out);
   }
 
   @Test
@@ -69,11 +84,13 @@ class LauncherFaultsIT {
 
     // A fresh launcher process finds the run from run.json alone.
     String results = run.results().toString();
-    LauncherProcess status = run.launcher(Duration.ofMinutes(1), "status", "--run-id", runId, "--results", results);
+    LauncherProcess status =
+        run.launcher(Duration.ofMinutes(1), "status", "--run-id", runId, "--results", results);
     assertEquals(0, status.exitCode(), status.output());
     for (String host : TestBed.INJECTORS) {
-      assertTrue(status.output().matches("(?s).*" + host + "\\s+running\\s+running.*"), "status does not show " + host
-          + " running:\n" + status.output());
+      assertTrue(
+          status.output().matches("(?s).*" + host + "\\s+running\\s+running.*"),
+          "status does not show " + host + " running:\n" + status.output());
     }
 
     // Let the injectors finish on their own, then bring the run home with another fresh process.
@@ -82,8 +99,11 @@ class LauncherFaultsIT {
       LauncherProcess.sleep(500);
     }
     assertTrue(bed.allJavaProcesses().isEmpty(), "injectors still running 90 s after a 20 s run");
-    LauncherProcess collect = run.launcher(Duration.ofMinutes(3), "collect", "--run-id", runId, "--results", results);
-    assertTrue(Files.isRegularFile(run.report().resolve("index.html")), "collect made no report:\n" + collect.output());
+    LauncherProcess collect =
+        run.launcher(Duration.ofMinutes(3), "collect", "--run-id", runId, "--results", results);
+    assertTrue(
+        Files.isRegularFile(run.report().resolve("index.html")),
+        "collect made no report:\n" + collect.output());
     run.assertCompleted(collect.exitCode(), collect.output());
     long sum = 0;
     for (String host : TestBed.INJECTORS) {
@@ -94,7 +114,10 @@ class LauncherFaultsIT {
     }
     LogFacts merged = run.mergedLog();
     assertEquals(sum, merged.requests(), "merged requests vs the sum of the hosts'");
-    assertEquals(merged.okUploads(), bed.targetStats().path("uploadsStored").asLong(), "stored vs OK uploads");
+    assertEquals(
+        merged.okUploads(),
+        bed.targetStats().path("uploadsStored").asLong(),
+        "stored vs OK uploads");
   }
 
   @Test
@@ -102,11 +125,18 @@ class LauncherFaultsIT {
     FleetRun run = FleetRun.plan(bed, "launcher-killed-stop", 8, 8, "60s", FleetRun.equalWeights());
     String runId = runThenKillTheLauncher(run);
 
-    LauncherProcess stop = run.launcher(Duration.ofMinutes(1), "stop", "--run-id", runId,
-        "--results", run.results().toString());
+    LauncherProcess stop =
+        run.launcher(
+            Duration.ofMinutes(1),
+            "stop",
+            "--run-id",
+            runId,
+            "--results",
+            run.results().toString());
     assertEquals(0, stop.exitCode(), stop.output());
-    assertTrue(bed.allJavaProcesses().isEmpty(), "injectors still running after stop: " + bed.allJavaProcesses()
-        + "\n" + stop.output());
+    assertTrue(
+        bed.allJavaProcesses().isEmpty(),
+        "injectors still running after stop: " + bed.allJavaProcesses() + "\n" + stop.output());
     for (String host : TestBed.INJECTORS) {
       assertEquals("stopped", run.runHost(host).path("state").asText(), host + " in run.json");
     }

@@ -42,10 +42,13 @@ public final class LauncherProcess {
       }
       Path out = workDir.resolve("launcher-" + n + ".out");
       Files.writeString(out, "$ " + String.join(" ", command) + "\n");
-      Process p = new ProcessBuilder(command).directory(workDir.toFile()).redirectErrorStream(true)
-          .redirectOutput(ProcessBuilder.Redirect.appendTo(out.toFile()))
-          .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()))
-          .start();
+      Process p =
+          new ProcessBuilder(command)
+              .directory(workDir.toFile())
+              .redirectErrorStream(true)
+              .redirectOutput(ProcessBuilder.Redirect.appendTo(out.toFile()))
+              .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()))
+              .start();
       return new LauncherProcess(p, out, command);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot start " + command, e);
@@ -53,7 +56,8 @@ public final class LauncherProcess {
   }
 
   /** Runs to the end (at most {@code timeout}) and returns the exit code. */
-  public static LauncherProcess runToEnd(Path launcher, Path workDir, Duration timeout, String... args) {
+  public static LauncherProcess runToEnd(
+      Path launcher, Path workDir, Duration timeout, String... args) {
     LauncherProcess p = start(launcher, workDir, args);
     p.waitFor(timeout);
     return p;
@@ -67,13 +71,21 @@ public final class LauncherProcess {
     return process.isAlive();
   }
 
-  /** Waits for the exit; a launcher still running after {@code timeout} is killed and fails the test. */
+  /**
+   * Waits for the exit; a launcher still running after {@code timeout} is killed and fails the
+   * test.
+   */
   public int waitFor(Duration timeout) {
     try {
       if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
         process.destroyForcibly().waitFor();
-        throw new AssertionError("`" + String.join(" ", command) + "` still running after "
-            + timeout.toSeconds() + " s; killed. Output:\n" + output());
+        throw new AssertionError(
+            "`"
+                + String.join(" ", command)
+                + "` still running after "
+                + timeout.toSeconds()
+                + " s; killed. Output:\n"
+                + output());
       }
       return process.exitValue();
     } catch (InterruptedException e) {
@@ -88,7 +100,8 @@ public final class LauncherProcess {
 
   /** Sends a signal by name ({@code INT}, {@code KILL}, ...) to the launcher's JVM. */
   public void signal(String name) {
-    TestBed.Result r = TestBed.run(Duration.ofSeconds(10), "kill", "-" + name, Long.toString(process.pid()));
+    TestBed.Result r =
+        TestBed.run(Duration.ofSeconds(10), "kill", "-" + name, Long.toString(process.pid()));
     if (r.code() != 0) {
       throw new IllegalStateException("kill -" + name + " " + process.pid() + ": " + r.output());
     }
@@ -103,7 +116,10 @@ public final class LauncherProcess {
     }
   }
 
-  /** Waits until the output contains {@code text}; false after {@code timeout} or when the launcher ended. */
+  /**
+   * Waits until the output contains {@code text}; false after {@code timeout} or when the launcher
+   * ended.
+   */
   public boolean awaitOutput(String text, Duration timeout) {
     long end = System.nanoTime() + timeout.toNanos();
     while (System.nanoTime() < end) {

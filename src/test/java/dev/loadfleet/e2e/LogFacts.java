@@ -10,8 +10,8 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * What one Gatling simulation.log says, counted record by record with the project's reader
- * (times are ms since that log's own run start, in the clock of the host that wrote it).
+ * What one Gatling simulation.log says, counted record by record with the project's reader (times
+ * are ms since that log's own run start, in the clock of the host that wrote it).
  *
  * @param startMs the run start, epoch ms, in the writer's clock
  * @param userStarts the start time of every user, in file order
@@ -50,16 +50,25 @@ public record LogFacts(
           }
         }
       }
-      return new LogFacts(file, reader.header().startMs(), List.copyOf(userStarts), Map.copyOf(byScenario), requests,
-          okUploads, last,
+      return new LogFacts(
+          file,
+          reader.header().startMs(),
+          List.copyOf(userStarts),
+          Map.copyOf(byScenario),
+          requests,
+          okUploads,
+          last,
           reader.truncated());
     }
   }
 
   /** The instant, epoch ms in the writer's clock, at which its first user started. */
   public long firstUserEpochMs() {
-    return startMs + userStarts.stream().mapToInt(Integer::intValue).min().orElseThrow(
-        () -> new AssertionError(file + " holds no user start"));
+    return startMs
+        + userStarts.stream()
+            .mapToInt(Integer::intValue)
+            .min()
+            .orElseThrow(() -> new AssertionError(file + " holds no user start"));
   }
 
   /** The time between the first and the last user start. */

@@ -50,11 +50,19 @@ class NicSaturationIT {
     y.append("defaults:\n  keyFile: ").append(bed.key()).append("\n  baseDir: loadfleet\n");
     y.append("hosts:\n");
     for (String host : new String[] {FAST, SLOW}) {
-      y.append("  - name: ").append(host).append('\n')
-          .append("    address: ").append(bed.address(host)).append('\n')
-          .append("    user: ").append(bed.user(host)).append('\n')
+      y.append("  - name: ")
+          .append(host)
+          .append('\n')
+          .append("    address: ")
+          .append(bed.address(host))
+          .append('\n')
+          .append("    user: ")
+          .append(bed.user(host))
+          .append('\n')
           .append("    weight: 1\n")
-          .append("    nic: ").append(host.equals(SLOW) ? "16Mbps" : "1Gbps").append('\n');
+          .append("    nic: ")
+          .append(host.equals(SLOW) ? "16Mbps" : "1Gbps")
+          .append('\n');
     }
     FleetRun run = FleetRun.withInventory(bed, "nic-saturation", y.toString());
 
@@ -65,7 +73,8 @@ class NicSaturationIT {
     assertEquals(ExitCode.INJECTORS_SATURATED.code(), code, out);
     JsonNode slow = summaryHost(run, SLOW);
     assertTrue(hasFlag(slow, "NIC"), SLOW + " has no NIC saturation flag: " + slow);
-    assertTrue(slow.path("health").path("nicPctPeak").asDouble() >= 90,
+    assertTrue(
+        slow.path("health").path("nicPctPeak").asDouble() >= 90,
         SLOW + " NIC peak below the 90 % threshold: " + slow.path("health"));
     JsonNode fast = summaryHost(run, FAST);
     assertTrue(!hasFlag(fast, "NIC"), FAST + " flagged NIC-saturated on a 1 Gbps link: " + fast);
@@ -74,7 +83,8 @@ class NicSaturationIT {
     String page = Files.readString(run.report().resolve("hosts.html"));
     assertTrue(page.contains("<h3 id=\"health-" + SLOW + "\">"), "no health chart for " + SLOW);
     assertTrue(page.contains("<svg"), "the chart is not drawn");
-    assertTrue(Files.isRegularFile(run.runDir().resolve("hosts").resolve(SLOW).resolve("health.jsonl")));
+    assertTrue(
+        Files.isRegularFile(run.runDir().resolve("hosts").resolve(SLOW).resolve("health.jsonl")));
   }
 
   private void shape(String... args) {

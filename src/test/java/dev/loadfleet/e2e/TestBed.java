@@ -29,8 +29,8 @@ import org.junit.jupiter.api.extension.ParameterResolver;
 /**
  * The namespace test bed of deploy/testbed/ (4 sshd injector hosts, the stand-in service on
  * lf-target), brought up once for the whole test run by the first test class that uses it and torn
- * down when the run ends. As root (always so in CI) a bed that cannot come up fails the tests;
- * only a non-root developer outside CI sees them aborted, with the reason.
+ * down when the run ends. As root (always so in CI) a bed that cannot come up fails the tests; only
+ * a non-root developer outside CI sees them aborted, with the reason.
  *
  * <p>Use with {@code @ExtendWith(TestBed.Extension.class)} and a {@code TestBed} parameter.
  */
@@ -63,23 +63,33 @@ public final class TestBed {
     Path scripts = repo.resolve("deploy/testbed");
     boolean root = "root".equals(System.getProperty("user.name"));
     if (!root && System.getenv("CI") == null) {
-      Assumptions.abort("the end-to-end test bed needs root (network namespaces, sshd, users): "
-          + "run `sudo ./mvnw verify`; in CI these tests fail instead");
+      Assumptions.abort(
+          "the end-to-end test bed needs root (network namespaces, sshd, users): "
+              + "run `sudo ./mvnw verify`; in CI these tests fail instead");
     }
     Result down = run(Duration.ofMinutes(2), scripts.resolve("down.sh").toString());
     if (down.code() != 0) {
       fail("deploy/testbed/down.sh failed before bringing the test bed up:\n" + down.output());
     }
-    Result up = run(Duration.ofMinutes(6), scripts.resolve("up.sh").toString(),
-        "--skew", SKEWED_HOST + "=+" + (SKEW_MS / 1000) + "s");
+    Result up =
+        run(
+            Duration.ofMinutes(6),
+            scripts.resolve("up.sh").toString(),
+            "--skew",
+            SKEWED_HOST + "=+" + (SKEW_MS / 1000) + "s");
     if (up.code() != 0) {
-      fail("deploy/testbed/up.sh could not bring the test bed up (exit " + up.code() + "):\n" + up.output());
+      fail(
+          "deploy/testbed/up.sh could not bring the test bed up (exit "
+              + up.code()
+              + "):\n"
+              + up.output());
     }
     Properties facts = new Properties();
     try (InputStream in = Files.newInputStream(scripts.resolve(".state/testbed.env"))) {
       facts.load(in);
     } catch (IOException e) {
-      throw new UncheckedIOException("up.sh succeeded but left no deploy/testbed/.state/testbed.env", e);
+      throw new UncheckedIOException(
+          "up.sh succeeded but left no deploy/testbed/.state/testbed.env", e);
     }
     return new TestBed(repo, facts);
   }
@@ -118,7 +128,8 @@ public final class TestBed {
   private String fact(String host, String name) {
     String value = facts.getProperty(host + "." + name);
     if (value == null) {
-      throw new IllegalArgumentException("no test-bed host " + host + " (hosts: " + INJECTORS + ")");
+      throw new IllegalArgumentException(
+          "no test-bed host " + host + " (hosts: " + INJECTORS + ")");
     }
     return value;
   }
@@ -151,9 +162,12 @@ public final class TestBed {
   /** The stand-in service's GET /stats. */
   public JsonNode targetStats() {
     try {
-      HttpResponse<String> response = HTTP.send(
-          HttpRequest.newBuilder(URI.create(targetUrl() + "/stats")).timeout(Duration.ofSeconds(5)).build(),
-          HttpResponse.BodyHandlers.ofString());
+      HttpResponse<String> response =
+          HTTP.send(
+              HttpRequest.newBuilder(URI.create(targetUrl() + "/stats"))
+                  .timeout(Duration.ofSeconds(5))
+                  .build(),
+              HttpResponse.BodyHandlers.ofString());
       if (response.statusCode() != 200) {
         throw new IllegalStateException(targetUrl() + "/stats answered " + response.statusCode());
       }
@@ -226,7 +240,8 @@ public final class TestBed {
 
   private static Result check(Result result) {
     if (result.code() != 0) {
-      throw new IllegalStateException(result.command() + " failed (exit " + result.code() + "):\n" + result.output());
+      throw new IllegalStateException(
+          result.command() + " failed (exit " + result.code() + "):\n" + result.output());
     }
     return result;
   }
@@ -236,12 +251,17 @@ public final class TestBed {
     try {
       Path out = Files.createTempFile("loadfleet-e2e", ".out");
       try {
-        Process p = new ProcessBuilder(command).redirectErrorStream(true)
-            .redirectOutput(out.toFile()).redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()))
-            .start();
+        Process p =
+            new ProcessBuilder(command)
+                .redirectErrorStream(true)
+                .redirectOutput(out.toFile())
+                .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()))
+                .start();
         if (!p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
           p.destroyForcibly().waitFor();
-          return new Result(String.join(" ", command), -1,
+          return new Result(
+              String.join(" ", command),
+              -1,
               Files.readString(out) + "\n(killed after " + timeout.toSeconds() + " s)");
         }
         return new Result(String.join(" ", command), p.exitValue(), Files.readString(out));
@@ -261,7 +281,8 @@ public final class TestBed {
 
   /** Brings the bed up once per test run and down at its end; injects {@link TestBed}. */
   public static final class Extension implements BeforeAllCallback, ParameterResolver {
-    private static final ExtensionContext.Namespace NS = ExtensionContext.Namespace.create(TestBed.class);
+    private static final ExtensionContext.Namespace NS =
+        ExtensionContext.Namespace.create(TestBed.class);
 
     @Override
     public void beforeAll(ExtensionContext context) {
@@ -280,8 +301,11 @@ public final class TestBed {
 
     private static TestBed bed(ExtensionContext context) {
       // The root store lives for the whole run and closes its resources at the very end.
-      return context.getRoot().getStore(NS)
-          .getOrComputeIfAbsent("bed", k -> new Holder(TestBed.up()), Holder.class).bed;
+      return context
+          .getRoot()
+          .getStore(NS)
+          .getOrComputeIfAbsent("bed", k -> new Holder(TestBed.up()), Holder.class)
+          .bed;
     }
 
     private record Holder(TestBed bed)

@@ -12,18 +12,14 @@ import org.junit.jupiter.api.io.TempDir;
 
 class HealthRecorderTest {
   private static final long T = 1_764_133_000_000L;
-  private static final Saturation.Settings SETTINGS = new Saturation.Settings(80, 90, 2, 1_000, 5_000);
+  private static final Saturation.Settings SETTINGS =
+      new Saturation.Settings(80, 90, 2, 1_000, 5_000);
 
   @TempDir Path hostDir;
 
   private HealthRecorder recorder(long nicBits) {
     return new HealthRecorder(
-        "inj1",
-        OptionalInt.of(14363),
-        Optional.of("lo"),
-        nicBits,
-        hostDir,
-        SETTINGS);
+        "inj1", OptionalInt.of(14363), Optional.of("lo"), nicBits, hostDir, SETTINGS);
   }
 
   @Test

@@ -30,7 +30,8 @@ public final class SyntheticSeries {
     return out;
   }
 
-  public static HealthSample sample(long timeMs, long periodMs, double cpuPct, double txBytesPerSec) {
+  public static HealthSample sample(
+      long timeMs, long periodMs, double cpuPct, double txBytesPerSec) {
     long total = 8L << 30;
     return new HealthSample(
         timeMs,

@@ -190,8 +190,7 @@ class CapacityTest {
             HostCapacity.of("a", LinkSpeed.ONE_GBPS).withUsers(500),
             HostCapacity.of("b", LinkSpeed.ONE_GBPS).withUsers(500));
 
-    CapacityPlan plan =
-        Capacity.plan(guide(1000), Limits.GUIDE.withMaxUsersPerHost(1000), hosts);
+    CapacityPlan plan = Capacity.plan(guide(1000), Limits.GUIDE.withMaxUsersPerHost(1000), hosts);
 
     assertEquals(
         "inventory: its NICs carry 1.6 Gbit/s at 80 % of their speed, the load needs 4.67 Gbit/s:"

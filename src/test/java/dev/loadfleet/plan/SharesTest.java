@@ -20,7 +20,8 @@ class SharesTest {
 
   @Test
   void capsAreRespectedAndTheRestIsSplitAgain() {
-    List<Share> shares = Shares.split(500, 10, List.of(slot("big", 3, 0), slot("small", 1, 50), slot("mid", 1, 0)));
+    List<Share> shares =
+        Shares.split(500, 10, List.of(slot("big", 3, 0), slot("small", 1, 50), slot("mid", 1, 0)));
     assertEquals(50, shares.get(1).users());
     assertEquals(500, shares.stream().mapToInt(Share::users).sum());
     // 450 over weights 3:1 -> 337.5 / 112.5 -> one extra for the earlier host on the tie
@@ -31,7 +32,9 @@ class SharesTest {
   @Test
   void tooManyUsersForTheCapsNamesTheShortfall() {
     IllegalArgumentException e =
-        assertThrows(IllegalArgumentException.class, () -> Shares.split(101, 1, List.of(slot("a", 1, 50), slot("b", 1, 50))));
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> Shares.split(101, 1, List.of(slot("a", 1, 50), slot("b", 1, 50))));
     assertTrue(e.getMessage().contains("short by 1"), e.getMessage());
   }
 
@@ -45,7 +48,8 @@ class SharesTest {
       long capacity = 0;
       boolean unbounded = false;
       for (int i = 0; i < n; i++) {
-        double weight = random.nextInt(4) == 0 ? 0.001 + random.nextDouble() * 5 : 1 + random.nextInt(9);
+        double weight =
+            random.nextInt(4) == 0 ? 0.001 + random.nextDouble() * 5 : 1 + random.nextInt(9);
         int cap = random.nextInt(3) == 0 ? 0 : 1 + random.nextInt(400);
         slots.add(slot("h" + i, weight, cap));
         if (cap == 0) {
@@ -63,7 +67,11 @@ class SharesTest {
       String context = "round " + round + " users " + users + " slots " + slots + " -> " + shares;
       assertEquals(users, shares.stream().mapToInt(Share::users).sum(), context);
       if (users > 0) {
-        assertEquals(ramp, shares.stream().mapToDouble(Share::rampRate).sum(), 1e-9 * Math.max(1, ramp), context);
+        assertEquals(
+            ramp,
+            shares.stream().mapToDouble(Share::rampRate).sum(),
+            1e-9 * Math.max(1, ramp),
+            context);
       }
       int nextId = 0;
       for (int i = 0; i < n; i++) {
@@ -74,7 +82,10 @@ class SharesTest {
         assertEquals(nextId, s.idOffset(), "id ranges are contiguous and disjoint: " + context);
         nextId = s.idEnd();
         if (users > 0) {
-          assertEquals(users / ramp, s.users() == 0 ? users / ramp : s.users() / s.rampRate(), 1e-6 * users / ramp,
+          assertEquals(
+              users / ramp,
+              s.users() == 0 ? users / ramp : s.users() / s.rampRate(),
+              1e-6 * users / ramp,
               "every host ramps for the same time: " + context);
         }
       }
@@ -86,7 +97,8 @@ class SharesTest {
    * Among uncapped hosts, no share is more than one user away from its exact quota, and moving a
    * user between two uncapped hosts never brings both closer to their quotas.
    */
-  private static void assertHamiltonFair(int users, List<Shares.Slot> slots, List<Share> shares, String context) {
+  private static void assertHamiltonFair(
+      int users, List<Shares.Slot> slots, List<Share> shares, String context) {
     double freeWeight = 0;
     int freeUsers = users;
     for (int i = 0; i < slots.size(); i++) {
@@ -103,7 +115,9 @@ class SharesTest {
         continue;
       }
       double quota = freeUsers * slot.weight() / freeWeight;
-      assertTrue(Math.abs(shares.get(i).users() - quota) < 1 + 1e-6, "quota " + quota + " host " + i + ": " + context);
+      assertTrue(
+          Math.abs(shares.get(i).users() - quota) < 1 + 1e-6,
+          "quota " + quota + " host " + i + ": " + context);
     }
   }
 

@@ -40,7 +40,8 @@ public final class SshHosts implements BeforeAllCallback, AfterAllCallback {
     private final Path home;
     private final Path hostKey;
     private volatile Optional<String> path = Optional.empty();
-    private final java.util.Map<String, String> env = new java.util.concurrent.ConcurrentHashMap<>();
+    private final java.util.Map<String, String> env =
+        new java.util.concurrent.ConcurrentHashMap<>();
     private SshServer server;
 
     private Host(String name, Path home, Path hostKey) {
@@ -67,8 +68,16 @@ public final class SshHosts implements BeforeAllCallback, AfterAllCallback {
     }
 
     public HostSpec spec() {
-      return new HostSpec(name, "127.0.0.1", port(), System.getProperty("user.name"), clientKey(), Optional.empty(),
-          baseDir().toString(), 1, 0);
+      return new HostSpec(
+          name,
+          "127.0.0.1",
+          port(),
+          System.getProperty("user.name"),
+          clientKey(),
+          Optional.empty(),
+          baseDir().toString(),
+          1,
+          0);
     }
 
     /** Commands on this host see only {@code dirs} on PATH (e.g. a PATH without java). */
@@ -100,7 +109,8 @@ public final class SshHosts implements BeforeAllCallback, AfterAllCallback {
       server.setHost("127.0.0.1");
       server.setPort(port);
       server.setKeyPairProvider(new FileKeyPairProvider(hostKey));
-      server.setPublickeyAuthenticator(new AuthorizedKeysAuthenticator(root.resolve("authorized_keys")));
+      server.setPublickeyAuthenticator(
+          new AuthorizedKeysAuthenticator(root.resolve("authorized_keys")));
       server.setSubsystemFactories(List.of(new SftpSubsystemFactory()));
       // Each host can also be a jump host (direct-tcpip), as a bastion would be.
       server.setForwardingFilter(org.apache.sshd.server.forward.AcceptAllForwardingFilter.INSTANCE);
@@ -108,8 +118,11 @@ public final class SshHosts implements BeforeAllCallback, AfterAllCallback {
           (channel, command) -> {
             // Like sshd: the command runs in a shell, in the user's home directory. (MINA's
             // ProcessShellFactory always runs `/bin/sh -c <command>`, so the wrapping is textual.)
-            String prefix = "export HOME=" + Shell.quote(home.toString()) + "; "
-                + path.map(p -> "export PATH=" + Shell.quote(p) + "; ").orElse("");
+            String prefix =
+                "export HOME="
+                    + Shell.quote(home.toString())
+                    + "; "
+                    + path.map(p -> "export PATH=" + Shell.quote(p) + "; ").orElse("");
             for (var e : env.entrySet()) {
               prefix += "export " + e.getKey() + "=" + Shell.quote(e.getValue()) + "; ";
             }
@@ -166,8 +179,10 @@ public final class SshHosts implements BeforeAllCallback, AfterAllCallback {
   @Override
   public void beforeAll(ExtensionContext context) throws Exception {
     root = Files.createTempDirectory("loadfleet-ssh-hosts");
-    Files.writeString(root.resolve("authorized_keys"),
-        Files.readString(resource("client-key.pub")) + Files.readString(resource("client-key-encrypted.pub")));
+    Files.writeString(
+        root.resolve("authorized_keys"),
+        Files.readString(resource("client-key.pub"))
+            + Files.readString(resource("client-key-encrypted.pub")));
     for (int i = 0; i < count; i++) {
       Path home = Files.createDirectories(root.resolve("host" + i));
       Host host = new Host("host" + i, home, resource(i % 2 == 0 ? "host-key-a" : "host-key-b"));
@@ -183,8 +198,14 @@ public final class SshHosts implements BeforeAllCallback, AfterAllCallback {
       h.stop();
       // Whatever a test started on this host and left running (a failed assertion skips its
       // stop): every process group recorded in a run dir's pid file.
-      new ProcessBuilder("sh", "-c", "for p in \"$1\"/runs/*/pid; do [ -f \"$p\" ] && kill -KILL -- -\"$(cat \"$p\")\"; done 2>/dev/null; true",
-          "sh", h.baseDir().toString()).start().waitFor();
+      new ProcessBuilder(
+              "sh",
+              "-c",
+              "for p in \"$1\"/runs/*/pid; do [ -f \"$p\" ] && kill -KILL -- -\"$(cat \"$p\")\"; done 2>/dev/null; true",
+              "sh",
+              h.baseDir().toString())
+          .start()
+          .waitFor();
     }
     try (Stream<Path> walk = Files.walk(root)) {
       walk.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());

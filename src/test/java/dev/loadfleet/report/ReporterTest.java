@@ -191,15 +191,19 @@ class ReporterTest {
       samples.add(SyntheticSeries.sample(t0 + i * 5_000L, 5_000, 95, 1e6));
     }
     HostHealth health =
-        HostHealth.assess("host-a", samples, 1_000_000_000L, t0, t0 + 40_000, Saturation.Settings.DEFAULTS);
+        HostHealth.assess(
+            "host-a", samples, 1_000_000_000L, t0, t0 + 40_000, Saturation.Settings.DEFAULTS);
     assertTrue(health.saturated());
     ObjectNode annotation = health.annotation();
-    annotation.put(Reporter.HEALTH_CHART, health.writeChart(tmp.resolve("hosts/host-a")).toString());
+    annotation.put(
+        Reporter.HEALTH_CHART, health.writeChart(tmp.resolve("hosts/host-a")).toString());
 
     ReportResult r =
         Reporter.generate(
             new ReportRequest(
-                List.of(new MergeInput("host-a", runA, 0)), tmp.resolve("health"), Map.of("host-a", annotation)),
+                List.of(new MergeInput("host-a", runA, 0)),
+                tmp.resolve("health"),
+                Map.of("host-a", annotation)),
             FixtureRuns.gatling());
 
     String page = Files.readString(r.hostsPage());
@@ -207,7 +211,8 @@ class ReporterTest {
     assertTrue(page.contains("<svg"), "the chart is drawn inline");
     assertFalse(page.contains("<?xml"), "the SVG's XML declaration is dropped inside HTML");
     String flag = annotation.get("saturation").get(0).get("text").asText();
-    assertTrue(page.contains(HostsPage.esc(flag)), "the saturation flag reads as its text: " + flag);
+    assertTrue(
+        page.contains(HostsPage.esc(flag)), "the saturation flag reads as its text: " + flag);
     assertFalse(page.contains("{\"cpuBusyPctPeak\""), "health figures are not raw JSON");
     assertTrue(page.contains("cpuBusyPctPeak 95"), "health figures as name and value");
     assertTrue(r.warnings().isEmpty(), r.warnings().toString());

@@ -33,9 +33,28 @@ class InjectorScriptTest {
 
   private static HostRun hostRun(String runId) {
     SshHosts.Host h = HOSTS.get(0);
-    return new HostRun("host0", "127.0.0.1", h.port(), System.getProperty("user.name"), SshHosts.clientKey().toString(), null,
-        h.baseDir().toString(), 0, null, 3, 1, 0, 0, 0, 0, bundle.toString(), h.baseDir().resolve("runs/" + runId).toString(),
-        HostRun.PLANNED, null, null, "");
+    return new HostRun(
+        "host0",
+        "127.0.0.1",
+        h.port(),
+        System.getProperty("user.name"),
+        SshHosts.clientKey().toString(),
+        null,
+        h.baseDir().toString(),
+        0,
+        null,
+        3,
+        1,
+        0,
+        0,
+        0,
+        0,
+        bundle.toString(),
+        h.baseDir().resolve("runs/" + runId).toString(),
+        HostRun.PLANNED,
+        null,
+        null,
+        "");
   }
 
   private static RemoteHost connect() throws Exception {
@@ -56,12 +75,17 @@ class InjectorScriptTest {
       assertEquals("running", poll.status());
       assertEquals(2, poll.progress().orElseThrow().usersActive());
       String console = Files.readString(Path.of(h.runDir(), "console.log"));
-      assertTrue(console.contains("-Dweird=a b'c") && console.contains("--simulation x.Sim"), console);
+      assertTrue(
+          console.contains("-Dweird=a b'c") && console.contains("--simulation x.Sim"), console);
 
       assertEquals("stopped", Injector.stop(remote, h, 5));
       assertEquals("stopped", Injector.poll(remote, h).status());
-      assertFalse(remote.exec("kill -0 -- -" + pgid, Duration.ofSeconds(5)).ok(), "no process of the group is left");
-      assertTrue(Files.isSymbolicLink(Path.of(h.runDir(), "simulation.log")), "simulation.log linked into the run dir");
+      assertFalse(
+          remote.exec("kill -0 -- -" + pgid, Duration.ofSeconds(5)).ok(),
+          "no process of the group is left");
+      assertTrue(
+          Files.isSymbolicLink(Path.of(h.runDir(), "simulation.log")),
+          "simulation.log linked into the run dir");
     }
   }
 
@@ -77,11 +101,13 @@ class InjectorScriptTest {
         status = Injector.poll(remote, h).status();
       } while (status.equals("running") && System.nanoTime() < deadline);
       assertEquals("exited 7", status);
-      var again = org.junit.jupiter.api.Assertions.assertThrows(java.io.IOException.class,
-          () -> Injector.start(remote, h, "x.Sim", Map.of()));
+      var again =
+          org.junit.jupiter.api.Assertions.assertThrows(
+              java.io.IOException.class, () -> Injector.start(remote, h, "x.Sim", Map.of()));
       assertTrue(again.getMessage().contains("a run id is used once"), again.getMessage());
       Injector.stop(remote, h, 1); // the stand-in's straggler child
-      assertEquals("exited 7", Injector.poll(remote, h).status(), "Gatling's exit stays the verdict");
+      assertEquals(
+          "exited 7", Injector.poll(remote, h).status(), "Gatling's exit stays the verdict");
     }
   }
 

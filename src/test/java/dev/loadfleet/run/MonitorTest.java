@@ -20,7 +20,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The live view over real SSH hosts whose injectors are the stand-in: lost, recovered, finished. */
+/**
+ * The live view over real SSH hosts whose injectors are the stand-in: lost, recovered, finished.
+ */
 class MonitorTest {
   @RegisterExtension static final SshHosts HOSTS = SshHosts.of(2);
 
@@ -31,43 +33,94 @@ class MonitorTest {
     List<HostRun> hosts = new ArrayList<>();
     for (SshHosts.Host h : HOSTS.all()) {
       Path bundle = StandInGatling.install(h);
-      hosts.add(new HostRun(h.name(), "127.0.0.1", h.port(), System.getProperty("user.name"), SshHosts.clientKey().toString(),
-          null, h.baseDir().toString(), 0, null, 3, 1, 0, 0, 0, 0, bundle.toString(), h.baseDir().resolve("runs/monitor").toString(),
-          HostRun.PLANNED, null, null, ""));
+      hosts.add(
+          new HostRun(
+              h.name(),
+              "127.0.0.1",
+              h.port(),
+              System.getProperty("user.name"),
+              SshHosts.clientKey().toString(),
+              null,
+              h.baseDir().toString(),
+              0,
+              null,
+              3,
+              1,
+              0,
+              0,
+              0,
+              0,
+              bundle.toString(),
+              h.baseDir().resolve("runs/monitor").toString(),
+              HostRun.PLANNED,
+              null,
+              null,
+              ""));
     }
-    RunRecord run = new RunRecord("monitor", "inv.yaml", HOSTS.knownHosts().toString(), "x.Sim", "", "sha", 6, 2,
-        System.currentTimeMillis(), Map.of(), hosts, new LinkedHashMap<>(), "running", null);
-    try (Fleet fleet = Fleet.connect(hosts.stream().map(HostRun::spec).toList(), SshOptions.of(HOSTS.knownHosts(), false))) {
+    RunRecord run =
+        new RunRecord(
+            "monitor",
+            "inv.yaml",
+            HOSTS.knownHosts().toString(),
+            "x.Sim",
+            "",
+            "sha",
+            6,
+            2,
+            System.currentTimeMillis(),
+            Map.of(),
+            hosts,
+            new LinkedHashMap<>(),
+            "running",
+            null);
+    try (Fleet fleet =
+        Fleet.connect(
+            hosts.stream().map(HostRun::spec).toList(), SshOptions.of(HOSTS.knownHosts(), false))) {
       for (HostRun h : hosts) {
         RemoteHost remote = fleet.get(h.name()).orElseThrow();
         long pgid = Injector.start(remote, h, "x.Sim", Map.of("seconds", "14"));
         run = run.withHost(h.name(), x -> x.withStart(pgid));
       }
       run.write(results);
-      Thread cut = new Thread(() -> {
-        try {
-          Thread.sleep(2500);
-          HOSTS.get(1).stop(); // the link to host1 drops...
-          Thread.sleep(6000);
-          HOSTS.get(1).restart(); // ...and comes back; its injector ran on meanwhile
-        } catch (Exception e) {
-          throw new IllegalStateException(e);
-        }
-      });
+      Thread cut =
+          new Thread(
+              () -> {
+                try {
+                  Thread.sleep(2500);
+                  HOSTS.get(1).stop(); // the link to host1 drops...
+                  Thread.sleep(6000);
+                  HOSTS.get(1).restart(); // ...and comes back; its injector ran on meanwhile
+                } catch (Exception e) {
+                  throw new IllegalStateException(e);
+                }
+              });
       cut.start();
       StringWriter view = new StringWriter();
-      RunRecord done = new Monitor(run, fleet, results, Duration.ofSeconds(1), Duration.ofSeconds(3), Duration.ofSeconds(10),
-          new PrintWriter(view)).watch(new AtomicBoolean());
+      RunRecord done =
+          new Monitor(
+                  run,
+                  fleet,
+                  results,
+                  Duration.ofSeconds(1),
+                  Duration.ofSeconds(3),
+                  Duration.ofSeconds(10),
+                  new PrintWriter(view))
+              .watch(new AtomicBoolean());
       cut.join();
 
       String text = view.toString();
       assertTrue(text.contains("host1 lost: no answer for 3 s"), text);
       assertTrue(text.contains("host1 recovered"), text);
-      assertTrue(text.indexOf("host1 lost") < text.indexOf("host0 finished"), "host0 went on meanwhile: " + text);
+      assertTrue(
+          text.indexOf("host1 lost") < text.indexOf("host0 finished"),
+          "host0 went on meanwhile: " + text);
       assertTrue(text.contains("total"), text);
       assertEquals(HostRun.FINISHED, done.host("host0").state());
       assertEquals(HostRun.FINISHED, done.host("host1").state());
-      assertEquals(HostRun.FINISHED, RunRecord.read(results, "monitor").host("host1").state(), "run.json follows the states");
+      assertEquals(
+          HostRun.FINISHED,
+          RunRecord.read(results, "monitor").host("host1").state(),
+          "run.json follows the states");
     }
   }
 }

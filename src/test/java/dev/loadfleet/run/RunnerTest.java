@@ -43,21 +43,40 @@ class RunnerTest {
     archive = TestBundles.withRealInjector(tmp);
   }
 
-  private record Reported(List<Reporting.HostLog> logs, Map<String, com.fasterxml.jackson.databind.JsonNode> annotations) {}
+  private record Reported(
+      List<Reporting.HostLog> logs,
+      Map<String, com.fasterxml.jackson.databind.JsonNode> annotations) {}
 
   private static Inventory inventory(String seconds) throws Exception {
-    StringBuilder y = new StringBuilder("users: 5\nrampRate: 5\nworkload:\n  seconds: '" + seconds + "'\n");
+    StringBuilder y =
+        new StringBuilder("users: 5\nrampRate: 5\nworkload:\n  seconds: '" + seconds + "'\n");
     y.append("knownHosts: ").append(HOSTS.knownHosts()).append("\nhosts:\n");
     for (SshHosts.Host h : HOSTS.all()) {
-      y.append("  - {name: ").append(h.name()).append(", address: 127.0.0.1, port: ").append(h.port())
-          .append(", keyFile: ").append(SshHosts.clientKey()).append(", baseDir: ").append(h.baseDir()).append("}\n");
+      y.append("  - {name: ")
+          .append(h.name())
+          .append(", address: 127.0.0.1, port: ")
+          .append(h.port())
+          .append(", keyFile: ")
+          .append(SshHosts.clientKey())
+          .append(", baseDir: ")
+          .append(h.baseDir())
+          .append("}\n");
     }
-    return InventoryLoader.load(Files.writeString(Files.createTempFile(tmp, "cluster", ".yaml"), y.toString()));
+    return InventoryLoader.load(
+        Files.writeString(Files.createTempFile(tmp, "cluster", ".yaml"), y.toString()));
   }
 
   private static Runner.Options options(Path results) {
-    return new Runner.Options(results, Optional.of(archive), false, Duration.ofSeconds(2), Duration.ofSeconds(1),
-        Duration.ofSeconds(15), Duration.ofSeconds(5), Optional.empty(), false);
+    return new Runner.Options(
+        results,
+        Optional.of(archive),
+        false,
+        Duration.ofSeconds(2),
+        Duration.ofSeconds(1),
+        Duration.ofSeconds(15),
+        Duration.ofSeconds(5),
+        Optional.empty(),
+        false);
   }
 
   @Test
@@ -67,15 +86,26 @@ class RunnerTest {
     List<Reported> reported = new CopyOnWriteArrayList<>();
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();
-    ExitCode code = Runner.run(inventory, SshOptions.of(HOSTS.knownHosts(), false), options(results),
-        (logs, outDir, annotations) -> {
-          reported.add(new Reported(logs, annotations));
-          Files.createDirectories(outDir);
-          return new Reporting.Outcome(outDir.resolve("index.html"), outDir.resolve("summary.json"), true, List.of());
-        }, new Interruption(), new PrintWriter(out), new PrintWriter(err));
+    ExitCode code =
+        Runner.run(
+            inventory,
+            SshOptions.of(HOSTS.knownHosts(), false),
+            options(results),
+            (logs, outDir, annotations) -> {
+              reported.add(new Reported(logs, annotations));
+              Files.createDirectories(outDir);
+              return new Reporting.Outcome(
+                  outDir.resolve("index.html"), outDir.resolve("summary.json"), true, List.of());
+            },
+            new Interruption(),
+            new PrintWriter(out),
+            new PrintWriter(err));
     String transcript = out + "\n--- err ---\n" + err;
     assertEquals(ExitCode.OK, code, transcript);
-    assertTrue(transcript.contains("all 2 hosts ready") && transcript.contains("uploaded") && transcript.contains("total"),
+    assertTrue(
+        transcript.contains("all 2 hosts ready")
+            && transcript.contains("uploaded")
+            && transcript.contains("total"),
         transcript);
 
     String runId = RunRecord.latest(results).orElseThrow();
@@ -86,19 +116,33 @@ class RunnerTest {
     for (HostRun h : run.hosts()) {
       assertEquals(HostRun.FINISHED, h.state());
       assertEquals(run.t0() + h.clockOffsetMs(), h.startAt(), "T0 in the host's clock");
-      String console = Files.readString(results.resolve(runId).resolve("hosts").resolve(h.name()).resolve("console.log"));
-      assertTrue(console.contains("-DstartAt=" + h.startAt()) && console.contains("-DidOffset=" + h.idOffset())
-          && console.contains("-Dusers=" + h.users()) && console.contains("-Dseconds=5"), console);
-      assertTrue(Files.exists(results.resolve(runId).resolve("hosts").resolve(h.name()).resolve("progress.json")));
+      String console =
+          Files.readString(
+              results.resolve(runId).resolve("hosts").resolve(h.name()).resolve("console.log"));
+      assertTrue(
+          console.contains("-DstartAt=" + h.startAt())
+              && console.contains("-DidOffset=" + h.idOffset())
+              && console.contains("-Dusers=" + h.users())
+              && console.contains("-Dseconds=5"),
+          console);
+      assertTrue(
+          Files.exists(
+              results.resolve(runId).resolve("hosts").resolve(h.name()).resolve("progress.json")));
     }
     assertEquals(1, reported.size());
-    assertEquals(List.of("host0", "host1"), reported.get(0).logs().stream().map(Reporting.HostLog::name).toList());
+    assertEquals(
+        List.of("host0", "host1"),
+        reported.get(0).logs().stream().map(Reporting.HostLog::name).toList());
     assertEquals("ok", reported.get(0).annotations().get("host1").path("state").asText());
     // issue 6's health sampling rode along over the same connections
-    assertTrue(reported.get(0).annotations().get("host0").path("health").has("samples"), reported.get(0).annotations().toString());
+    assertTrue(
+        reported.get(0).annotations().get("host0").path("health").has("samples"),
+        reported.get(0).annotations().toString());
     assertTrue(Files.exists(results.resolve(runId).resolve("hosts/host0/health.svg")));
-    assertEquals(results.resolve(runId).resolve("hosts/host0/health.svg").toAbsolutePath().toString(),
-        reported.get(0).annotations().get("host0").path("healthChart").asText(), "the report draws this chart");
+    assertEquals(
+        results.resolve(runId).resolve("hosts/host0/health.svg").toAbsolutePath().toString(),
+        reported.get(0).annotations().get("host0").path("healthChart").asText(),
+        "the report draws this chart");
   }
 
   @Test
@@ -106,23 +150,36 @@ class RunnerTest {
     Inventory inventory = inventory("600");
     Path results = tmp.resolve("results-interrupted");
     Interruption interruption = new Interruption();
-    Thread operator = new Thread(() -> {
-      try {
-        Thread.sleep(9000); // check + deploy + start + a few seconds of running
-        interruption.request();
-      } catch (InterruptedException ignored) {
-        // test over
-      }
-    });
+    Thread operator =
+        new Thread(
+            () -> {
+              try {
+                Thread.sleep(9000); // check + deploy + start + a few seconds of running
+                interruption.request();
+              } catch (InterruptedException ignored) {
+                // test over
+              }
+            });
     operator.start();
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();
     List<String> reportedHosts = new CopyOnWriteArrayList<>();
-    ExitCode code = Runner.run(inventory, SshOptions.of(HOSTS.knownHosts(), false), options(results),
-        (logs, outDir, annotations) -> {
-          logs.forEach(l -> reportedHosts.add(l.name() + "=" + annotations.get(l.name()).path("state").asText()));
-          return new Reporting.Outcome(outDir.resolve("index.html"), outDir.resolve("summary.json"), true, List.of());
-        }, interruption, new PrintWriter(out), new PrintWriter(err));
+    ExitCode code =
+        Runner.run(
+            inventory,
+            SshOptions.of(HOSTS.knownHosts(), false),
+            options(results),
+            (logs, outDir, annotations) -> {
+              logs.forEach(
+                  l ->
+                      reportedHosts.add(
+                          l.name() + "=" + annotations.get(l.name()).path("state").asText()));
+              return new Reporting.Outcome(
+                  outDir.resolve("index.html"), outDir.resolve("summary.json"), true, List.of());
+            },
+            interruption,
+            new PrintWriter(out),
+            new PrintWriter(err));
     operator.join();
     String transcript = out + "\n--- err ---\n" + err;
     assertEquals(ExitCode.INTERRUPTED, code, transcript);
@@ -131,7 +188,9 @@ class RunnerTest {
     RunRecord run = RunRecord.read(results, RunRecord.latest(results).orElseThrow());
     for (HostRun h : run.hosts()) {
       assertEquals(HostRun.STOPPED, h.state());
-      assertFalse(ProcessHandle.of(h.pid()).map(ProcessHandle::isAlive).orElse(false), "injector " + h.pid() + " gone");
+      assertFalse(
+          ProcessHandle.of(h.pid()).map(ProcessHandle::isAlive).orElse(false),
+          "injector " + h.pid() + " gone");
     }
   }
 }

@@ -8,37 +8,45 @@ import java.nio.file.StandardCopyOption;
 
 /**
  * Installs the real bin/injector on a fixture host with a stand-in for the JVM (that host's
- * JAVA_HOME points at it), for tests of what the launcher and the script do around Gatling.
- * The stand-in writes the progress file it is given, starts a child (a JVM has threads, a shell
+ * JAVA_HOME points at it), for tests of what the launcher and the script do around Gatling. The
+ * stand-in writes the progress file it is given, starts a child (a JVM has threads, a shell
  * children), runs for {@code -Dseconds=N} (default 600) and exits with {@code -Dexit=N}.
  */
 final class StandInGatling {
   private StandInGatling() {}
 
-  /** @return the bundle dir on the host (holding bin/injector) */
+  /**
+   * @return the bundle dir on the host (holding bin/injector)
+   */
   static Path install(SshHosts.Host host) throws IOException {
     Path bundle = host.home().resolve("bundle");
     Path bin = Files.createDirectories(bundle.resolve("bin"));
-    Files.copy(Path.of("src/main/bundle/bin/injector"), bin.resolve("injector"), StandardCopyOption.REPLACE_EXISTING);
+    Files.copy(
+        Path.of("src/main/bundle/bin/injector"),
+        bin.resolve("injector"),
+        StandardCopyOption.REPLACE_EXISTING);
     bin.resolve("injector").toFile().setExecutable(true);
     Path fakeJavaHome = Files.createDirectories(host.home().resolve("jdk/bin"));
-    Files.writeString(fakeJavaHome.resolve("java"), String.join("\n",
-        "#!/bin/bash",
-        "progress=; seconds=600; code=0",
-        "for a in \"$@\"; do case \"$a\" in -DprogressFile=*) progress=${a#*=};; -Dseconds=*) seconds=${a#*=};;"
-            + " -Dexit=*) code=${a#*=};; esac; done",
-        "echo \"args: $*\"",
-        "mkdir -p gatling/run-1 && : > gatling/run-1/simulation.log",
-        "sleep 600 &",
-        "child=$!",
-        "for i in $(seq 0 \"$seconds\"); do",
-        "  echo \"{\\\"time\\\":$(date +%s%3N),\\\"usersStarted\\\":3,\\\"usersActive\\\":2,\\\"uploadsOk\\\":$i,\\\"finished\\\":false}\" > \"$progress.tmp\"",
-        "  mv \"$progress.tmp\" \"$progress\"",
-        "  [ \"$i\" = \"$seconds\" ] || sleep 1",
-        "done",
-        "kill $child",
-        "exit \"$code\"",
-        ""));
+    Files.writeString(
+        fakeJavaHome.resolve("java"),
+        String.join(
+            "\n",
+            "#!/bin/bash",
+            "progress=; seconds=600; code=0",
+            "for a in \"$@\"; do case \"$a\" in -DprogressFile=*) progress=${a#*=};; -Dseconds=*) seconds=${a#*=};;"
+                + " -Dexit=*) code=${a#*=};; esac; done",
+            "echo \"args: $*\"",
+            "mkdir -p gatling/run-1 && : > gatling/run-1/simulation.log",
+            "sleep 600 &",
+            "child=$!",
+            "for i in $(seq 0 \"$seconds\"); do",
+            "  echo \"{\\\"time\\\":$(date +%s%3N),\\\"usersStarted\\\":3,\\\"usersActive\\\":2,\\\"uploadsOk\\\":$i,\\\"finished\\\":false}\" > \"$progress.tmp\"",
+            "  mv \"$progress.tmp\" \"$progress\"",
+            "  [ \"$i\" = \"$seconds\" ] || sleep 1",
+            "done",
+            "kill $child",
+            "exit \"$code\"",
+            ""));
     fakeJavaHome.resolve("java").toFile().setExecutable(true);
     host.setEnv("JAVA_HOME", host.home().resolve("jdk").toString());
     return bundle;

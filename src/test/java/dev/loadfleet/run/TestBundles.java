@@ -15,8 +15,11 @@ final class TestBundles {
     Files.copy(Path.of("src/main/bundle/bin/injector"), tree.resolve("injector"));
     tree.resolve("injector").toFile().setExecutable(true);
     Path archive = dir.resolve("bundle.tar.gz");
-    Process tar = new ProcessBuilder("tar", "-czf", archive.toString(), "-C", dir.resolve("bundle").toString(), ".")
-        .inheritIO().start();
+    Process tar =
+        new ProcessBuilder(
+                "tar", "-czf", archive.toString(), "-C", dir.resolve("bundle").toString(), ".")
+            .inheritIO()
+            .start();
     assertEquals(0, tar.waitFor());
     return archive;
   }

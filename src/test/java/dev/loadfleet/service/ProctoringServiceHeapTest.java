@@ -41,14 +41,19 @@ class ProctoringServiceHeapTest {
                 System.getProperty("java.class.path"),
                 "dev.loadfleet.cli.Main",
                 "target",
-                "--port", "0",
-                "--data-dir", data.toString(),
-                "--max-body", "200MB",
-                "--duration", "120s")
+                "--port",
+                "0",
+                "--data-dir",
+                data.toString(),
+                "--max-body",
+                "200MB",
+                "--duration",
+                "120s")
             .redirectError(log.toFile())
             .start();
     try (BufferedReader out =
-        new BufferedReader(new InputStreamReader(target.getInputStream(), StandardCharsets.UTF_8))) {
+        new BufferedReader(
+            new InputStreamReader(target.getInputStream(), StandardCharsets.UTF_8))) {
       String first = out.readLine();
       assertNotNull(first, "target printed nothing; see " + Files.readString(log));
       URI base = URI.create(first.trim());
@@ -65,7 +70,8 @@ class ProctoringServiceHeapTest {
               .mapToObj(
                   i ->
                       client.sendAsync(
-                          Uploads.request(base, Uploads.fields("test_" + i, "30", 0, medium), medium),
+                          Uploads.request(
+                              base, Uploads.fields("test_" + i, "30", 0, medium), medium),
                           HttpResponse.BodyHandlers.ofString()))
               .toList();
       for (CompletableFuture<HttpResponse<String>> f : parallel) {

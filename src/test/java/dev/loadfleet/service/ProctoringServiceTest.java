@@ -64,7 +64,8 @@ class ProctoringServiceTest {
     HttpResponse<String> r =
         Uploads.send(
             client,
-            Uploads.request(service.baseUrl(), Uploads.fields("test_1", "30", 0, content), content));
+            Uploads.request(
+                service.baseUrl(), Uploads.fields("test_1", "30", 0, content), content));
     assertEquals(201, r.statusCode(), r.body());
     Path stored = data().resolve("30/recordings/test_1/0.webm");
     assertEquals(content.length(), Files.size(stored));
@@ -86,7 +87,8 @@ class ProctoringServiceTest {
     Uploads.Content content = new Uploads.Content(2, 300_000);
     Map<String, String> fields = Uploads.fields("test_2", "30", 0, content);
     fields.put("sha256", new Uploads.Content(3, 300_000).sha256());
-    HttpResponse<String> r = Uploads.send(client, Uploads.request(service.baseUrl(), fields, content));
+    HttpResponse<String> r =
+        Uploads.send(client, Uploads.request(service.baseUrl(), fields, content));
     assertEquals(400, r.statusCode());
     assertTrue(r.body().contains("checksum mismatch"), r.body());
     assertEquals(1, service.stats().uploadsRejected());
@@ -101,7 +103,8 @@ class ProctoringServiceTest {
     Uploads.Content content = new Uploads.Content(4, 100_000);
     Map<String, String> fields = Uploads.fields("test_4", "30", 0, content);
     fields.put("size", "99999");
-    HttpResponse<String> r = Uploads.send(client, Uploads.request(service.baseUrl(), fields, content));
+    HttpResponse<String> r =
+        Uploads.send(client, Uploads.request(service.baseUrl(), fields, content));
     assertEquals(400, r.statusCode());
     assertTrue(r.body().contains("size mismatch"), r.body());
     assertEquals(1, service.stats().uploadsRejected());
@@ -127,7 +130,9 @@ class ProctoringServiceTest {
     assertEquals(5, service.stats().uploadsRejected());
     try (Stream<Path> all = Files.walk(tmp)) {
       assertEquals(
-          List.of(tmp, data(), data().resolve(".incoming")), all.sorted().toList(), "files written");
+          List.of(tmp, data(), data().resolve(".incoming")),
+          all.sorted().toList(),
+          "files written");
     }
   }
 
@@ -174,7 +179,9 @@ class ProctoringServiceTest {
                 i ->
                     client.sendAsync(
                         Uploads.request(
-                            service.baseUrl(), Uploads.fields("test_" + i, "30", 7, content), content),
+                            service.baseUrl(),
+                            Uploads.fields("test_" + i, "30", 7, content),
+                            content),
                         HttpResponse.BodyHandlers.ofString()))
             .toList();
     for (CompletableFuture<HttpResponse<String>> f : futures) {
@@ -186,7 +193,8 @@ class ProctoringServiceTest {
     assertEquals(n, s.studentsSeen());
     assertEquals(0, s.inFlightUploads());
     for (int i = 0; i < n; i++) {
-      assertEquals(content.length(), Files.size(data().resolve("30/recordings/test_" + i + "/7.webm")));
+      assertEquals(
+          content.length(), Files.size(data().resolve("30/recordings/test_" + i + "/7.webm")));
     }
   }
 
@@ -198,7 +206,9 @@ class ProctoringServiceTest {
           client.send(
               HttpRequest.newBuilder(service.baseUrl().resolve("/heartbeat"))
                   .header("Content-Type", "application/x-www-form-urlencoded")
-                  .POST(HttpRequest.BodyPublishers.ofString("studentId=test_" + (i % 2) + "&examId=30"))
+                  .POST(
+                      HttpRequest.BodyPublishers.ofString(
+                          "studentId=test_" + (i % 2) + "&examId=30"))
                   .build(),
               HttpResponse.BodyHandlers.ofString());
       assertEquals(200, r.statusCode(), r.body());
@@ -215,15 +225,20 @@ class ProctoringServiceTest {
     assertEquals(3, stats.get("heartbeats").asLong());
     assertEquals(1, stats.get("heartbeatsRejected").asLong());
     assertEquals(2, stats.get("studentsSeen").asLong());
-    for (String key : List.of("uploadsStored", "uploadsRejected", "bytesReceived", "inFlightUploads")) {
+    for (String key :
+        List.of("uploadsStored", "uploadsRejected", "bytesReceived", "inFlightUploads")) {
       assertTrue(stats.has(key), key);
     }
     JsonNode timing = stats.get("handlingMs").get("heartbeat");
     assertEquals(3 + 1, timing.get("count").asLong());
     assertTrue(timing.get("p95").asDouble() >= timing.get("p50").asDouble());
-    assertEquals(404, client.send(
-        HttpRequest.newBuilder(service.baseUrl().resolve("/nope")).build(),
-        HttpResponse.BodyHandlers.ofString()).statusCode());
+    assertEquals(
+        404,
+        client
+            .send(
+                HttpRequest.newBuilder(service.baseUrl().resolve("/nope")).build(),
+                HttpResponse.BodyHandlers.ofString())
+            .statusCode());
   }
 
   @Test
@@ -234,7 +249,8 @@ class ProctoringServiceTest {
     HttpResponse<String> r =
         Uploads.send(
             client,
-            Uploads.request(service.baseUrl(), Uploads.fields("test_1", "30", 0, content), content));
+            Uploads.request(
+                service.baseUrl(), Uploads.fields("test_1", "30", 0, content), content));
     long ms = (System.nanoTime() - t0) / 1_000_000;
     assertEquals(503, r.statusCode());
     assertTrue(ms >= 300, "latency knob: answered after " + ms + " ms");
@@ -264,7 +280,8 @@ class ProctoringServiceTest {
     HttpResponse<String> r =
         Uploads.send(
             client,
-            Uploads.request(service.baseUrl(), Uploads.fields("test_1", "30", 3, content), content));
+            Uploads.request(
+                service.baseUrl(), Uploads.fields("test_1", "30", 3, content), content));
     assertEquals(201, r.statusCode(), r.body());
     assertEquals(1, service.stats().uploadsStored());
     assertEquals(2_000_000, service.stats().bytesReceived());
@@ -289,7 +306,9 @@ class ProctoringServiceTest {
     assertEquals(0, service.stats().uploadsRejected());
   }
 
-  /** Sends one upload in two writes, the first ending with the CR of the CRLF before the boundary. */
+  /**
+   * Sends one upload in two writes, the first ending with the CR of the CRLF before the boundary.
+   */
   private String statusOfUploadSplitBeforeTheClosingLf(String student, int seq) throws Exception {
     Uploads.Content content = new Uploads.Content(9, 200_000);
     byte[] headBytes = Uploads.head(Uploads.fields(student, "30", seq, content));
@@ -305,8 +324,12 @@ class ProctoringServiceTest {
     int split = headBytes.length + file.length + 1; // just after the CR
     String request =
         "POST /upload HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n"
-            + "Content-Type: multipart/form-data; boundary=" + Uploads.BOUNDARY + "\r\n"
-            + "Content-Length: " + body.length + "\r\n\r\n";
+            + "Content-Type: multipart/form-data; boundary="
+            + Uploads.BOUNDARY
+            + "\r\n"
+            + "Content-Length: "
+            + body.length
+            + "\r\n\r\n";
     try (Socket socket = new Socket("127.0.0.1", service.port())) {
       socket.setSoTimeout(10_000);
       socket.setTcpNoDelay(true);

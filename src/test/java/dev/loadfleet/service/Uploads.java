@@ -55,10 +55,17 @@ final class Uploads {
     StringBuilder head = new StringBuilder();
     fields.forEach(
         (k, v) ->
-            head.append("--").append(BOUNDARY).append("\r\n")
-                .append("Content-Disposition: form-data; name=\"").append(k).append("\"\r\n\r\n")
-                .append(v).append("\r\n"));
-    head.append("--").append(BOUNDARY).append("\r\n")
+            head.append("--")
+                .append(BOUNDARY)
+                .append("\r\n")
+                .append("Content-Disposition: form-data; name=\"")
+                .append(k)
+                .append("\"\r\n\r\n")
+                .append(v)
+                .append("\r\n"));
+    head.append("--")
+        .append(BOUNDARY)
+        .append("\r\n")
         .append("Content-Disposition: form-data; name=\"file\"; filename=\"chunk.webm\"\r\n")
         .append("Content-Type: video/webm\r\n\r\n");
     return head.toString().getBytes(StandardCharsets.UTF_8);

@@ -29,14 +29,13 @@ import java.util.stream.Stream;
  * and, on its own timer, sends a heartbeat every {@code heartbeatInterval}, also while one of its
  * uploads (17.5 MB, several seconds) is still in flight, as the real exam client does.
  *
- * <p><b>The student model.</b> Gatling runs one chain per virtual user, so a student is two
- * virtual users with the same student id: one in "students uploading", one in "students
- * heartbeating". Both scenarios inject the same number of users on the same ramp and each takes
- * the next id from its own counter, so the n-th user of each scenario is student n ({@code
- * studentIdPrefix + (idOffset + n)}). In the report each scenario's active users are the number of
- * students; the global "active users" chart is twice that. Every student stops once the ramp plus
- * {@code steadyDuration} has passed since the first student started (an upload already in flight
- * finishes).
+ * <p><b>The student model.</b> Gatling runs one chain per virtual user, so a student is two virtual
+ * users with the same student id: one in "students uploading", one in "students heartbeating". Both
+ * scenarios inject the same number of users on the same ramp and each takes the next id from its
+ * own counter, so the n-th user of each scenario is student n ({@code studentIdPrefix + (idOffset +
+ * n)}). In the report each scenario's active users are the number of students; the global "active
+ * users" chart is twice that. Every student stops once the ramp plus {@code steadyDuration} has
+ * passed since the first student started (an upload already in flight finishes).
  *
  * <p>Configuration: conf/workload-{@code <profile>}.yaml plus {@code -D} overrides, validated
  * before any load ({@link Workload}). With no {@code baseUrl}, the stand-in service runs in this
@@ -132,10 +131,13 @@ public class ProctoringSimulation extends Simulation {
       System.out.println(
           "loadfleet: embedded stand-in service at "
               + target
-              + (WORKLOAD.serviceDiscard() ? " (discarding uploads)" : ", recordings under " + embedded.options().dataDir()));
+              + (WORKLOAD.serviceDiscard()
+                  ? " (discarding uploads)"
+                  : ", recordings under " + embedded.options().dataDir()));
     }
     PROGRESS.start();
-    waitUntil(WORKLOAD.startAt() - ENGINE_BUILD_LEAD.toMillis(), "to build Gatling's engine before");
+    waitUntil(
+        WORKLOAD.startAt() - ENGINE_BUILD_LEAD.toMillis(), "to build Gatling's engine before");
   }
 
   @Override
@@ -143,7 +145,10 @@ public class ProctoringSimulation extends Simulation {
     PROGRESS.finish();
     System.out.printf(
         "loadfleet: students' requests: uploads %d OK / %d KO, heartbeats %d OK / %d KO%n",
-        PROGRESS.uploadsOk(), PROGRESS.uploadsKo(), PROGRESS.heartbeatsOk(), PROGRESS.heartbeatsKo());
+        PROGRESS.uploadsOk(),
+        PROGRESS.uploadsKo(),
+        PROGRESS.heartbeatsOk(),
+        PROGRESS.heartbeatsKo());
     if (embedded != null) {
       ServiceStats stats = embedded.stats();
       embedded.close();
@@ -171,7 +176,8 @@ public class ProctoringSimulation extends Simulation {
   private static void waitUntil(long epochMs, String why) {
     long wait = epochMs - System.currentTimeMillis();
     if (wait > 0) {
-      System.out.printf("loadfleet: waiting %.1f s %s startAt %d%n", wait / 1000.0, why, WORKLOAD.startAt());
+      System.out.printf(
+          "loadfleet: waiting %.1f s %s startAt %d%n", wait / 1000.0, why, WORKLOAD.startAt());
       try {
         Thread.sleep(wait);
       } catch (InterruptedException e) {

@@ -92,7 +92,8 @@ class ProctoringSimulationIT {
     }
 
     // Assertions were evaluated: console lines and the report's assertion table.
-    assertEquals(3, count(out, Pattern.compile("^Global: .* : true \\(actual", Pattern.MULTILINE)), out);
+    assertEquals(
+        3, count(out, Pattern.compile("^Global: .* : true \\(actual", Pattern.MULTILINE)), out);
     String report = Files.readString(run.resolve("index.html"));
     assertTrue(report.contains("Global: 95th percentile of response time is less than 15000.0"));
 
