@@ -1,8 +1,8 @@
 package dev.loadfleet.cli;
 
-import dev.loadfleet.config.Quantities;
 import dev.loadfleet.service.ProctoringService;
 import dev.loadfleet.service.ServiceOptions;
+import dev.loadfleet.units.Quantities;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;

@@ -258,7 +258,7 @@ public final class InventoryLoader {
     if (merged.hasNonNull("nic")) {
       try {
         nic =
-            dev.loadfleet.plan.LinkSpeed.parse(merged.get("nic").asText(), where + " nic")
+            dev.loadfleet.units.LinkSpeed.parse(merged.get("nic").asText(), where + " nic")
                 .bitsPerSecond();
       } catch (IllegalArgumentException e) {
         throw new InventoryException(file + ": " + e.getMessage());

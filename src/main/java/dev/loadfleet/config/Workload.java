@@ -3,6 +3,7 @@ package dev.loadfleet.config;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.loadfleet.units.Quantities;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URISyntaxException;

@@ -1,6 +1,6 @@
 package dev.loadfleet.health;
 
-import dev.loadfleet.plan.LinkSpeed;
+import dev.loadfleet.units.LinkSpeed;
 import java.io.StringWriter;
 import java.util.List;
 import java.util.Locale;

@@ -1,7 +1,9 @@
 package dev.loadfleet.plan;
 
-import static dev.loadfleet.plan.Units.decimal;
+import static dev.loadfleet.units.Units.decimal;
 
+import dev.loadfleet.units.LinkSpeed;
+import dev.loadfleet.units.Units;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;

@@ -1,5 +1,6 @@
 package dev.loadfleet.plan;
 
+import dev.loadfleet.units.LinkSpeed;
 import java.util.OptionalInt;
 
 /**

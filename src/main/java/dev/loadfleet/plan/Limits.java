@@ -1,5 +1,7 @@
 package dev.loadfleet.plan;
 
+import dev.loadfleet.units.LinkSpeed;
+
 /**
  * The planner's knobs: how hard one injector may be driven. {@link #DEFAULTS} holds loadfleet's own
  * figures, measured by the injector benchmark (BENCHMARKS.md, "Injector"); {@link #GUIDE} keeps the

@@ -1,7 +1,9 @@
 package dev.loadfleet.plan;
 
-import static dev.loadfleet.plan.Units.decimal;
+import static dev.loadfleet.units.Units.decimal;
 
+import dev.loadfleet.units.LinkSpeed;
+import dev.loadfleet.units.Units;
 import java.time.Duration;
 
 /** Renders a {@link CapacityPlan} as plain text that shows the arithmetic, for `loadfleet plan`. */

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.loadfleet.units.LinkSpeed;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;

@@ -2,6 +2,7 @@ package dev.loadfleet.plan;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.loadfleet.units.LinkSpeed;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;

@@ -1,4 +1,4 @@
-package dev.loadfleet.plan;
+package dev.loadfleet.units;
 
 import java.util.Locale;
 import java.util.regex.Matcher;

@@ -1,14 +1,14 @@
-package dev.loadfleet.plan;
+package dev.loadfleet.units;
 
 import java.math.BigDecimal;
 import java.math.MathContext;
 
 /** Number formatting shared by the plan's messages, so every figure reads the same way. */
-final class Units {
+public final class Units {
   private Units() {}
 
   /** Three significant figures, no exponent, no trailing zeros: 2.33, 291, 0.0467, 1000. */
-  static String decimal(double value) {
+  public static String decimal(double value) {
     if (value == 0 || !Double.isFinite(value)) {
       return value == 0 ? "0" : String.valueOf(value);
     }
@@ -17,12 +17,12 @@ final class Units {
   }
 
   /** Decimal megabytes per second (10^6 B/s), the unit the guide's "291 MB/s" is written in. */
-  static String megabytesPerSecond(double bytesPerSecond) {
+  public static String megabytesPerSecond(double bytesPerSecond) {
     return decimal(bytesPerSecond / 1e6) + " MB/s";
   }
 
   /** Memory in GiB (what `free -g` and /proc/meminfo readers expect), three significant figures. */
-  static String gibibytes(double bytes) {
+  public static String gibibytes(double bytes) {
     return decimal(bytes / (1L << 30)) + " GiB";
   }
 }

@@ -1,4 +1,4 @@
-package dev.loadfleet.config;
+package dev.loadfleet.units;
 
 import java.math.BigDecimal;
 import java.math.RoundingMode;

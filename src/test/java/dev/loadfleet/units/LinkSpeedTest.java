@@ -1,4 +1,4 @@
-package dev.loadfleet.plan;
+package dev.loadfleet.units;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
