@@ -11,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -139,7 +140,8 @@ public record Workload(
   }
 
   public Workload {
-    extraFields = Map.copyOf(extraFields);
+    // Map.copyOf would iterate in a per-JVM order: the parts must go out in the order written.
+    extraFields = Collections.unmodifiableMap(new LinkedHashMap<>(extraFields));
   }
 
   /** True when no base URL is configured: the simulation starts the stand-in service itself. */

@@ -9,8 +9,12 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -69,6 +73,19 @@ class WorkloadTest {
     assertEquals(Path.of("/tmp/p.json"), w.progressFile());
     assertEquals(Map.of("client", "web", "v", "2"), w.extraFields());
     assertNull(w.recordingFile());
+  }
+
+  @Test
+  void extraFieldsKeepTheOrderTheyAreWrittenIn() {
+    // Thirty names in neither alphabetical nor numeric order: an order-losing copy (Map.copyOf
+    // iterates in a per-JVM salted order) cannot keep it by luck.
+    List<String> names = IntStream.range(0, 30).mapToObj(i -> "f" + (i * 7 % 30)).toList();
+    String pairs = names.stream().map(n -> n + "=v" + n).collect(Collectors.joining(","));
+
+    Workload w = Workload.load(CONF, Map.of("extraFields", pairs));
+
+    assertEquals(names, new ArrayList<>(w.extraFields().keySet()));
+    assertEquals(pairs, w.toProperties().get("extraFields"));
   }
 
   @Test
