@@ -42,10 +42,10 @@ public final class PlanCommand implements Command {
     Demand demand =
         new Demand(
             inventory.users(),
-            workload.recordingSize(),
-            workload.uploadInterval(),
+            workload.upload().recordingSize(),
+            workload.upload().interval(),
             0,
-            workload.heartbeatInterval());
+            workload.heartbeat().interval());
     List<HostCapacity> hosts =
         inventory.hosts().stream()
             .map(

@@ -2,6 +2,8 @@ package dev.loadfleet.config;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -32,7 +34,8 @@ public record Inventory(
   public static final String DEFAULT_SIMULATION = "dev.loadfleet.simulations.ProctoringSimulation";
 
   public Inventory {
-    workload = Map.copyOf(workload);
+    // Map.copyOf would iterate in a per-JVM order: the -D flags keep the order written.
+    workload = Collections.unmodifiableMap(new LinkedHashMap<>(workload));
     hosts = List.copyOf(hosts);
   }
 
@@ -42,7 +45,7 @@ public record Inventory(
    * users, rampRate and sets idOffset and startAt.
    */
   public Map<String, String> knobs() {
-    Map<String, String> k = new java.util.LinkedHashMap<>(workload);
+    Map<String, String> k = new LinkedHashMap<>(workload);
     k.put("users", String.valueOf(users));
     k.put("rampRate", String.valueOf(rampRate));
     duration.ifPresent(

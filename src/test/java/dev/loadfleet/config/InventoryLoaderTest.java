@@ -9,6 +9,8 @@ import dev.loadfleet.plan.Share;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -101,6 +103,69 @@ class InventoryLoaderTest {
     assertTrue(
         e.getMessage().contains("users: 10 users is more than the hosts' maxUsers allow (9"),
         e.getMessage());
+  }
+
+  @Test
+  void workloadKnobsReachTheInjectorsInTheOrderTheyAreWritten() throws Exception {
+    Path key = Files.writeString(dir.resolve("key"), "k");
+    // Enough knobs that an order-losing copy (Map.copyOf iterates in a per-JVM salted order)
+    // cannot keep this order by luck; written against the alphabet and against Key order.
+    List<String> written =
+        List.of(
+            "sloP95Ms",
+            "sloMeanMs",
+            "sloFailedPercent",
+            "sizeField",
+            "serviceDiscard",
+            "serviceDataDir",
+            "seqField",
+            "requestTimeout",
+            "recordingSize",
+            "profile",
+            "heartbeatPath",
+            "heartbeatMethod",
+            "heartbeatInterval",
+            "fileField",
+            "extraFields",
+            "examIdField",
+            "examId",
+            "checksumField",
+            "uploadPath",
+            "uploadMethod",
+            "uploadInterval",
+            "studentIdPrefix",
+            "studentIdField");
+    StringBuilder knobs = new StringBuilder("workload:\n");
+    for (String knob : written) {
+      knobs.append("  ").append(knob).append(": ").append(value(knob)).append('\n');
+    }
+    Path f = write(knobs + "hosts:\n  - address: 10.0.0.1\n    keyFile: " + key + "\n");
+
+    Inventory inv = InventoryLoader.load(f);
+
+    assertEquals(written, new ArrayList<>(inv.workload().keySet()));
+    List<String> flags = new ArrayList<>(inv.knobs().keySet());
+    assertEquals(written, flags.subList(0, written.size()));
+    assertEquals(List.of("users", "rampRate"), flags.subList(written.size(), flags.size()));
+  }
+
+  /** A valid value for each workload key the order test writes. */
+  private static String value(String knob) {
+    return switch (knob) {
+      case "profile" -> "smoke";
+      case "examId" -> "31";
+      case "studentIdPrefix" -> "s_";
+      case "uploadPath", "heartbeatPath" -> "/x";
+      case "uploadMethod", "heartbeatMethod" -> "PUT";
+      case "uploadInterval", "heartbeatInterval", "requestTimeout" -> "20s";
+      case "recordingSize" -> "1MB";
+      case "extraFields" -> "client=web";
+      case "sloFailedPercent" -> "1";
+      case "sloMeanMs", "sloP95Ms" -> "900";
+      case "serviceDataDir" -> "target/data";
+      case "serviceDiscard" -> "true";
+      default -> knob.replace("Field", "");
+    };
   }
 
   private Path write(String hosts) throws Exception {

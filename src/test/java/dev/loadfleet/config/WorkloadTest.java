@@ -1,6 +1,7 @@
 package dev.loadfleet.config;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -9,8 +10,14 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -25,10 +32,10 @@ class WorkloadTest {
   void smokeIsTheDefaultProfile() {
     Workload w = Workload.load(CONF, Map.of());
     assertEquals("smoke", w.profile());
-    assertEquals(20, w.users());
-    assertEquals(2_000_000, w.recordingSize());
-    assertTrue(w.embedded());
-    Duration total = w.rampDuration().plus(w.steadyDuration());
+    assertEquals(20, w.population().users());
+    assertEquals(2_000_000, w.upload().recordingSize());
+    assertTrue(w.target().embedded());
+    Duration total = w.population().examDuration();
     assertTrue(
         total.toSeconds() >= 50 && total.toSeconds() <= 90, "smoke lasts ~60-90 s: " + total);
   }
@@ -36,12 +43,12 @@ class WorkloadTest {
   @Test
   void fullProfileIsTheGuidesWorkload() {
     Workload w = Workload.load(CONF, Map.of("profile", "full"));
-    assertEquals(500, w.users());
-    assertEquals(10.0, w.rampRate());
-    assertEquals(Duration.ofSeconds(30), w.uploadInterval());
-    assertEquals(17_500_000, w.recordingSize());
-    assertEquals("30", w.examId());
-    assertEquals(Duration.ofSeconds(50), w.rampDuration());
+    assertEquals(500, w.population().users());
+    assertEquals(10.0, w.population().rampRate());
+    assertEquals(Duration.ofSeconds(30), w.upload().interval());
+    assertEquals(17_500_000, w.upload().recordingSize());
+    assertEquals("30", w.target().examId());
+    assertEquals(Duration.ofSeconds(50), w.population().rampDuration());
     // 500 x 17.5 MB / 30 s = 291.7 MB/s, the guide's figure.
     assertEquals(291.67e6, w.steadyBytesPerSecond(), 0.01e6);
   }
@@ -59,22 +66,176 @@ class WorkloadTest {
     d.put("extraFields", "client=web, v=2");
     d.put("java.version", "17"); // foreign keys are ignored
     Workload w = Workload.load(CONF, d);
-    assertEquals(150, w.users());
-    assertEquals("test_150", w.studentId(0));
-    assertEquals("test_299", w.studentId(149));
-    assertEquals(2.5, w.rampRate());
-    assertEquals(Duration.ofMinutes(2), w.uploadInterval());
-    assertEquals(2L << 20, w.recordingSize());
-    assertEquals("http://exam.example:8000", w.baseUrl());
+    assertEquals(150, w.population().users());
+    assertEquals("test_150", w.population().studentId(0));
+    assertEquals("test_299", w.population().studentId(149));
+    assertEquals(2.5, w.population().rampRate());
+    assertEquals(Duration.ofMinutes(2), w.upload().interval());
+    assertEquals(2L << 20, w.upload().recordingSize());
+    assertEquals("http://exam.example:8000", w.target().baseUrl());
     assertEquals(Path.of("/tmp/p.json"), w.progressFile());
-    assertEquals(Map.of("client", "web", "v", "2"), w.extraFields());
-    assertNull(w.recordingFile());
+    assertEquals(Map.of("client", "web", "v", "2"), w.form().extraFields());
+    assertNull(w.upload().recordingFile());
+  }
+
+  @Test
+  void extraFieldsKeepTheOrderTheyAreWrittenIn() {
+    // Thirty names in neither alphabetical nor numeric order: an order-losing copy (Map.copyOf
+    // iterates in a per-JVM salted order) cannot keep it by luck.
+    List<String> names = IntStream.range(0, 30).mapToObj(i -> "f" + (i * 7 % 30)).toList();
+    String pairs = names.stream().map(n -> n + "=v" + n).collect(Collectors.joining(","));
+
+    Workload w = Workload.load(CONF, Map.of("extraFields", pairs));
+
+    assertEquals(names, new ArrayList<>(w.form().extraFields().keySet()));
+    assertEquals(pairs, w.toProperties().get("extraFields"));
   }
 
   @Test
   void toPropertiesRoundTrips() {
     Workload w = Workload.load(CONF, Map.of("profile", "full", "users", "7", "startAt", "123"));
     assertEquals(w, Workload.load(CONF, w.toProperties()));
+  }
+
+  @Test
+  void everyKeyLandsInItsPart() throws IOException {
+    Workload w = Workload.load(CONF, everyKeyChanged());
+
+    assertEquals("full", w.profile());
+    Workload.Target target = w.target();
+    assertEquals("https://exam.example/api", target.baseUrl());
+    assertEquals("31", target.examId());
+    assertEquals("Authorization: Bearer t0ken", target.authHeader());
+    assertEquals(Duration.ofSeconds(45), target.requestTimeout());
+    Workload.Population students = w.population();
+    assertEquals("s_", students.studentIdPrefix());
+    assertEquals(700, students.idOffset());
+    assertEquals(7, students.users());
+    assertEquals(0.5, students.rampRate());
+    assertEquals(Duration.ofSeconds(90), students.steadyDuration());
+    assertEquals(123L, students.startAt());
+    Workload.Upload upload = w.upload();
+    assertEquals("PUT", upload.method());
+    assertEquals("/exams/#{examId}/chunks", upload.path());
+    assertEquals(Duration.ofMillis(1500), upload.interval());
+    assertEquals(3L << 20, upload.recordingSize());
+    assertEquals(tmp.resolve("rec.webm"), upload.recordingFile());
+    Workload.Heartbeat heartbeat = w.heartbeat();
+    assertEquals("PUT", heartbeat.method());
+    assertEquals("/alive/#{studentId}", heartbeat.path());
+    assertEquals(Duration.ofSeconds(3), heartbeat.interval());
+    Workload.Form form = w.form();
+    assertEquals("sid", form.studentIdField());
+    assertEquals("eid", form.examIdField());
+    assertEquals("n", form.seqField());
+    assertEquals("bytes", form.sizeField());
+    assertEquals("hash", form.checksumField());
+    assertEquals("video", form.fileField());
+    assertEquals(List.of("b", "a"), new ArrayList<>(form.extraFields().keySet()));
+    assertEquals(new Workload.Slo(1.5, 800, 2500), w.slo());
+    assertEquals(2500, w.slo().p95Ms());
+    assertEquals(tmp.resolve("data"), w.service().dataDir());
+    assertEquals(false, w.service().discard());
+    assertEquals(tmp.resolve("progress.json"), w.progressFile());
+  }
+
+  @Test
+  void toPropertiesWritesEveryKeyInTableOrderAndRoundTrips() throws IOException {
+    Workload w = Workload.load(CONF, everyKeyChanged());
+
+    Map<String, String> properties = w.toProperties();
+
+    assertEquals(
+        Stream.of(WorkloadKey.values()).map(Enum::name).toList(),
+        new ArrayList<>(properties.keySet()));
+    assertEquals(w, Workload.load(CONF, properties));
+    Map<String, String> profile = Workload.load(CONF, Map.of("profile", "full")).toProperties();
+    for (WorkloadKey key : WorkloadKey.values()) {
+      if (key != WorkloadKey.profile) {
+        assertNotEquals(
+            profile.get(key.name()),
+            properties.get(key.name()),
+            key + " must differ from the profile's so the round trip carries it");
+      }
+    }
+  }
+
+  /** The full profile with every other key set to a value of its own. */
+  private Map<String, String> everyKeyChanged() throws IOException {
+    Files.write(tmp.resolve("rec.webm"), new byte[] {1, 2, 3});
+    Map<String, String> d = new LinkedHashMap<>();
+    d.put("profile", "full");
+    d.put("baseUrl", "https://exam.example/api/");
+    d.put("examId", "31");
+    d.put("studentIdPrefix", "s_");
+    d.put("idOffset", "700");
+    d.put("users", "7");
+    d.put("rampRate", "0.5");
+    d.put("steadyDuration", "90s");
+    d.put("uploadInterval", "1500ms");
+    d.put("recordingSize", "3MiB");
+    d.put("recordingFile", tmp.resolve("rec.webm").toString());
+    d.put("heartbeatInterval", "3");
+    d.put("requestTimeout", "45s");
+    d.put("startAt", "123");
+    d.put("progressFile", tmp.resolve("progress.json").toString());
+    d.put("uploadPath", "/exams/#{examId}/chunks");
+    d.put("uploadMethod", "PUT");
+    d.put("heartbeatPath", "/alive/#{studentId}");
+    d.put("heartbeatMethod", "put");
+    d.put("fileField", "video");
+    d.put("studentIdField", "sid");
+    d.put("examIdField", "eid");
+    d.put("seqField", "n");
+    d.put("checksumField", "hash");
+    d.put("sizeField", "bytes");
+    d.put("extraFields", "b=2,a=1");
+    d.put("authHeader", "Authorization: Bearer t0ken");
+    d.put("sloFailedPercent", "1.5");
+    d.put("sloMeanMs", "800");
+    d.put("sloP95Ms", "2500");
+    d.put("serviceDataDir", tmp.resolve("data").toString());
+    d.put("serviceDiscard", "false");
+    assertEquals(
+        Stream.of(WorkloadKey.values()).map(Enum::name).collect(Collectors.toSet()), d.keySet());
+    return d;
+  }
+
+  @Test
+  void readmeKnobsTableFollowsTheKeyTable() throws IOException {
+    String readme = Files.readString(Path.of("README.md"));
+    int knobs = readme.indexOf("\n### Knobs\n");
+    List<String[]> rows =
+        readme
+            .substring(knobs, readme.indexOf("\n### ", knobs + 1))
+            .lines()
+            .filter(line -> line.startsWith("| `"))
+            .map(line -> line.replace("`", "").split("\\s*\\|\\s*"))
+            .toList();
+    Map<WorkloadKey, String> smoke =
+        WorkloadLoader.readProfile(CONF.resolve("workload-smoke.yaml"));
+    Map<WorkloadKey, String> full = WorkloadLoader.readProfile(CONF.resolve("workload-full.yaml"));
+
+    assertEquals(
+        Stream.of(WorkloadKey.values()).map(Enum::name).toList(),
+        rows.stream().map(cells -> cells[1]).toList(),
+        "one row per key, in table order");
+    for (String[] cells : rows) {
+      WorkloadKey key = WorkloadKey.valueOf(cells[1]);
+      assertEquals(readme(key.defaultValue()), cells[2], key + " default");
+      if (key != WorkloadKey.profile) {
+        assertEquals(readme(smoke.getOrDefault(key, key.defaultValue())), cells[3], key + " smoke");
+        assertEquals(readme(full.getOrDefault(key, key.defaultValue())), cells[4], key + " full");
+      }
+      assertTrue(
+          cells[5].startsWith(key.range()),
+          key + ": '" + cells[5] + "' starts with the range '" + key.range() + "'");
+    }
+  }
+
+  /** A value as the README's table shows it. */
+  private static String readme(String value) {
+    return value.isEmpty() ? "empty" : value;
   }
 
   @Test
@@ -131,6 +292,37 @@ class WorkloadTest {
     assertTrue(e.getMessage().contains("'" + key + "'"), e.getMessage());
     assertTrue(e.getMessage().contains("-D" + key), e.getMessage());
     assertTrue(e.getMessage().contains(expected), e.getMessage());
+  }
+
+  @ParameterizedTest(name = "-D{0}=")
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "steadyDuration | a duration from 0 to 7d, e.g. 30s, 10m",
+        "uploadInterval | a duration from 100ms to 1d",
+        "recordingSize | a size from 1 byte to 1GiB, e.g. 17.5MB (10^6 bytes), 2MiB",
+      })
+  void anEmptyValueIsSaidOnce(String key, String range) {
+    InvalidWorkloadException e =
+        assertThrows(InvalidWorkloadException.class, () -> Workload.load(CONF, Map.of(key, " ")));
+    assertEquals(
+        "workload key '"
+            + key
+            + "' = '' (from -D"
+            + key
+            + "): must not be empty; accepted: "
+            + range,
+        e.getMessage());
+  }
+
+  @ParameterizedTest(name = "-D{0}")
+  @CsvSource({"progressFile", "recordingFile", "serviceDataDir"})
+  void aPathWithANulCharacterIsRefusedNamingTheKey(String key) {
+    InvalidWorkloadException e =
+        assertThrows(
+            InvalidWorkloadException.class, () -> Workload.load(CONF, Map.of(key, "a\u0000b")));
+    assertTrue(e.getMessage().startsWith("workload key '" + key + "'"), e.getMessage());
+    assertTrue(e.getMessage().contains("not a file path"), e.getMessage());
   }
 
   @Test
@@ -191,13 +383,13 @@ class WorkloadTest {
   void recordingFileIsAccepted() throws IOException {
     Path rec = Files.write(tmp.resolve("rec.webm"), new byte[] {1, 2, 3});
     Workload w = Workload.load(CONF, Map.of("recordingFile", rec.toString()));
-    assertEquals(rec, w.recordingFile());
+    assertEquals(rec, w.upload().recordingFile());
   }
 
   @Test
   void emptyProfileFileMeansAllDefaults() throws IOException {
     Files.writeString(tmp.resolve("workload-smoke.yaml"), "# nothing\n");
     Workload w = Workload.load(tmp, Map.of());
-    assertEquals(Integer.parseInt(Workload.Key.users.defaultValue()), w.users());
+    assertEquals(Integer.parseInt(WorkloadKey.users.defaultValue()), w.population().users());
   }
 }

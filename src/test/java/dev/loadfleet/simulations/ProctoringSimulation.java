@@ -4,6 +4,11 @@ import static io.gatling.javaapi.core.CoreDsl.*;
 import static io.gatling.javaapi.http.HttpDsl.*;
 
 import dev.loadfleet.config.Workload;
+import dev.loadfleet.config.Workload.Form;
+import dev.loadfleet.config.Workload.Heartbeat;
+import dev.loadfleet.config.Workload.Population;
+import dev.loadfleet.config.Workload.Target;
+import dev.loadfleet.config.Workload.Upload;
 import dev.loadfleet.service.ProctoringService;
 import dev.loadfleet.service.ServiceOptions;
 import dev.loadfleet.service.ServiceStats;
@@ -46,8 +51,15 @@ public class ProctoringSimulation extends Simulation {
   // The workload: profile file + -D overrides; fails here, before any load, if invalid.
   static final Workload WORKLOAD = Workload.fromSystemProperties();
 
+  // Its parts, as the story below reads them.
+  static final Target TARGET = WORKLOAD.target();
+  static final Population STUDENTS = WORKLOAD.population();
+  static final Upload UPLOAD = WORKLOAD.upload();
+  static final Heartbeat HEARTBEAT = WORKLOAD.heartbeat();
+  static final Form FORM = WORKLOAD.form();
+
   // The recording chunk: made once per JVM, shared by every student.
-  static final Recording RECORDING = Recording.of(WORKLOAD);
+  static final Recording RECORDING = Recording.of(UPLOAD);
 
   // What the students have done so far (progress file, end-of-run check).
   static final Progress PROGRESS = new Progress(WORKLOAD.progressFile());
@@ -55,8 +67,8 @@ public class ProctoringSimulation extends Simulation {
   // How early Gatling may build its engine before startAt (see waitUntil).
   static final Duration ENGINE_BUILD_LEAD = Duration.ofSeconds(3);
 
-  // The service under test: baseUrl, or the embedded stand-in started in before().
-  private static volatile String target = WORKLOAD.baseUrl();
+  // The service under test: baseUrl, or the embedded stand-in's, started in before().
+  private static volatile String serviceUrl = TARGET.baseUrl();
   private static volatile ProctoringService embedded;
 
   // HTTP: JSON answers; the auth header, if any, on every request.
@@ -65,20 +77,19 @@ public class ProctoringSimulation extends Simulation {
   // One recording chunk, multipart: ids, chunk sequence number, its size and SHA-256, the bytes.
   static final ChainBuilder upload =
       exec(http("upload")
-              .httpRequest(WORKLOAD.uploadMethod(), session -> url(WORKLOAD.uploadPath(), session))
+              .httpRequest(UPLOAD.method(), session -> url(UPLOAD.path(), session))
               .bodyParts(uploadParts())
-              .requestTimeout(WORKLOAD.requestTimeout())
+              .requestTimeout(TARGET.requestTimeout())
               .check(status().in(200, 201, 204)))
           .exec(session -> PROGRESS.countUpload(session, RECORDING.bytes().length));
 
   // "I am still here": the student's ids as a small form.
   static final ChainBuilder heartbeat =
       exec(http("heartbeat")
-              .httpRequest(
-                  WORKLOAD.heartbeatMethod(), session -> url(WORKLOAD.heartbeatPath(), session))
-              .formParam(WORKLOAD.studentIdField(), "#{studentId}")
-              .formParam(WORKLOAD.examIdField(), WORKLOAD.examId())
-              .requestTimeout(WORKLOAD.requestTimeout())
+              .httpRequest(HEARTBEAT.method(), session -> url(HEARTBEAT.path(), session))
+              .formParam(FORM.studentIdField(), "#{studentId}")
+              .formParam(FORM.examIdField(), TARGET.examId())
+              .requestTimeout(TARGET.requestTimeout())
               .check(status().in(200, 201, 204)))
           .exec(session -> PROGRESS.countHeartbeat(session));
 
@@ -88,7 +99,7 @@ public class ProctoringSimulation extends Simulation {
           .feed(ProctoringSimulation::studentsFromStartAt)
           .exec(session -> started(session))
           .asLongAs(session -> sitting(), "seq")
-          .on(every(WORKLOAD.uploadInterval(), upload))
+          .on(every(UPLOAD.interval(), upload))
           .exec(session -> done(session));
 
   // The same students' heartbeats, on their own timer, independent of uploads in flight.
@@ -96,48 +107,48 @@ public class ProctoringSimulation extends Simulation {
       scenario("students heartbeating")
           .feed(ProctoringSimulation::studentsFromStartAt)
           .asLongAs(session -> sitting())
-          .on(every(WORKLOAD.heartbeatInterval(), heartbeat));
+          .on(every(HEARTBEAT.interval(), heartbeat));
 
   {
     setUp(arrive(uploading), arrive(heartbeating))
         .protocols(httpProtocol)
         // A hard stop, so no run outlives its plan by more than one upload and a minute.
         .maxDuration(
-            WORKLOAD
-                .rampDuration()
-                .plus(WORKLOAD.steadyDuration())
-                .plus(WORKLOAD.uploadInterval())
-                .plus(WORKLOAD.requestTimeout())
+            STUDENTS
+                .examDuration()
+                .plus(UPLOAD.interval())
+                .plus(TARGET.requestTimeout())
                 .plus(Duration.ofMinutes(1)))
         // The guide's SLOs.
         .assertions(
-            global().failedRequests().percent().lt(WORKLOAD.sloFailedPercent()),
-            global().responseTime().mean().lt((int) WORKLOAD.sloMeanMs()),
-            global().responseTime().percentile(95.0).lt((int) WORKLOAD.sloP95Ms()));
+            global().failedRequests().percent().lt(WORKLOAD.slo().failedPercent()),
+            global().responseTime().mean().lt((int) WORKLOAD.slo().meanMs()),
+            global().responseTime().percentile(95.0).lt((int) WORKLOAD.slo().p95Ms()));
   }
 
   @Override
   public void before() {
     System.out.println("loadfleet workload: " + WORKLOAD);
-    if (WORKLOAD.embedded()) {
+    if (TARGET.embedded()) {
       ServiceOptions options =
-          ServiceOptions.loopback(WORKLOAD.serviceDataDir()).withDiscard(WORKLOAD.serviceDiscard());
+          ServiceOptions.loopback(WORKLOAD.service().dataDir())
+              .withDiscard(WORKLOAD.service().discard());
       try {
         embedded = ProctoringService.start(options);
       } catch (IOException e) {
         throw new UncheckedIOException("cannot start the embedded stand-in service", e);
       }
-      target = embedded.baseUrl().toString();
+      serviceUrl = embedded.baseUrl().toString();
       System.out.println(
           "loadfleet: embedded stand-in service at "
-              + target
-              + (WORKLOAD.serviceDiscard()
+              + serviceUrl
+              + (WORKLOAD.service().discard()
                   ? " (discarding uploads)"
                   : ", recordings under " + embedded.options().dataDir()));
     }
     PROGRESS.start();
     waitUntil(
-        WORKLOAD.startAt() - ENGINE_BUILD_LEAD.toMillis(), "to build Gatling's engine before");
+        STUDENTS.startAt() - ENGINE_BUILD_LEAD.toMillis(), "to build Gatling's engine before");
   }
 
   @Override
@@ -177,7 +188,7 @@ public class ProctoringSimulation extends Simulation {
     long wait = epochMs - System.currentTimeMillis();
     if (wait > 0) {
       System.out.printf(
-          "loadfleet: waiting %.1f s %s startAt %d%n", wait / 1000.0, why, WORKLOAD.startAt());
+          "loadfleet: waiting %.1f s %s startAt %d%n", wait / 1000.0, why, STUDENTS.startAt());
       try {
         Thread.sleep(wait);
       } catch (InterruptedException e) {
@@ -189,24 +200,24 @@ public class ProctoringSimulation extends Simulation {
 
   /** A scenario's students, handed to Gatling at startAt (see {@link #waitUntil}). */
   private static Iterator<Map<String, Object>> studentsFromStartAt() {
-    waitUntil(WORKLOAD.startAt(), "for");
+    waitUntil(STUDENTS.startAt(), "for");
     return students();
   }
 
   /** Each scenario counts its students from 0: the n-th user is student n. */
   private static Iterator<Map<String, Object>> students() {
     return Stream.iterate(0, n -> n + 1)
-        .map(n -> Map.<String, Object>of("studentId", WORKLOAD.studentId(n)))
+        .map(n -> Map.<String, Object>of("studentId", STUDENTS.studentId(n)))
         .iterator();
   }
 
   private static PopulationBuilder arrive(ScenarioBuilder scenario) {
-    Duration ramp = WORKLOAD.rampDuration();
+    Duration ramp = STUDENTS.rampDuration();
     // One student has no ramp; rampUsers(1).during(d) injected nobody here (Gatling 3.15.1).
     OpenInjectionStep step =
-        ramp.toMillis() < 1 || WORKLOAD.users() == 1
-            ? atOnceUsers(WORKLOAD.users())
-            : rampUsers(WORKLOAD.users()).during(ramp);
+        ramp.toMillis() < 1 || STUDENTS.users() == 1
+            ? atOnceUsers(STUDENTS.users())
+            : rampUsers(STUDENTS.users()).during(ramp);
     return scenario.injectOpen(step);
   }
 
@@ -232,9 +243,7 @@ public class ProctoringSimulation extends Simulation {
 
   /** The exam ends the ramp plus steadyDuration after the first student started. */
   private static long examEnd() {
-    return PROGRESS.injectionStart()
-        + WORKLOAD.rampDuration().toMillis()
-        + WORKLOAD.steadyDuration().toMillis();
+    return PROGRESS.injectionStart() + STUDENTS.examDuration().toMillis();
   }
 
   private static Session started(Session session) {
@@ -248,29 +257,29 @@ public class ProctoringSimulation extends Simulation {
   }
 
   private static String url(String path, Session session) {
-    return target
-        + path.replace("#{examId}", WORKLOAD.examId())
+    return serviceUrl
+        + path.replace("#{examId}", TARGET.examId())
             .replace("#{studentId}", session.getString("studentId"));
   }
 
   /** The upload's form: ids, chunk number, size, SHA-256, any extra fields, then the bytes. */
   private static List<BodyPart> uploadParts() {
     List<BodyPart> parts = new ArrayList<>();
-    parts.add(StringBodyPart(WORKLOAD.studentIdField(), "#{studentId}"));
-    parts.add(StringBodyPart(WORKLOAD.examIdField(), WORKLOAD.examId()));
-    parts.add(StringBodyPart(WORKLOAD.seqField(), "#{seq}"));
-    parts.add(StringBodyPart(WORKLOAD.sizeField(), Integer.toString(RECORDING.bytes().length)));
-    parts.add(StringBodyPart(WORKLOAD.checksumField(), RECORDING.sha256()));
-    WORKLOAD.extraFields().forEach((name, value) -> parts.add(StringBodyPart(name, value)));
+    parts.add(StringBodyPart(FORM.studentIdField(), "#{studentId}"));
+    parts.add(StringBodyPart(FORM.examIdField(), TARGET.examId()));
+    parts.add(StringBodyPart(FORM.seqField(), "#{seq}"));
+    parts.add(StringBodyPart(FORM.sizeField(), Integer.toString(RECORDING.bytes().length)));
+    parts.add(StringBodyPart(FORM.checksumField(), RECORDING.sha256()));
+    FORM.extraFields().forEach((name, value) -> parts.add(StringBodyPart(name, value)));
     parts.add(
-        ByteArrayBodyPart(WORKLOAD.fileField(), RECORDING.bytes())
+        ByteArrayBodyPart(FORM.fileField(), RECORDING.bytes())
             .fileName(session -> session.getInt("seq") + RECORDING.extension())
             .contentType("video/webm"));
     return parts;
   }
 
   private static HttpProtocolBuilder authorized(HttpProtocolBuilder protocol) {
-    String header = WORKLOAD.authHeader();
+    String header = TARGET.authHeader();
     if (header.isEmpty()) {
       return protocol;
     }

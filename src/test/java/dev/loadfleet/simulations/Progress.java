@@ -15,8 +15,9 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * What the students have done so far, counted as the simulation runs, and (when a progress file is
- * configured) rewritten atomically to that file every second for the launcher's live view. The
- * format is fixed in CONTRACTS §2; "finished" is true only in the last write.
+ * configured) rewritten atomically to that file every second for the launcher's live view. The file
+ * is one JSON object with the fields of {@link #snapshot}, read by the launcher as {@code
+ * dev.loadfleet.run.Injector.Progress}: keep the names; "finished" is true only in the last write.
  */
 final class Progress {
   private static final ObjectMapper JSON = new ObjectMapper();

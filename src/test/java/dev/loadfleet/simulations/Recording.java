@@ -1,6 +1,6 @@
 package dev.loadfleet.simulations;
 
-import dev.loadfleet.config.Workload;
+import dev.loadfleet.config.Workload.Upload;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -24,18 +24,18 @@ import java.util.Random;
 record Recording(byte[] bytes, String sha256, String fileName) {
   private static final long SEED = 0x5EED_2024L;
 
-  static Recording of(Workload workload) {
+  static Recording of(Upload upload) {
     byte[] bytes;
     String fileName;
-    if (workload.recordingFile() != null) {
+    if (upload.recordingFile() != null) {
       try {
-        bytes = Files.readAllBytes(workload.recordingFile());
+        bytes = Files.readAllBytes(upload.recordingFile());
       } catch (IOException e) {
-        throw new UncheckedIOException("cannot read recordingFile " + workload.recordingFile(), e);
+        throw new UncheckedIOException("cannot read recordingFile " + upload.recordingFile(), e);
       }
-      fileName = workload.recordingFile().getFileName().toString();
+      fileName = upload.recordingFile().getFileName().toString();
     } else {
-      bytes = new byte[Math.toIntExact(workload.recordingSize())];
+      bytes = new byte[Math.toIntExact(upload.recordingSize())];
       new Random(SEED).nextBytes(bytes);
       fileName = "chunk.webm";
     }
