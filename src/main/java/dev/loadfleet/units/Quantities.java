@@ -10,14 +10,14 @@ import java.util.regex.Pattern;
 /**
  * Parses the durations and sizes of the workload files and {@code -D} overrides.
  *
- * <p>Durations: {@code "30"} (seconds), {@code "30s"}, {@code "2m"}, {@code "1h"}, {@code "500ms"}.
- * Sizes: {@code "2000000"} (bytes), {@code "17.5MB"} (decimal, 10^6), {@code "2MiB"} (binary,
- * 2^20), likewise kB/KiB, GB/GiB. Decimal MB is the default reading because the guide's "17.5 MB"
- * recordings and its 291 MB/s arithmetic are decimal.
+ * <p>Durations: {@code "30"} (seconds), {@code "30s"}, {@code "2m"}, {@code "1h"}, {@code "7d"},
+ * {@code "500ms"}. Sizes: {@code "2000000"} (bytes), {@code "17.5MB"} (decimal, 10^6), {@code
+ * "2MiB"} (binary, 2^20), likewise kB/KiB, GB/GiB. Decimal MB is the default reading because the
+ * guide's "17.5 MB" recordings and its 291 MB/s arithmetic are decimal.
  */
 public final class Quantities {
   private static final Pattern DURATION =
-      Pattern.compile("(\\d+(?:\\.\\d+)?)\\s*(ms|s|m|h)?", Pattern.CASE_INSENSITIVE);
+      Pattern.compile("(\\d+(?:\\.\\d+)?)\\s*(ms|s|m|h|d)?", Pattern.CASE_INSENSITIVE);
   private static final Pattern SIZE =
       Pattern.compile("(\\d+(?:\\.\\d+)?)\\s*(B|kB|KB|KiB|MB|MiB|GB|GiB)?");
 
@@ -28,7 +28,7 @@ public final class Quantities {
     Matcher m = DURATION.matcher(text.trim());
     if (!m.matches()) {
       throw new IllegalArgumentException(
-          "'" + text + "' is not a duration (examples: 30, 30s, 2m, 1h, 500ms)");
+          "'" + text + "' is not a duration (examples: 30, 30s, 2m, 1h, 1d, 500ms)");
     }
     BigDecimal amount = new BigDecimal(m.group(1));
     String unit = m.group(2) == null ? "s" : m.group(2).toLowerCase(Locale.ROOT);
@@ -37,9 +37,18 @@ public final class Quantities {
           case "ms" -> 1;
           case "s" -> 1_000;
           case "m" -> 60_000;
-          default -> 3_600_000;
+          case "h" -> 3_600_000;
+          default -> 86_400_000;
         };
-    return Duration.ofMillis(amount.multiply(BigDecimal.valueOf(millisPerUnit)).longValue());
+    try {
+      return Duration.ofMillis(
+          amount
+              .multiply(BigDecimal.valueOf(millisPerUnit))
+              .setScale(0, RoundingMode.HALF_UP)
+              .longValueExact());
+    } catch (ArithmeticException e) {
+      throw new IllegalArgumentException("'" + text + "' is too long a duration", e);
+    }
   }
 
   /** A non-negative byte count; a bare number is bytes, MB is 10^6 and MiB is 2^20. */
