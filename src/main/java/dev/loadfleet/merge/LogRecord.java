@@ -16,11 +16,31 @@ public sealed interface LogRecord {
   byte ERROR = 4;
 
   /**
+   * The earliest time a record may carry, in ms from its run start. Gatling takes the run start
+   * before any user starts, so a real time is never negative unless the host's clock stepped back
+   * during the run; a minute covers such a step, anything earlier is damage.
+   */
+  int MIN_TIME_MS = -60_000;
+
+  /**
+   * The latest time a record may carry, in ms from its run start: a week. Gatling's int times end
+   * at 24.8 days; a load test lasts hours, and a merged log needs room to shift its inputs onto one
+   * start, so a later time is damage, not a run.
+   */
+  int MAX_TIME_MS = 7 * 86_400_000;
+
+  /**
    * When Gatling's data writer emitted this record, as far as the record tells: a user record at
    * its timestamp, a request or group when it ended, an error when it happened. The merger
    * interleaves inputs by this time; see {@link LogMerger} for why.
    */
   int emittedAt();
+
+  /** The record's earliest time (ms from its run start). */
+  int earliest();
+
+  /** The record's latest time (ms from its run start). */
+  int latest();
 
   /** The same record with every time moved by {@code deltaMs} and its scenario renumbered. */
   LogRecord rebased(int deltaMs, int[] scenarioMap);
@@ -29,6 +49,16 @@ public sealed interface LogRecord {
   record User(int scenario, boolean start, int time) implements LogRecord {
     @Override
     public int emittedAt() {
+      return time;
+    }
+
+    @Override
+    public int earliest() {
+      return time;
+    }
+
+    @Override
+    public int latest() {
       return time;
     }
 
@@ -47,6 +77,16 @@ public sealed interface LogRecord {
     }
 
     @Override
+    public int earliest() {
+      return Math.min(start, end);
+    }
+
+    @Override
+    public int latest() {
+      return Math.max(start, end);
+    }
+
+    @Override
     public LogRecord rebased(int deltaMs, int[] scenarioMap) {
       return new Request(
           groups, name, Math.addExact(start, deltaMs), Math.addExact(end, deltaMs), ok, message);
@@ -59,6 +99,16 @@ public sealed interface LogRecord {
     @Override
     public int emittedAt() {
       return end;
+    }
+
+    @Override
+    public int earliest() {
+      return Math.min(start, end);
+    }
+
+    @Override
+    public int latest() {
+      return Math.max(start, end);
     }
 
     @Override
@@ -76,6 +126,16 @@ public sealed interface LogRecord {
   record Error(String message, int time) implements LogRecord {
     @Override
     public int emittedAt() {
+      return time;
+    }
+
+    @Override
+    public int earliest() {
+      return time;
+    }
+
+    @Override
+    public int latest() {
       return time;
     }
 

@@ -18,6 +18,12 @@ public record RunHeader(
   /** The only version whose binary layout this package reads and writes. */
   public static final String SUPPORTED_VERSION = "3.15.1";
 
+  /** The last millisecond of the year 9999: a later run start is damage. */
+  public static final long MAX_START_MS = 253_402_300_799_999L;
+
+  /** What begins the run description of a log loadfleet merged (after the inputs' own one). */
+  public static final String MERGED_MARK = "merged by loadfleet from ";
+
   public RunHeader {
     scenarios = List.copyOf(scenarios);
     assertions = List.copyOf(assertions);
@@ -34,5 +40,13 @@ public record RunHeader(
       }
     }
     return true;
+  }
+
+  /**
+   * True for a log {@link LogMerger} wrote: its run description starts with {@link #MERGED_MARK},
+   * or carries it in brackets after the inputs' own description.
+   */
+  public boolean mergedByLoadfleet() {
+    return runDescription.startsWith(MERGED_MARK) || runDescription.contains(" (" + MERGED_MARK);
   }
 }
