@@ -1,6 +1,7 @@
 package dev.loadfleet.merge;
 
 import java.util.List;
+import java.util.regex.Pattern;
 
 /**
  * The first record of a Gatling 3.15.1 {@code simulation.log}: who wrote it, when the run started,
@@ -24,6 +25,9 @@ public record RunHeader(
   /** What begins the run description of a log loadfleet merged (after the inputs' own one). */
   public static final String MERGED_MARK = "merged by loadfleet from ";
 
+  private static final Pattern MERGED =
+      Pattern.compile("(^|\\()(" + MERGED_MARK + "\\d+ logs?|merged from \\d+ injectors?): ");
+
   public RunHeader {
     scenarios = List.copyOf(scenarios);
     assertions = List.copyOf(assertions);
@@ -44,9 +48,10 @@ public record RunHeader(
 
   /**
    * True for a log {@link LogMerger} wrote: its run description starts with {@link #MERGED_MARK},
-   * or carries it in brackets after the inputs' own description.
+   * or carries it in brackets after the inputs' own description (as does the "merged from N
+   * injectors: " of loadfleet's first releases).
    */
   public boolean mergedByLoadfleet() {
-    return runDescription.startsWith(MERGED_MARK) || runDescription.contains(" (" + MERGED_MARK);
+    return MERGED.matcher(runDescription).find();
   }
 }
