@@ -108,6 +108,14 @@ public final class LogMerger {
     }
   }
 
+  /**
+   * Where a merge into {@code output} writes before renaming into place: left behind only by a
+   * merge that was killed, and so a sign that loadfleet merged there.
+   */
+  public static Path partial(Path output) {
+    return output.toAbsolutePath().resolveSibling(output.getFileName() + ".part");
+  }
+
   private static boolean sameFile(Path file, Path output) {
     if (file.toAbsolutePath().normalize().equals(output.toAbsolutePath().normalize())) {
       return true;
@@ -211,7 +219,7 @@ public final class LogMerger {
 
     Path parent = output.toAbsolutePath().getParent();
     Files.createDirectories(parent);
-    Path partial = parent.resolve(output.getFileName() + ".part");
+    Path partial = partial(output);
     long bytes;
     long written;
     try {

@@ -37,10 +37,14 @@ public sealed interface LogRecord {
   int emittedAt();
 
   /** The record's earliest time (ms from its run start). */
-  int earliest();
+  default int earliest() {
+    return emittedAt();
+  }
 
   /** The record's latest time (ms from its run start). */
-  int latest();
+  default int latest() {
+    return emittedAt();
+  }
 
   /** The same record with every time moved by {@code deltaMs} and its scenario renumbered. */
   LogRecord rebased(int deltaMs, int[] scenarioMap);
@@ -49,16 +53,6 @@ public sealed interface LogRecord {
   record User(int scenario, boolean start, int time) implements LogRecord {
     @Override
     public int emittedAt() {
-      return time;
-    }
-
-    @Override
-    public int earliest() {
-      return time;
-    }
-
-    @Override
-    public int latest() {
       return time;
     }
 
@@ -126,16 +120,6 @@ public sealed interface LogRecord {
   record Error(String message, int time) implements LogRecord {
     @Override
     public int emittedAt() {
-      return time;
-    }
-
-    @Override
-    public int earliest() {
-      return time;
-    }
-
-    @Override
-    public int latest() {
       return time;
     }
 

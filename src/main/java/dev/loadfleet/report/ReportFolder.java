@@ -1,6 +1,7 @@
 package dev.loadfleet.report;
 
 import dev.loadfleet.merge.InvalidLogException;
+import dev.loadfleet.merge.LogMerger;
 import dev.loadfleet.merge.SimulationLogReader;
 import java.io.IOException;
 import java.nio.file.FileSystemException;
@@ -14,11 +15,12 @@ import java.util.stream.Stream;
 
 /**
  * The folder a report goes to, and what may be done to it. A new or empty folder is used as is; a
- * folder holding an earlier loadfleet report (its simulation.log merged by loadfleet) is emptied
- * and reused; any other folder with files in it is refused unless forced, since Gatling would
- * overwrite its index.html and pages. A report that fails before Gatling ran leaves the folder as
- * it found it (a folder it created is removed); after a Gatling failure the merged log and
- * Gatling's console stay for the user to read.
+ * folder holding an earlier loadfleet report (its simulation.log merged by loadfleet, or the
+ * partial log of a merge that was killed) is emptied once the new merge has succeeded, so a refused
+ * input leaves the earlier report as it was; any other folder with files in it is refused unless
+ * forced, since Gatling would overwrite its index.html and pages. A report that fails before
+ * Gatling ran leaves a new or empty folder as it found it (a folder it created is removed); after a
+ * Gatling failure the merged log and Gatling's console stay for the user to read.
  */
 final class ReportFolder {
   private enum State {
@@ -39,7 +41,8 @@ final class ReportFolder {
   }
 
   /**
-   * Decides what to do with {@code dir} and readies it: creates it, or empties an earlier report.
+   * Decides what to do with {@code dir}, refusing what must not be touched, and creates it when
+   * missing.
    *
    * @param inputs the logs to merge: an earlier report holding one of them is not emptied
    */
@@ -97,11 +100,6 @@ final class ReportFolder {
                   + " write the report elsewhere (--out DIR)");
         }
       }
-      try {
-        deleteContents(dir);
-      } catch (FileSystemException e) {
-        throw cannotWrite(dir, e);
-      }
       return new ReportFolder(dir, State.EARLIER_REPORT, null);
     }
     if (!force) {
@@ -113,6 +111,23 @@ final class ReportFolder {
               + " write into it anyway");
     }
     return new ReportFolder(dir, State.FORCED, null);
+  }
+
+  /**
+   * The new merged log is in place: an earlier report's other files (Gatling's pages of other
+   * requests among them) go now.
+   */
+  void merged(Path mergedLog) throws IOException {
+    if (state != State.EARLIER_REPORT) {
+      return;
+    }
+    try (Stream<Path> s = Files.list(dir)) {
+      for (Path p : s.filter(p -> !p.equals(mergedLog)).toList()) {
+        deleteTree(p);
+      }
+    } catch (FileSystemException e) {
+      throw cannotWrite(dir, e);
+    }
   }
 
   /** What the user should know about the folder, or null. */
@@ -130,7 +145,7 @@ final class ReportFolder {
    * found empty is emptied again.
    */
   void failed(boolean keep) {
-    if (keep || state == State.FORCED) {
+    if (keep || state == State.FORCED || state == State.EARLIER_REPORT) {
       return;
     }
     try {
@@ -164,9 +179,12 @@ final class ReportFolder {
     }
   }
 
-  /** An earlier loadfleet report: its simulation.log is a log loadfleet merged. */
+  /** An earlier loadfleet report: its simulation.log is a log loadfleet merged, or was going to. */
   private static boolean holdsReport(Path dir) {
     Path log = dir.resolve(Reporter.MERGED_LOG);
+    if (Files.isRegularFile(LogMerger.partial(log))) {
+      return true;
+    }
     if (!Files.isRegularFile(log)) {
       return false;
     }
@@ -178,11 +196,20 @@ final class ReportFolder {
   }
 
   private static void deleteContents(Path dir) throws IOException {
-    List<Path> all = new ArrayList<>();
-    try (Stream<Path> s = Files.walk(dir)) {
-      s.filter(p -> !p.equals(dir)).sorted(Comparator.reverseOrder()).forEach(all::add);
+    try (Stream<Path> s = Files.list(dir)) {
+      for (Path p : s.toList()) {
+        deleteTree(p);
+      }
     } catch (NoSuchFileException e) {
-      return;
+      // already gone
+    }
+  }
+
+  /** Deletes {@code path} and, for a folder, everything in it (links are removed, not followed). */
+  private static void deleteTree(Path path) throws IOException {
+    List<Path> all = new ArrayList<>();
+    try (Stream<Path> s = Files.walk(path)) {
+      s.sorted(Comparator.reverseOrder()).forEach(all::add);
     }
     for (Path p : all) {
       Files.deleteIfExists(p);

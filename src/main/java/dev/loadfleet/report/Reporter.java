@@ -94,6 +94,7 @@ public final class Reporter {
               global.add(record);
               perInput.get(input).add(record);
             });
+    folder.merged(merged.output());
     List<String> warnings = new ArrayList<>();
     if (folder.note() != null) {
       warnings.add(folder.note());

@@ -342,16 +342,7 @@ class LogMergerTest {
     long startA = TestLogs.header(a).startMs();
     Path later =
         TestLogs.withHeader(
-            b,
-            tmp.resolve("later.log"),
-            h ->
-                new RunHeader(
-                    h.gatlingVersion(),
-                    h.simulationClass(),
-                    startA + 8 * 86_400_000L,
-                    h.runDescription(),
-                    h.scenarios(),
-                    h.assertions()));
+            b, tmp.resolve("later.log"), h -> withStart(h, startA + 8 * 86_400_000L));
     InvalidLogException e =
         assertThrows(
             InvalidLogException.class,
@@ -375,6 +366,16 @@ class LogMergerTest {
         version,
         h.simulationClass(),
         h.startMs(),
+        h.runDescription(),
+        h.scenarios(),
+        h.assertions());
+  }
+
+  private static RunHeader withStart(RunHeader h, long startMs) {
+    return new RunHeader(
+        h.gatlingVersion(),
+        h.simulationClass(),
+        startMs,
         h.runDescription(),
         h.scenarios(),
         h.assertions());

@@ -96,17 +96,23 @@ class ReportCommandTest {
   @Test
   void folderWithoutLogIsBadInputInOneSentence() throws Exception {
     Path empty = Files.createDirectories(tmp.resolve("empty"));
-    int code = run("report", empty.toString(), "--out", tmp.resolve("r").toString());
-    assertEquals(ExitCode.ERROR.code(), code);
-    assertOneSentence("folder " + empty + " holds no simulation.log");
+    assertRefused(
+        "folder " + empty + " holds no simulation.log",
+        "report",
+        empty.toString(),
+        "--out",
+        tmp.resolve("r").toString());
   }
 
   @Test
   void missingPathIsBadInputInOneSentence() {
     Path missing = tmp.resolve("nowhere/simulation.log");
-    int code = run("report", missing.toString(), "--out", tmp.resolve("r").toString());
-    assertEquals(ExitCode.ERROR.code(), code);
-    assertOneSentence(missing + " does not exist");
+    assertRefused(
+        missing + " does not exist",
+        "report",
+        missing.toString(),
+        "--out",
+        tmp.resolve("r").toString());
   }
 
   @Test
@@ -120,9 +126,13 @@ class ReportCommandTest {
   @Test
   void theSameLogUnderTwoNamesIsRefused() {
     Path log = FixtureRuns.log(FixtureRuns.A);
-    int code = run("report", "a=" + log, "b=" + log, "--out", tmp.resolve("r").toString());
-    assertEquals(ExitCode.ERROR.code(), code);
-    assertOneSentence("inputs a (" + log + ") and b (" + log + ") are the same log");
+    assertRefused(
+        "inputs a (" + log + ") and b (" + log + ") are the same log",
+        "report",
+        "a=" + log,
+        "b=" + log,
+        "--out",
+        tmp.resolve("r").toString());
   }
 
   @Test
@@ -156,17 +166,15 @@ class ReportCommandTest {
   void offsetsBeyondADayAreRefused() {
     Path a = FixtureRuns.run(FixtureRuns.A);
     Path b = FixtureRuns.run(FixtureRuns.B);
-    int code =
-        run(
-            "report",
-            "a=" + a,
-            "b=" + b,
-            "--offset",
-            "b=9223372036854775807",
-            "--out",
-            tmp.resolve("r").toString());
-    assertEquals(ExitCode.ERROR.code(), code);
-    assertOneSentence("input b has a clock offset of 9223372036854775807 ms");
+    assertRefused(
+        "input b has a clock offset of 9223372036854775807 ms",
+        "report",
+        "a=" + a,
+        "b=" + b,
+        "--offset",
+        "b=9223372036854775807",
+        "--out",
+        tmp.resolve("r").toString());
   }
 
   @Test
@@ -184,37 +192,41 @@ class ReportCommandTest {
   @Test
   void outPointingAtAnInputIsRefused() throws Exception {
     Path log = Files.copy(FixtureRuns.log(FixtureRuns.A), tmp.resolve("simulation.log"));
-    int code = run("report", log.toString(), "--out", log.toString());
-    assertEquals(ExitCode.ERROR.code(), code);
-    assertOneSentence("the report folder " + log + " is one of the input logs");
+    assertRefused(
+        "the report folder " + log + " is one of the input logs",
+        "report",
+        log.toString(),
+        "--out",
+        log.toString());
     assertEquals(Files.size(FixtureRuns.log(FixtureRuns.A)), Files.size(log));
   }
 
   @Test
   void anUnreadableInputIsNamedWithTheFix() throws Exception {
     Path unreadable = unreadableFile();
-    int code = run("report", unreadable.toString(), "--out", tmp.resolve("r").toString());
-    assertEquals(ExitCode.ERROR.code(), code);
-    assertOneSentence(unreadable + " cannot be read (permission denied); make it readable");
+    assertRefused(
+        unreadable + " cannot be read (permission denied); make it readable",
+        "report",
+        unreadable.toString(),
+        "--out",
+        tmp.resolve("r").toString());
   }
 
   @Test
   void anUnwritableOutIsNamedWithTheFix() throws Exception {
     Path file = Files.writeString(tmp.resolve("a-file"), "x");
     Path out = file.resolve("report");
-    int code = run("report", FixtureRuns.run(FixtureRuns.A).toString(), "--out", out.toString());
-    assertEquals(ExitCode.ERROR.code(), code);
-    assertOneSentence(
-        "cannot write the report folder "
-            + out
-            + " ("
-            + file
-            + " is a file); choose a folder you can write");
+    String a = FixtureRuns.run(FixtureRuns.A).toString();
+    assertRefused(
+        "cannot write the report folder " + out + " (" + file + " is a file); choose a folder",
+        "report",
+        a,
+        "--out",
+        out.toString());
     err.getBuffer().setLength(0);
     Path sys = Path.of("/sys/loadfleet-report"); // read-only to root too
-    code = run("report", FixtureRuns.run(FixtureRuns.A).toString(), "--out", sys.toString());
-    assertEquals(ExitCode.ERROR.code(), code);
-    assertOneSentence("cannot write the report folder " + sys + " (");
+    assertRefused(
+        "cannot write the report folder " + sys + " (", "report", a, "--out", sys.toString());
     assertTrue(err.toString().contains("); choose a folder you can write (--out DIR)"), err());
   }
 
@@ -242,6 +254,15 @@ class ReportCommandTest {
     Path b = FixtureRuns.run(FixtureRuns.B);
     assertEquals(ExitCode.OK.code(), run("report", a.toString(), "--out", out.toString()), err());
     Files.writeString(out.resolve("stale.txt"), "from the earlier report");
+    String index = Files.readString(out.resolve("index.html"));
+
+    // A refused input leaves the earlier report as it was.
+    Path junk = Files.writeString(tmp.resolve("junk.log"), "not a log");
+    assertEquals(ExitCode.ERROR.code(), run("report", junk.toString(), "--out", out.toString()));
+    assertEquals(index, Files.readString(out.resolve("index.html")));
+    assertTrue(Files.exists(out.resolve("stale.txt")));
+
+    err.getBuffer().setLength(0);
     assertEquals(
         ExitCode.OK.code(),
         run("report", a.toString(), b.toString(), "--out", out.toString()),
@@ -250,6 +271,17 @@ class ReportCommandTest {
         err.toString().contains("warning: replaced the earlier loadfleet report in " + out), err());
     assertFalse(Files.exists(out.resolve("stale.txt")), "the earlier report is gone");
     assertEquals(2, summary(out).get("inputs").size());
+  }
+
+  @Test
+  void theFolderOfAMergeThatWasKilledIsAnEarlierReport() throws Exception {
+    // A launcher killed while merging leaves LogMerger's partial log: the folder is loadfleet's.
+    Path out = Files.createDirectories(tmp.resolve("report"));
+    Files.writeString(out.resolve("simulation.log.part"), "");
+    int code = run("report", FixtureRuns.run(FixtureRuns.A).toString(), "--out", out.toString());
+    assertEquals(ExitCode.OK.code(), code, err());
+    assertTrue(err.toString().contains("replaced the earlier loadfleet report in " + out), err());
+    assertFalse(Files.exists(out.resolve("simulation.log.part")));
   }
 
   /** A file this process cannot read: mode 000, or for root a /proc file root cannot read. */
@@ -266,6 +298,12 @@ class ReportCommandTest {
         () -> FileChannel.open(file, StandardOpenOption.READ).close(),
         "the fixture is unreadable");
     return file;
+  }
+
+  /** Runs {@code args}: exit 1 and one sentence starting with {@code start}. */
+  private void assertRefused(String start, String... args) {
+    assertEquals(ExitCode.ERROR.code(), run(args), err());
+    assertOneSentence(start);
   }
 
   private void assertOneSentence(String start) {
