@@ -1,6 +1,5 @@
 package dev.loadfleet.report;
 
-import dev.loadfleet.merge.InvalidLogException;
 import dev.loadfleet.merge.LogMerger;
 import dev.loadfleet.merge.SimulationLogReader;
 import java.io.IOException;
@@ -52,14 +51,14 @@ final class ReportFolder {
           && !Files.isDirectory(dir)
           && Files.exists(input)
           && Files.isSameFile(input, dir)) {
-        throw new InvalidLogException(
+        throw new IOException(
             "the report folder "
                 + dir
                 + " is one of the input logs; give a folder for the report (--out DIR), not a log");
       }
     }
     if (Files.exists(dir) && !Files.isDirectory(dir)) {
-      throw new InvalidLogException(
+      throw new IOException(
           "the report folder "
               + dir
               + " is a file; give a new or empty folder for the report (--out DIR)");
@@ -91,7 +90,7 @@ final class ReportFolder {
     if (holdsReport(dir)) {
       for (Path input : inputs) {
         if (input.toAbsolutePath().normalize().startsWith(dir)) {
-          throw new InvalidLogException(
+          throw new IOException(
               "input "
                   + input
                   + " lies in "
@@ -103,7 +102,7 @@ final class ReportFolder {
       return new ReportFolder(dir, State.EARLIER_REPORT, null);
     }
     if (!force) {
-      throw new InvalidLogException(
+      throw new IOException(
           "the report folder "
               + dir
               + " already holds files and no loadfleet report, and Gatling would overwrite its"
