@@ -49,6 +49,28 @@ public sealed interface LogRecord {
   /** The same record with every time moved by {@code deltaMs} and its scenario renumbered. */
   LogRecord rebased(int deltaMs, int[] scenarioMap);
 
+  /** A record that lasted from {@code start} to {@code end}: written when it ended. */
+  sealed interface Span extends LogRecord permits Request, Group {
+    int start();
+
+    int end();
+
+    @Override
+    default int emittedAt() {
+      return end();
+    }
+
+    @Override
+    default int earliest() {
+      return Math.min(start(), end());
+    }
+
+    @Override
+    default int latest() {
+      return Math.max(start(), end());
+    }
+  }
+
   /** A virtual user starting or ending. */
   record User(int scenario, boolean start, int time) implements LogRecord {
     @Override
@@ -64,21 +86,7 @@ public sealed interface LogRecord {
 
   /** A request's outcome; {@code message} is "" when there is none. */
   record Request(List<String> groups, String name, int start, int end, boolean ok, String message)
-      implements LogRecord {
-    @Override
-    public int emittedAt() {
-      return end;
-    }
-
-    @Override
-    public int earliest() {
-      return Math.min(start, end);
-    }
-
-    @Override
-    public int latest() {
-      return Math.max(start, end);
-    }
+      implements Span {
 
     @Override
     public LogRecord rebased(int deltaMs, int[] scenarioMap) {
@@ -89,21 +97,7 @@ public sealed interface LogRecord {
 
   /** A group's outcome. */
   record Group(List<String> groups, int start, int end, int cumulatedResponseTime, boolean ok)
-      implements LogRecord {
-    @Override
-    public int emittedAt() {
-      return end;
-    }
-
-    @Override
-    public int earliest() {
-      return Math.min(start, end);
-    }
-
-    @Override
-    public int latest() {
-      return Math.max(start, end);
-    }
+      implements Span {
 
     @Override
     public LogRecord rebased(int deltaMs, int[] scenarioMap) {

@@ -18,6 +18,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -96,23 +98,13 @@ class ReportCommandTest {
   @Test
   void folderWithoutLogIsBadInputInOneSentence() throws Exception {
     Path empty = Files.createDirectories(tmp.resolve("empty"));
-    assertRefused(
-        "folder " + empty + " holds no simulation.log",
-        "report",
-        empty.toString(),
-        "--out",
-        tmp.resolve("r").toString());
+    assertInputRefused("folder " + empty + " holds no simulation.log", empty.toString());
   }
 
   @Test
   void missingPathIsBadInputInOneSentence() {
     Path missing = tmp.resolve("nowhere/simulation.log");
-    assertRefused(
-        missing + " does not exist",
-        "report",
-        missing.toString(),
-        "--out",
-        tmp.resolve("r").toString());
+    assertInputRefused(missing + " does not exist", missing.toString());
   }
 
   @Test
@@ -126,13 +118,8 @@ class ReportCommandTest {
   @Test
   void theSameLogUnderTwoNamesIsRefused() {
     Path log = FixtureRuns.log(FixtureRuns.A);
-    assertRefused(
-        "inputs a (" + log + ") and b (" + log + ") are the same log",
-        "report",
-        "a=" + log,
-        "b=" + log,
-        "--out",
-        tmp.resolve("r").toString());
+    assertInputRefused(
+        "inputs a (" + log + ") and b (" + log + ") are the same log", "a=" + log, "b=" + log);
   }
 
   @Test
@@ -166,15 +153,12 @@ class ReportCommandTest {
   void offsetsBeyondADayAreRefused() {
     Path a = FixtureRuns.run(FixtureRuns.A);
     Path b = FixtureRuns.run(FixtureRuns.B);
-    assertRefused(
+    assertInputRefused(
         "input b has a clock offset of 9223372036854775807 ms",
-        "report",
         "a=" + a,
         "b=" + b,
         "--offset",
-        "b=9223372036854775807",
-        "--out",
-        tmp.resolve("r").toString());
+        "b=9223372036854775807");
   }
 
   @Test
@@ -204,12 +188,9 @@ class ReportCommandTest {
   @Test
   void anUnreadableInputIsNamedWithTheFix() throws Exception {
     Path unreadable = unreadableFile();
-    assertRefused(
+    assertInputRefused(
         unreadable + " cannot be read (permission denied); make it readable",
-        "report",
-        unreadable.toString(),
-        "--out",
-        tmp.resolve("r").toString());
+        unreadable.toString());
   }
 
   @Test
@@ -298,6 +279,16 @@ class ReportCommandTest {
         () -> FileChannel.open(file, StandardOpenOption.READ).close(),
         "the fixture is unreadable");
     return file;
+  }
+
+  /**
+   * Reports {@code inputs} into a new folder: exit 1 and one sentence starting with {@code start}.
+   */
+  private void assertInputRefused(String start, String... inputs) {
+    List<String> args = new ArrayList<>(List.of("report"));
+    args.addAll(List.of(inputs));
+    args.addAll(List.of("--out", tmp.resolve("r").toString()));
+    assertRefused(start, args.toArray(String[]::new));
   }
 
   /** Runs {@code args}: exit 1 and one sentence starting with {@code start}. */
