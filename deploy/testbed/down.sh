@@ -6,6 +6,7 @@
 #
 # usage: deploy/testbed/down.sh
 set -euo pipefail
+# shellcheck source=lib.sh
 source "$(dirname "$0")/lib.sh"
 require_root
 
@@ -15,19 +16,22 @@ require_root
 ns_pids() {
   local h
   for h in "${INJECTORS[@]}" "$TARGET"; do
-    netns_exists "$h" && ip netns pids "$h" 2>/dev/null || true
+    if netns_exists "$h"; then ip netns pids "$h" 2>/dev/null || true; fi
   done
 }
-pids="$(ns_pids | tr '\n' ' ')"
-if [ -n "${pids// /}" ]; then
-  kill -TERM $pids 2>/dev/null || true
-  for i in $(seq 50); do
-    alive=""
-    for p in $pids; do pid_alive "$p" && alive="$alive $p"; done
-    [ -z "$alive" ] && break
+mapfile -t pids < <(ns_pids)
+if [ ${#pids[@]} -gt 0 ]; then
+  kill -TERM "${pids[@]}" 2>/dev/null || true
+  alive=()
+  for _ in $(seq 50); do
+    alive=()
+    for p in "${pids[@]}"; do
+      if pid_alive "$p"; then alive+=("$p"); fi
+    done
+    [ ${#alive[@]} -eq 0 ] && break
     sleep 0.1
   done
-  [ -n "${alive:-}" ] && kill -KILL $alive 2>/dev/null || true
+  if [ ${#alive[@]} -gt 0 ]; then kill -KILL "${alive[@]}" 2>/dev/null || true; fi
 fi
 
 for h in "${INJECTORS[@]}" "$TARGET"; do
@@ -45,7 +49,7 @@ for h in "${INJECTORS[@]}"; do
     # libfaketime's semaphores and shared memory of that user (see start_faketime_holder).
     find /dev/shm -maxdepth 1 -user "$user" \( -name 'sem.faketime_sem_*' -o -name 'faketime_shm_*' \) -delete
     userdel --remove "$user" 2>/dev/null || userdel "$user"
-    rm -rf "/home/$user"
+    rm -rf "/home/${user:?}"
   fi
 done
 rm -rf /tmp/loadfleet-testbed

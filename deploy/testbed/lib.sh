@@ -1,3 +1,5 @@
+# shellcheck shell=bash
+# shellcheck disable=SC2034 # the settings below are read by the scripts that source this file
 # Shared definitions of the loadfleet test bed; sourced by the scripts beside it, never run.
 # Everything the test bed creates carries the prefix "lf-"/"lfv-"/"lfinj" so that teardown can
 # find exactly its own objects and nothing else.
@@ -19,7 +21,7 @@ BRIDGE_ADDR=10.203.7.1
 INJECTORS=(lf-inj1 lf-inj2 lf-inj3 lf-inj4)
 TARGET=lf-target
 TARGET_PORT=8080
-# Debian's own packages, the same list .ci/run installs.
+# Debian's own packages; .ci/run installs these and shellcheck (for the tests).
 PACKAGES=(openssh-server openssh-client iproute2 faketime procps curl)
 LIBFAKETIME=/usr/lib/x86_64-linux-gnu/faketime/libfaketime.so.1
 SSHD=/usr/sbin/sshd
@@ -52,7 +54,7 @@ require_host() { is_injector "$1" || [ "$1" = "$TARGET" ] || die "unknown host '
 netns_exists() { ip netns list | awk '{print $1}' | grep -qx "$1"; }
 
 pid_alive() { [ -n "${1:-}" ] && kill -0 "$1" 2>/dev/null; }
-read_pid() { [ -s "$1" ] && cat "$1" || true; }
+read_pid() { if [ -s "$1" ]; then cat "$1"; fi; }
 
 # sshd of one injector host, started inside its namespace with its own config; a host that has a
 # faketime file gets libfaketime both for the daemon and, through SetEnv, for every session (sshd
@@ -151,10 +153,10 @@ start_sshd() {
   "$SSHD" -t -f "$d/sshd_config" || die "$h: sshd rejects $d/sshd_config"
   # `ip netns exec` gives the daemon its own mount namespace (propagation slave), so a /tmp bound
   # there is private to this host, as on a real machine; sessions inherit it from sshd.
+  # shellcheck disable=SC2016 # "$1" and "$@" are the inner sh's arguments, not this shell's
   ip netns exec "$h" sh -c 'mount --bind "$1" /tmp && shift && exec "$@"' sh \
     "/tmp/loadfleet-testbed/$h" env "${faked[@]}" "$SSHD" -f "$d/sshd_config" -E "$d/sshd.log"
-  local i
-  for i in $(seq 50); do
+  for _ in $(seq 50); do
     pid_alive "$(read_pid "$d/sshd.pid")" && return 0
     sleep 0.1
   done
@@ -167,8 +169,7 @@ stop_sshd() {
   pid="$(read_pid "$d/sshd.pid")"
   if pid_alive "$pid"; then
     kill "$pid"
-    local i
-    for i in $(seq 50); do pid_alive "$pid" || break; sleep 0.1; done
+    for _ in $(seq 50); do pid_alive "$pid" || break; sleep 0.1; done
   fi
   rm -f "$d/sshd.pid"
 }

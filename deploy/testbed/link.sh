@@ -4,6 +4,7 @@
 #
 # usage: deploy/testbed/link.sh HOST down|up
 set -euo pipefail
+# shellcheck source=lib.sh
 source "$(dirname "$0")/lib.sh"
 require_root
 [ $# -eq 2 ] || die "usage: $0 HOST down|up"

@@ -6,6 +6,7 @@
 #        deploy/testbed/rekey.sh lf-injN accept   write the host's current key into known_hosts
 # Prints the old and new SHA256 fingerprints.
 set -euo pipefail
+# shellcheck source=lib.sh
 source "$(dirname "$0")/lib.sh"
 require_root
 [ $# -eq 2 ] || die "usage: $0 lf-injN rotate|restore|accept"

@@ -6,6 +6,7 @@
 #        deploy/testbed/shape.sh HOST delay DELAY [rate RATE]  netem, e.g. delay 50ms (needs sch_netem)
 #        deploy/testbed/shape.sh HOST clear|show
 set -euo pipefail
+# shellcheck source=lib.sh
 source "$(dirname "$0")/lib.sh"
 require_root
 [ $# -ge 2 ] || die "usage: $0 HOST rate RATE [burst SIZE] | delay DELAY [rate RATE] | clear | show"

@@ -6,6 +6,7 @@
 #
 # usage: deploy/testbed/skew.sh lf-injN +5s|-3s|off
 set -euo pipefail
+# shellcheck source=lib.sh
 source "$(dirname "$0")/lib.sh"
 require_root
 [ $# -eq 2 ] || die "usage: $0 lf-injN +5s|-3s|off"

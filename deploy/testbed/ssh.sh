@@ -4,6 +4,7 @@
 #
 # usage: deploy/testbed/ssh.sh lf-injN [command...]
 set -euo pipefail
+# shellcheck source=lib.sh
 source "$(dirname "$0")/lib.sh"
 [ $# -ge 1 ] || die "usage: $0 lf-injN [command...]"
 h="$1"

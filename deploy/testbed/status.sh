@@ -4,6 +4,7 @@
 #
 # usage: deploy/testbed/status.sh
 set -uo pipefail
+# shellcheck source=lib.sh
 source "$(dirname "$0")/lib.sh"
 trap - ERR # a failing probe is a finding here, not an error
 require_root

@@ -5,6 +5,7 @@
 # usage: deploy/testbed/target.sh start|stop|restart|status [-- extra `loadfleet target` options]
 #   restart gives a fresh data dir and fresh /stats counters.
 set -euo pipefail
+# shellcheck source=lib.sh
 source "$(dirname "$0")/lib.sh"
 cmd="${1:-status}"
 shift || true
@@ -29,8 +30,7 @@ start() {
     --port "$TARGET_PORT" --data-dir "$STATE/target-data" "${extra[@]}" \
     </dev/null >"$STATE/target.log" 2>&1 &
   echo $! >"$pidfile"
-  local i
-  for i in $(seq 120); do
+  for _ in $(seq 120); do
     if curl -sf -o /dev/null --max-time 2 "$url/stats"; then
       log "target up at $url (pid $(read_pid "$pidfile"))"
       return 0
@@ -46,8 +46,7 @@ stop() {
   pid="$(read_pid "$pidfile")"
   if pid_alive "$pid"; then
     kill -TERM -- "-$pid" 2>/dev/null || kill -TERM "$pid"
-    local i
-    for i in $(seq 100); do pid_alive "$pid" || break; sleep 0.1; done
+    for _ in $(seq 100); do pid_alive "$pid" || break; sleep 0.1; done
     pid_alive "$pid" && kill -KILL -- "-$pid" 2>/dev/null
   fi
   rm -f "$pidfile"

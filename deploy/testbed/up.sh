@@ -8,6 +8,7 @@
 #   --no-target         do not start the stand-in service (no built bundle needed)
 #   --skew lf-inj4=+5s  run that host's sshd and every session under libfaketime (FAKETIME syntax)
 set -euo pipefail
+# shellcheck source=lib.sh
 source "$(dirname "$0")/lib.sh"
 
 start_target=1
@@ -168,6 +169,7 @@ write_env() {
 check_logins() {
   local h out
   for h in "${INJECTORS[@]}"; do
+    # shellcheck disable=SC2016 # the command expands on the injector host, not here
     out="$("$TESTBED_DIR/ssh.sh" "$h" 'echo "$(id -un) $(hostname -I 2>/dev/null || true) $(java -version 2>&1 | head -1)"')" ||
       die "$h: ssh login with the test-bed key failed; see $(host_dir "$h")/sshd.log"
     log "$h: $out"

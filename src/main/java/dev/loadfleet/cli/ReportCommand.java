@@ -1,6 +1,8 @@
 package dev.loadfleet.cli;
 
+import dev.loadfleet.merge.InvalidLogException;
 import dev.loadfleet.merge.MergeInput;
+import dev.loadfleet.merge.SimulationLogReader;
 import dev.loadfleet.report.ReportRequest;
 import dev.loadfleet.report.ReportResult;
 import dev.loadfleet.report.Reporter;
@@ -63,6 +65,13 @@ public final class ReportCommand implements Command {
                 .hasArgs()
                 .argName("NAME=MS")
                 .desc("add MS milliseconds to input NAME's times (its clock's lag); repeatable")
+                .build())
+        .addOption(
+            Option.builder()
+                .longOpt("force")
+                .desc(
+                    "write into a --out folder that holds other files (an earlier loadfleet"
+                        + " report there is replaced without it)")
                 .build());
   }
 
@@ -73,7 +82,7 @@ public final class ReportCommand implements Command {
     }
     List<MergeInput> inputs = new ArrayList<>();
     for (String arg : line.getArgList()) {
-      inputs.addAll(inputsOf(arg));
+      inputs.addAll(inputsOf(arg, err));
     }
     Map<String, Long> offsets = offsets(line.getOptionValues("offset"));
     List<MergeInput> withOffsets = new ArrayList<>();
@@ -90,7 +99,9 @@ public final class ReportCommand implements Command {
     }
     Path outDir = outDir(line);
     out.println("Merging " + inputs.size() + " log(s) into " + outDir + " ...");
-    ReportResult result = Reporter.generate(new ReportRequest(withOffsets, outDir));
+    ReportResult result =
+        Reporter.generate(
+            new ReportRequest(withOffsets, outDir, Map.of(), line.hasOption("force")));
     result.warnings().forEach(w -> err.println("warning: " + w));
     out.println("Report:    " + result.reportIndex());
     out.println("Per host:  " + result.hostsPage());
@@ -117,8 +128,12 @@ public final class ReportCommand implements Command {
     return Path.of("results", name);
   }
 
-  /** One argument: a log, a run folder, a folder of run folders, or NAME=any of these. */
-  static List<MergeInput> inputsOf(String arg) throws IOException, UsageException {
+  /**
+   * One argument: a log, a run folder, a folder of run folders, or NAME=any of these. In a folder
+   * of run folders, logs loadfleet merged (an earlier report's) are skipped with a warning on
+   * {@code err}: they hold the other logs' records again.
+   */
+  static List<MergeInput> inputsOf(String arg, PrintWriter err) throws IOException, UsageException {
     String name = null;
     String path = arg;
     int eq = arg.indexOf('=');
@@ -128,7 +143,7 @@ public final class ReportCommand implements Command {
     }
     Path p = Path.of(path);
     if (!Files.exists(p)) {
-      throw new UsageException(
+      throw new InvalidLogException(
           p + " does not exist; give a simulation.log or the folder holding it");
     }
     if (Files.isDirectory(p) && !Files.exists(p.resolve(MergeInput.LOG_FILE_NAME))) {
@@ -140,7 +155,7 @@ public final class ReportCommand implements Command {
                 .toList();
       }
       if (below.isEmpty()) {
-        throw new UsageException(
+        throw new InvalidLogException(
             "folder "
                 + p
                 + " holds no simulation.log, nor any folder holding one;"
@@ -150,10 +165,38 @@ public final class ReportCommand implements Command {
         throw new UsageException(
             name + "=" + p + " names a folder of " + below.size() + " logs; name each log");
       }
-      return below.stream().map(MergeInput::of).toList();
+      List<Path> runs = new ArrayList<>();
+      for (Path run : below) {
+        Path log = run.resolve(MergeInput.LOG_FILE_NAME);
+        if (mergedByLoadfleet(log)) {
+          err.println(
+              "warning: skipping "
+                  + log
+                  + ": loadfleet merged it from other logs (an earlier report), so its requests"
+                  + " would count twice; give it by name to merge it anyway");
+        } else {
+          runs.add(run);
+        }
+      }
+      if (runs.isEmpty()) {
+        throw new InvalidLogException(
+            "folder "
+                + p
+                + " holds only logs loadfleet merged (earlier reports); give the injectors' own"
+                + " logs");
+      }
+      return runs.stream().map(MergeInput::of).toList();
     }
     MergeInput in = MergeInput.of(p);
     return List.of(name == null ? in : new MergeInput(name, in.log(), 0));
+  }
+
+  private static boolean mergedByLoadfleet(Path log) {
+    try (SimulationLogReader r = SimulationLogReader.open(log)) {
+      return r.header().mergedByLoadfleet();
+    } catch (IOException e) {
+      return false; // not readable: the merge refuses it with its own message
+    }
   }
 
   private static Map<String, Long> offsets(String[] values) throws UsageException {

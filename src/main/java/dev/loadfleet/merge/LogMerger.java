@@ -1,11 +1,18 @@
 package dev.loadfleet.merge;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -40,6 +47,12 @@ import java.util.stream.Collectors;
 public final class LogMerger {
   private LogMerger() {}
 
+  /**
+   * The largest clock offset accepted, either way: a day. A host's clock is off by milliseconds to
+   * seconds; more is a typo or a wrong sign, and it would move the run out of Gatling's int times.
+   */
+  public static final long MAX_CLOCK_OFFSET_MS = 86_400_000L;
+
   /** Merges {@code inputs} into {@code output} (created or replaced; never one of the inputs). */
   public static MergeResult merge(List<MergeInput> inputs, Path output) throws IOException {
     return merge(inputs, output, MergeListener.NONE);
@@ -54,9 +67,22 @@ public final class LogMerger {
     checkDistinctNames(inputs);
     List<Path> files = new ArrayList<>();
     for (MergeInput input : inputs) {
+      if (Math.abs(input.clockOffsetMs()) > MAX_CLOCK_OFFSET_MS) {
+        throw new InvalidLogException(
+            "input "
+                + input.name()
+                + " has a clock offset of "
+                + input.clockOffsetMs()
+                + " ms; offsets beyond a day ("
+                + MAX_CLOCK_OFFSET_MS
+                + " ms) either way are refused: give the host's clock lag in milliseconds");
+      }
       Path file = input.logFile();
-      if (Files.exists(output) && Files.isSameFile(file, output)
-          || file.toAbsolutePath().normalize().equals(output.toAbsolutePath().normalize())) {
+      if (!Files.exists(file)) {
+        throw new InvalidLogException(
+            file + " (input " + input.name() + ") does not exist; check the path");
+      }
+      if (sameFile(file, output)) {
         throw new InvalidLogException(
             "the merged log "
                 + output
@@ -72,6 +98,7 @@ public final class LogMerger {
       for (Path file : files) {
         readers.add(SimulationLogReader.open(file));
       }
+      checkNotTwice(inputs, readers);
       checkCompatible(readers);
       return mergeOpen(inputs, readers, output, listener);
     } finally {
@@ -79,6 +106,77 @@ public final class LogMerger {
         reader.close();
       }
     }
+  }
+
+  /**
+   * Where a merge into {@code output} writes before renaming into place: left behind only by a
+   * merge that was killed, and so a sign that loadfleet merged there.
+   */
+  public static Path partial(Path output) {
+    return output.toAbsolutePath().resolveSibling(output.getFileName() + ".part");
+  }
+
+  private static boolean sameFile(Path file, Path output) {
+    if (file.toAbsolutePath().normalize().equals(output.toAbsolutePath().normalize())) {
+      return true;
+    }
+    try {
+      return Files.exists(output) && Files.isSameFile(file, output);
+    } catch (IOException e) {
+      return false; // one of them cannot be reached: then they are not one file
+    }
+  }
+
+  /**
+   * Refuses one log given twice (the same file under two names, or two copies): its requests would
+   * count twice. Only logs of equal size are hashed, so distinct logs cost nothing.
+   */
+  private static void checkNotTwice(List<MergeInput> inputs, List<SimulationLogReader> readers)
+      throws IOException {
+    Map<Long, List<Integer>> bySize = new LinkedHashMap<>();
+    for (int i = 0; i < readers.size(); i++) {
+      bySize.computeIfAbsent(readers.get(i).size(), k -> new ArrayList<>()).add(i);
+    }
+    for (List<Integer> same : bySize.values()) {
+      if (same.size() < 2) {
+        continue;
+      }
+      Map<String, Integer> byHash = new HashMap<>();
+      for (int i : same) {
+        Integer first = byHash.putIfAbsent(sha256(readers.get(i).file()), i);
+        if (first != null) {
+          throw new InvalidLogException(
+              "inputs "
+                  + inputs.get(first).name()
+                  + " ("
+                  + readers.get(first).file()
+                  + ") and "
+                  + inputs.get(i).name()
+                  + " ("
+                  + readers.get(i).file()
+                  + ") are the same log (same size and SHA-256); its requests would count twice:"
+                  + " give each log once");
+        }
+      }
+    }
+  }
+
+  private static String sha256(Path file) throws IOException {
+    MessageDigest digest;
+    try {
+      digest = MessageDigest.getInstance("SHA-256");
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("every JVM has SHA-256", e);
+    }
+    ByteBuffer buffer = ByteBuffer.allocate(1 << 16);
+    try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
+      while (channel.read(buffer) >= 0) {
+        buffer.flip();
+        digest.update(buffer);
+        buffer.clear();
+      }
+    }
+    return HexFormat.of().formatHex(digest.digest());
   }
 
   private static MergeResult mergeOpen(
@@ -98,13 +196,8 @@ public final class LogMerger {
     for (int i = 0; i < readers.size(); i++) {
       SimulationLogReader reader = readers.get(i);
       long shift = reader.header().startMs() + inputs.get(i).clockOffsetMs() - mergedStart;
-      if (shift > Integer.MAX_VALUE) {
-        throw new InvalidLogException(
-            reader.file()
-                + " started "
-                + shift / 3_600_000
-                + " h after the earliest input;"
-                + " Gatling's int millisecond times cannot hold that: merge runs of one test only");
+      if (shift > (long) LogRecord.MAX_TIME_MS - LogRecord.MIN_TIME_MS) {
+        throw tooLate(reader, shift);
       }
       List<String> scenarios = reader.header().scenarios();
       int[] map = new int[scenarios.size()];
@@ -126,7 +219,7 @@ public final class LogMerger {
 
     Path parent = output.toAbsolutePath().getParent();
     Files.createDirectories(parent);
-    Path partial = parent.resolve(output.getFileName() + ".part");
+    Path partial = partial(output);
     long bytes;
     long written;
     try {
@@ -183,22 +276,31 @@ public final class LogMerger {
     return new MergeResult(output, header, written, bytes, merged, warnings);
   }
 
-  /** The run description names the inputs; a description they all share is kept in front. */
+  /**
+   * The run description marks the log as loadfleet's ({@link RunHeader#mergedByLoadfleet()}) and
+   * names the inputs; a description they all share is kept in front. Kept under 4000 chars, so its
+   * bytes stay within what a Gatling writer (and so the reader) allows for a string.
+   */
   private static String description(List<MergeInput> inputs, List<SimulationLogReader> readers) {
     Set<String> own =
         readers.stream().map(r -> r.header().runDescription()).collect(Collectors.toSet());
     String names = inputs.stream().map(MergeInput::name).collect(Collectors.joining(", "));
     String merged =
-        "merged from "
+        RunHeader.MERGED_MARK
             + inputs.size()
-            + " injector"
+            + " log"
             + (inputs.size() == 1 ? "" : "s")
             + ": "
             + names;
+    merged = cut(merged, 1000);
     if (own.size() == 1 && !own.iterator().next().isBlank()) {
-      return own.iterator().next() + " (" + merged + ")";
+      return cut(own.iterator().next(), 4000 - merged.length() - 3) + " (" + merged + ")";
     }
     return merged;
+  }
+
+  private static String cut(String s, int max) {
+    return s.length() <= max ? s : s.substring(0, max - 3) + "...";
   }
 
   private static void checkDistinctNames(List<MergeInput> inputs) throws InvalidLogException {
@@ -276,6 +378,16 @@ public final class LogMerger {
         .collect(Collectors.joining("; "));
   }
 
+  private static InvalidLogException tooLate(SimulationLogReader reader, long shift) {
+    return new InvalidLogException(
+        reader.file()
+            + " started "
+            + shift / 3_600_000
+            + " h after the earliest input, so its records would land more than "
+            + LogRecord.MAX_TIME_MS / 86_400_000
+            + " days after the merged run start: merge runs of one test only");
+  }
+
   /** One input's reader and its next record. */
   private static final class Cursor {
     final int index;
@@ -302,29 +414,11 @@ public final class LogMerger {
     }
 
     LogRecord rebasedHead() throws InvalidLogException {
-      if (head instanceof LogRecord.User u
-          && (u.scenario() < 0 || u.scenario() >= scenarioMap.length)) {
-        throw new InvalidLogException(
-            reader.file()
-                + ": user record "
-                + reader.records()
-                + " names scenario "
-                + u.scenario()
-                + " but the run header lists "
-                + scenarioMap.length
-                + "; the file is damaged");
+      LogRecord rebased = head.rebased(shift, scenarioMap);
+      if (rebased.latest() > LogRecord.MAX_TIME_MS) {
+        throw tooLate(reader, shift);
       }
-      try {
-        return head.rebased(shift, scenarioMap);
-      } catch (ArithmeticException e) {
-        throw new InvalidLogException(
-            reader.file()
-                + ": record "
-                + reader.records()
-                + " moved by "
-                + shift
-                + " ms overflows Gatling's int millisecond times; check the clock offset");
-      }
+      return rebased;
     }
   }
 }

@@ -27,14 +27,22 @@ public final class SimulationLogWriter implements AutoCloseable {
     this.channel = channel;
   }
 
-  /** Creates (or replaces) {@code file} and writes its run header. */
+  /**
+   * Creates (or replaces) {@code file} and writes its run header. {@link #close()} forces the file
+   * to disk, so a log renamed into place after it is whole even if the machine then goes down.
+   */
   public static SimulationLogWriter create(Path file, RunHeader header) throws IOException {
-    FileChannel channel =
+    return create(
         FileChannel.open(
             file,
             StandardOpenOption.CREATE,
             StandardOpenOption.WRITE,
-            StandardOpenOption.TRUNCATE_EXISTING);
+            StandardOpenOption.TRUNCATE_EXISTING),
+        header);
+  }
+
+  /** Writes the log to an open {@code channel}, which {@link #close()} forces and closes. */
+  static SimulationLogWriter create(FileChannel channel, RunHeader header) throws IOException {
     SimulationLogWriter writer = new SimulationLogWriter(channel);
     try {
       writer.writeHeader(header);
@@ -89,6 +97,7 @@ public final class SimulationLogWriter implements AutoCloseable {
   public void close() throws IOException {
     try {
       flush();
+      channel.force(true);
     } finally {
       channel.close();
     }

@@ -10,12 +10,20 @@ import java.util.Map;
  * What to report: the logs to merge, the folder the report goes to, and per input name any fields
  * the launcher knows about that host (state ok|lost|failed|stopped, health, saturation), copied
  * into that host's entry of summary.json and shown on hosts.html.
+ *
+ * @param force write into {@code outDir} even when it holds files that are not a loadfleet report
+ *     (an earlier loadfleet report there is replaced without it)
  */
 public record ReportRequest(
-    List<MergeInput> inputs, Path outDir, Map<String, JsonNode> hostAnnotations) {
+    List<MergeInput> inputs, Path outDir, Map<String, JsonNode> hostAnnotations, boolean force) {
   public ReportRequest {
     inputs = List.copyOf(inputs);
     hostAnnotations = Map.copyOf(hostAnnotations);
+  }
+
+  public ReportRequest(
+      List<MergeInput> inputs, Path outDir, Map<String, JsonNode> hostAnnotations) {
+    this(inputs, outDir, hostAnnotations, false);
   }
 
   public ReportRequest(List<MergeInput> inputs, Path outDir) {

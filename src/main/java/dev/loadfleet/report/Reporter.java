@@ -64,9 +64,25 @@ public final class Reporter {
       throw new IOException(
           "report folder " + outDir + " has no parent; choose a folder below one");
     }
-    Files.createDirectories(outDir);
     List<MergeInput> inputs = request.inputs();
+    List<Path> logs = new ArrayList<>();
+    for (MergeInput input : inputs) {
+      logs.add(input.logFile());
+    }
+    ReportFolder folder = ReportFolder.prepare(outDir, request.force(), logs);
+    Path console = outDir.resolve(GATLING_CONSOLE);
+    try {
+      return generate(request, gatling, outDir, folder);
+    } catch (IOException | InterruptedException | RuntimeException e) {
+      folder.failed(Files.exists(console));
+      throw e;
+    }
+  }
 
+  private static ReportResult generate(
+      ReportRequest request, GatlingProcess gatling, Path outDir, ReportFolder folder)
+      throws IOException, InterruptedException {
+    List<MergeInput> inputs = request.inputs();
     TrafficStats global = new TrafficStats();
     List<TrafficStats> perInput = new ArrayList<>();
     inputs.forEach(i -> perInput.add(new TrafficStats()));
@@ -78,7 +94,12 @@ public final class Reporter {
               global.add(record);
               perInput.get(input).add(record);
             });
-    List<String> warnings = new ArrayList<>(merged.warnings());
+    folder.merged(merged.output());
+    List<String> warnings = new ArrayList<>();
+    if (folder.note() != null) {
+      warnings.add(folder.note());
+    }
+    warnings.addAll(merged.warnings());
     if (global.requests() == 0) {
       throw new InvalidLogException(
           "the logs hold no request records ("

@@ -276,6 +276,82 @@ class LogMergerTest {
     assertEquals(before, sha256(a));
   }
 
+  @Test
+  void missingInputIsNamedEvenWhenTheOutputAlreadyExists() throws IOException {
+    Path out = Files.writeString(tmp.resolve("simulation.log"), "an earlier merge");
+    Path missing = tmp.resolve("gone/simulation.log");
+    InvalidLogException e =
+        assertThrows(
+            InvalidLogException.class,
+            () -> LogMerger.merge(List.of(new MergeInput("gone", missing, 0)), out));
+    assertEquals(missing + " (input gone) does not exist; check the path", e.getMessage());
+  }
+
+  @Test
+  void theSameLogGivenTwiceIsRefusedNamingBoth() throws IOException {
+    InvalidLogException twice =
+        assertThrows(
+            InvalidLogException.class,
+            () -> merge(new MergeInput("a", a, 0), new MergeInput("b", a, 0)));
+    assertTrue(
+        twice.getMessage().startsWith("inputs a (" + a + ") and b (" + a + ") are the same log")
+            && twice.getMessage().contains("count twice"),
+        twice.getMessage());
+
+    Path copy = Files.copy(a, tmp.resolve("copy.log"));
+    InvalidLogException copied =
+        assertThrows(
+            InvalidLogException.class,
+            () ->
+                merge(
+                    new MergeInput("a", a, 0),
+                    new MergeInput("b", b, 0),
+                    new MergeInput("c", copy, 0)));
+    assertTrue(
+        copied.getMessage().startsWith("inputs a (" + a + ") and c (" + copy + ") are the same"),
+        copied.getMessage());
+  }
+
+  @Test
+  void aMergedLogSaysItWasMergedByLoadfleet() throws IOException {
+    Path out = tmp.resolve("merged/simulation.log");
+    LogMerger.merge(List.of(new MergeInput("a", a, 0), new MergeInput("b", b, 0)), out);
+    RunHeader merged = TestLogs.header(out);
+    assertTrue(merged.mergedByLoadfleet(), merged.runDescription());
+    assertTrue(merged.runDescription().endsWith("merged by loadfleet from 2 logs: a, b"));
+    assertFalse(TestLogs.header(a).mergedByLoadfleet(), "Gatling's own log is not merged");
+  }
+
+  @Test
+  void offsetsBeyondADayAreRefused() {
+    InvalidLogException e =
+        assertThrows(
+            InvalidLogException.class,
+            () -> merge(new MergeInput("a", a, 0), new MergeInput("b", b, Long.MAX_VALUE)));
+    assertTrue(
+        e.getMessage().startsWith("input b has a clock offset of 9223372036854775807 ms")
+            && e.getMessage().contains("beyond a day"),
+        e.getMessage());
+    assertThrows(
+        InvalidLogException.class,
+        () -> merge(new MergeInput("a", a, 0), new MergeInput("b", b, -86_400_001L)));
+  }
+
+  @Test
+  void runsStartedAWeekApartAreRefused() throws IOException {
+    long startA = TestLogs.header(a).startMs();
+    Path later =
+        TestLogs.withHeader(
+            b, tmp.resolve("later.log"), h -> withStart(h, startA + 8 * 86_400_000L));
+    InvalidLogException e =
+        assertThrows(
+            InvalidLogException.class,
+            () -> merge(new MergeInput("a", a, 0), new MergeInput("later", later, 0)));
+    assertTrue(
+        e.getMessage().startsWith(later + " started 19") && e.getMessage().contains("7 days"),
+        e.getMessage());
+  }
+
   private void assertMessage(String expected, MergeInput input) {
     InvalidLogException e = assertThrows(InvalidLogException.class, () -> merge(input));
     assertTrue(e.getMessage().startsWith(expected), e.getMessage());
@@ -290,6 +366,16 @@ class LogMergerTest {
         version,
         h.simulationClass(),
         h.startMs(),
+        h.runDescription(),
+        h.scenarios(),
+        h.assertions());
+  }
+
+  private static RunHeader withStart(RunHeader h, long startMs) {
+    return new RunHeader(
+        h.gatlingVersion(),
+        h.simulationClass(),
+        startMs,
         h.runDescription(),
         h.scenarios(),
         h.assertions());

@@ -68,4 +68,84 @@ class SimulationLogReaderTest {
           e.getMessage());
     }
   }
+
+  @Test
+  void stringIndexFarBeyondTheTableIsRefusedAsDamagedWithoutGrowingIt() throws IOException {
+    Path log = tmp.resolve("simulation.log");
+    long at = new RawLog().request(Integer.MAX_VALUE, "x", 1, 2, 1).writeAfter(log, HEADER);
+    assertDamagedAt(log, at, "string #2147483647");
+  }
+
+  @Test
+  void stringReferenceToTheSmallestIntIsRefusedAsDamaged() throws IOException {
+    Path log = tmp.resolve("simulation.log");
+    long at =
+        new RawLog()
+            .request(1, "x", 1, 2, 2)
+            .type(LogRecord.ERROR)
+            .i(Integer.MIN_VALUE)
+            .i(3)
+            .writeAfter(log, HEADER);
+    long second = at + 1 + 4 + 4 + 4 + 2 + 4 + 4 + 1 + 4 + 4;
+    assertDamagedAt(log, second, "string #-2147483648", 2);
+  }
+
+  @Test
+  void stringsOutOfGatlingsSequenceAreRefusedAsDamaged() throws IOException {
+    // Gatling numbers new strings 1, 2, 3...: a first string 0, a skipped number, or a number
+    // defined twice is no file Gatling wrote.
+    for (int[] indices : new int[][] {{0, 1}, {2, 3}, {1, 1}}) {
+      Path log = tmp.resolve("seq-" + indices[0] + indices[1] + ".log");
+      long at = new RawLog().request(indices[0], "x", 1, 2, indices[1]).writeAfter(log, HEADER);
+      InvalidLogException e = assertThrows(InvalidLogException.class, () -> readAll(log));
+      assertTrue(
+          e.getMessage().startsWith(log + ": ")
+              && e.getMessage().contains("record at byte " + at)
+              && e.getMessage().contains("damaged"),
+          e.getMessage());
+    }
+  }
+
+  @Test
+  void timesFarOutsideTheRunAreRefusedAsDamaged() throws IOException {
+    Path before = tmp.resolve("before.log");
+    long at =
+        new RawLog().request(1, "x", -2_000_000_000, 2_000_000_000, 2).writeAfter(before, HEADER);
+    assertDamagedAt(before, at, "time -2000000000 ms from the run start, outside the run");
+
+    Path after = tmp.resolve("after.log");
+    at = new RawLog().request(1, "x", 5, 2_000_000_000, 2).writeAfter(after, HEADER);
+    assertDamagedAt(after, at, "time 2000000000 ms from the run start, outside the run");
+  }
+
+  @Test
+  void aClockSteppedBackALittleIsStillARun() throws IOException {
+    Path log = tmp.resolve("simulation.log");
+    new RawLog().request(1, "x", -500, 20, 2).writeAfter(log, HEADER);
+    try (SimulationLogReader r = SimulationLogReader.open(log)) {
+      assertEquals(new LogRecord.Request(List.of(), "x", -500, 20, true, ""), r.next());
+    }
+  }
+
+  private static void assertDamagedAt(Path log, long at, String what) {
+    assertDamagedAt(log, at, what, 1);
+  }
+
+  private static void assertDamagedAt(Path log, long at, String what, int record) {
+    InvalidLogException e = assertThrows(InvalidLogException.class, () -> readAll(log));
+    assertTrue(
+        e.getMessage().startsWith(log + ": ")
+            && e.getMessage().contains(what)
+            && e.getMessage().contains("record at byte " + at + " (record " + (record + 1) + ")")
+            && e.getMessage().contains("damaged"),
+        e.getMessage());
+  }
+
+  private static void readAll(Path log) throws IOException {
+    try (SimulationLogReader r = SimulationLogReader.open(log)) {
+      while (r.next() != null) {
+        // read on
+      }
+    }
+  }
 }

@@ -67,7 +67,8 @@ class ReporterTest {
             String line = got.get(i);
             assertTrue(
                 page.endsWith("index.html")
-                    && (line.contains("hosts.html") || line.contains("merged from 1 injector")),
+                    && (line.contains("hosts.html")
+                        || line.contains("merged by loadfleet from 1 log")),
                 page.getFileName() + ":" + (i + 1) + " differs: " + want.get(i) + " | " + line);
           }
         }

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.loadfleet.remote.RemoteHost;
+import dev.loadfleet.remote.Shell;
 import dev.loadfleet.remote.SshHosts;
 import dev.loadfleet.remote.SshOptions;
 import java.nio.file.Files;
@@ -108,6 +109,55 @@ class InjectorScriptTest {
       Injector.stop(remote, h, 1); // the stand-in's straggler child
       assertEquals(
           "exited 7", Injector.poll(remote, h).status(), "Gatling's exit stays the verdict");
+    }
+  }
+
+  @Test
+  void javaOptionsReachTheJvmAsWrittenNeverGlobbed() throws Exception {
+    HostRun h = hostRun("globs");
+    Path home = HOSTS.get(0).home();
+    // Files the options would expand to, were they globbed in the script's folder.
+    Files.writeString(home.resolve("-Xlog:gc.txt"), "");
+    Files.writeString(home.resolve("-Dq=axb"), "");
+    try (RemoteHost remote = connect()) {
+      remote.execOk(
+          "cd "
+              + Shell.quote(home.toString())
+              + " && INJECTOR_JAVA_OPTS='-Xlog:gc* -Dq=a?b' "
+              + Shell.command(
+                  h.bundleDir() + "/bin/injector", "start", h.runDir(), "x.Sim", "-Dseconds=0"),
+          Duration.ofSeconds(20),
+          "starting the injector");
+      waitUntilNotRunning(remote, h);
+      String console = Files.readString(Path.of(h.runDir(), "console.log"));
+      assertTrue(console.contains(" -Xlog:gc* -Dq=a?b "), console);
+      Injector.stop(remote, h, 1);
+    }
+  }
+
+  @Test
+  void stopLeavesAProcessGroupThatIsNoLongerTheRunsAlone() throws Exception {
+    // The run's processes are long gone and the kernel gave their group id to another process
+    // group: a stranger's, which neither status nor stop may take for the run.
+    HostRun h = hostRun("reused");
+    Process stranger = new ProcessBuilder("setsid", "sleep", "300").start();
+    try {
+      Path runDir = Files.createDirectories(Path.of(h.runDir()));
+      Files.writeString(runDir.resolve("pid"), stranger.pid() + "\n");
+      try (RemoteHost remote = connect()) {
+        assertEquals("died", Injector.poll(remote, h).status());
+        assertEquals("not running", Injector.stop(remote, h, 1));
+      }
+      assertTrue(stranger.isAlive(), "the stranger's process group was not signalled");
+    } finally {
+      stranger.destroyForcibly();
+    }
+  }
+
+  private static void waitUntilNotRunning(RemoteHost remote, HostRun h) throws Exception {
+    long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+    while (Injector.poll(remote, h).running() && System.nanoTime() < deadline) {
+      Thread.sleep(200);
     }
   }
 
