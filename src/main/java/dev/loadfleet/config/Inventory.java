@@ -19,6 +19,7 @@ import java.util.Optional;
  *     embedded stand-in
  * @param workload workload knobs passed verbatim to every injector as {@code -Dkey=value}
  * @param knownHosts the OpenSSH known_hosts file host keys are checked against
+ * @param service the service's own host, when the inventory names one
  */
 public record Inventory(
     Path source,
@@ -29,7 +30,8 @@ public record Inventory(
     String target,
     Map<String, String> workload,
     Path knownHosts,
-    List<HostSpec> hosts) {
+    List<HostSpec> hosts,
+    Optional<ServiceHost> service) {
 
   public static final String DEFAULT_SIMULATION = "dev.loadfleet.simulations.ProctoringSimulation";
 

@@ -2,6 +2,7 @@ package dev.loadfleet.config;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import java.io.IOException;
 import java.net.URI;
@@ -43,7 +44,8 @@ public final class InventoryLoader {
           "workload",
           "knownHosts",
           "defaults",
-          "hosts");
+          "hosts",
+          "service");
   private static final Set<String> HOST_FIELDS =
       Set.of(
           "name",
@@ -57,6 +59,20 @@ public final class InventoryLoader {
           "maxUsers",
           "nic",
           "netInterface");
+
+  /** The service's host takes a host's connection fields plus its count command; no share. */
+  private static final Set<String> SERVICE_FIELDS =
+      Set.of(
+          "name",
+          "address",
+          "port",
+          "user",
+          "keyFile",
+          "jump",
+          "baseDir",
+          "nic",
+          "netInterface",
+          "countCommand");
 
   private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]*");
   private static final Pattern ADDRESS = Pattern.compile("[A-Za-z0-9][A-Za-z0-9.:_-]*");
@@ -176,8 +192,54 @@ public final class InventoryLoader {
               + capacity
               + " in total); add hosts or raise maxUsers");
     }
+    Optional<ServiceHost> service = service(root.get("service"), defaults, seenNames);
     return new Inventory(
-        file, users, rampRate, duration, simulation, target, workload, knownHosts, hosts);
+        file, users, rampRate, duration, simulation, target, workload, knownHosts, hosts, service);
+  }
+
+  /**
+   * The optional {@code service:} section: the service's own host, reached like an injector (the
+   * same defaults and checks), sampled for health and asked for its count of stored recordings.
+   */
+  private Optional<ServiceHost> service(
+      JsonNode node, JsonNode defaults, Map<String, String> injectorNames)
+      throws InventoryException {
+    if (node == null || node.isNull()) {
+      return Optional.empty();
+    }
+    if (!node.isObject()) {
+      throw error(
+          "service", "", "must be a mapping with at least address (and user, keyFile as a host)");
+    }
+    unknownFields(node, SERVICE_FIELDS, "service ");
+    ObjectNode hostFields = ((ObjectNode) node).deepCopy();
+    hostFields.remove("countCommand");
+    if (!hostFields.has("name")) {
+      hostFields.put("name", "service");
+    }
+    HostSpec host = host(hostFields, defaults, "service");
+    if (injectorNames.containsKey(host.name())) {
+      throw error(
+          "service",
+          "name",
+          "'" + host.name() + "' is already an injector's name; give the service host its own");
+    }
+    Optional<String> countCommand = Optional.empty();
+    JsonNode count = node.get("countCommand");
+    if (count != null && !count.isNull()) {
+      if (!count.isValueNode() || count.asText().isBlank()) {
+        throw error(
+            "service",
+            "countCommand",
+            "must be a shell command that prints one number, e.g. "
+                + "find /srv/data/30/recordings -type f | wc -l");
+      }
+      if (count.asText().indexOf('\0') >= 0) {
+        throw error("service", "countCommand", "holds a NUL character");
+      }
+      countCommand = Optional.of(count.asText());
+    }
+    return Optional.of(new ServiceHost(host, countCommand));
   }
 
   private HostSpec host(JsonNode node, JsonNode defaults, String where) throws InventoryException {

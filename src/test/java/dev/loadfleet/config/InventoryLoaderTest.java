@@ -172,4 +172,38 @@ class InventoryLoaderTest {
     return Files.writeString(
         dir.resolve("c" + System.nanoTime() + ".yaml"), "users: 10\nrampRate: 1\n" + hosts);
   }
+
+  @Test
+  void theServiceHostIsReachedLikeAnInjectorAndCountsWhatItStored() throws Exception {
+    Path key = Files.writeString(dir.resolve("key"), "k");
+    String yaml =
+        "users: 2\nrampRate: 1\ndefaults:\n  keyFile: "
+            + key
+            + "\n  user: lt\nhosts:\n  - name: a\n    address: 10.0.0.1\n"
+            + "service:\n  address: 10.0.0.20\n  port: 2200\n"
+            + "  countCommand: find /srv/data/30/recordings -type f | wc -l\n";
+    Inventory inv = InventoryLoader.load(Files.writeString(dir.resolve("c.yaml"), yaml));
+    ServiceHost service = inv.service().orElseThrow();
+    assertEquals("service", service.host().name());
+    assertEquals("lt", service.host().user());
+    assertEquals(2200, service.host().port());
+    assertEquals(
+        "find /srv/data/30/recordings -type f | wc -l", service.countCommand().orElseThrow());
+    assertEquals(1, inv.hosts().size());
+
+    String clash = yaml.replace("  port: 2200\n", "  name: a\n");
+    InventoryException e =
+        assertThrows(
+            InventoryException.class,
+            () -> InventoryLoader.load(Files.writeString(dir.resolve("d.yaml"), clash)));
+    assertTrue(
+        e.getMessage().contains("service name") && e.getMessage().contains("'a'"), e.getMessage());
+
+    String unknown = yaml.replace("  port: 2200\n", "  weight: 2\n");
+    e =
+        assertThrows(
+            InventoryException.class,
+            () -> InventoryLoader.load(Files.writeString(dir.resolve("e.yaml"), unknown)));
+    assertTrue(e.getMessage().contains("service unknown field 'weight'"), e.getMessage());
+  }
 }
