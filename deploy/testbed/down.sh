@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Tears the test bed down completely: every process inside the test-bed namespaces (sshd, sessions,
-# injectors, the service), the namespaces and their veths, the bridge, the lfinjN users and homes
+# injectors, the service), the namespaces and their veths, the bridge, the lfinjN and lftarget users and homes
 # and their libfaketime files in /dev/shm, the per-host /tmp dirs and the state dir. Safe to run
 # any number of times.
 #
@@ -41,7 +41,7 @@ for h in "${INJECTORS[@]}" "$TARGET"; do
 done
 ip link show dev "$BRIDGE" >/dev/null 2>&1 && ip link del "$BRIDGE"
 
-for h in "${INJECTORS[@]}"; do
+for h in "${SSH_HOSTS[@]}"; do
   user="$(host_user "$h")"
   if id "$user" >/dev/null 2>&1; then
     # Leftover processes of the test-bed user outside the namespaces (none expected).
@@ -52,6 +52,6 @@ for h in "${INJECTORS[@]}"; do
     rm -rf "/home/${user:?}"
   fi
 done
-rm -rf /tmp/loadfleet-testbed
+rm -rf /tmp/loadfleet-testbed "$(dirname "$TARGET_DATA")"
 rm -rf "$STATE" "$(dirname "$HOST_STATE")"
 log "down: no lf-* namespaces, links, sshd or lfinj users left"

@@ -21,6 +21,11 @@ BRIDGE_ADDR=10.203.7.1
 INJECTORS=(lf-inj1 lf-inj2 lf-inj3 lf-inj4)
 TARGET=lf-target
 TARGET_PORT=8080
+# Every host with an sshd: the injectors and the target, whose sshd lets the launcher sample the
+# service's host and count what the service stored, as it would on a real service host.
+SSH_HOSTS=("${INJECTORS[@]}" "$TARGET")
+# The stand-in's recordings on lf-target: readable by lftarget (the count command runs as it).
+TARGET_DATA=/srv/loadfleet-target/data
 # Debian's own packages; .ci/run installs these and shellcheck (for the tests).
 PACKAGES=(openssh-server openssh-client iproute2 faketime procps curl)
 LIBFAKETIME=/usr/lib/x86_64-linux-gnu/faketime/libfaketime.so.1
@@ -36,7 +41,12 @@ host_addr() {
 }
 # Root-side end of the host's veth pair (<= 15 chars); the namespace side is always eth0.
 host_veth() { echo "lfv-${1#lf-}"; }
-host_user() { echo "lfinj${1#lf-inj}"; }
+host_user() {
+  case "$1" in
+    "$TARGET") echo lftarget ;;
+    *) echo "lfinj${1#lf-inj}" ;;
+  esac
+}
 host_dir() { echo "$HOST_STATE/$1"; }
 
 die() { echo "testbed: $*" >&2; exit 1; }
@@ -50,6 +60,8 @@ is_injector() {
   return 1
 }
 require_injector() { is_injector "$1" || die "'$1' is not an injector host (injectors: ${INJECTORS[*]})"; }
+is_ssh_host() { is_injector "$1" || [ "$1" = "$TARGET" ]; }
+require_ssh_host() { is_ssh_host "$1" || die "'$1' is not a test-bed host with sshd (hosts: ${SSH_HOSTS[*]})"; }
 require_host() { is_injector "$1" || [ "$1" = "$TARGET" ] || die "unknown host '$1' (hosts: ${INJECTORS[*]} $TARGET)"; }
 netns_exists() { ip netns list | awk '{print $1}' | grep -qx "$1"; }
 
@@ -179,7 +191,7 @@ stop_sshd() {
 write_known_hosts() {
   local h
   : >"$STATE/known_hosts.tmp"
-  for h in "${INJECTORS[@]}"; do
+  for h in "${SSH_HOSTS[@]}"; do
     [ -s "$(host_dir "$h")/known_key.pub" ] || continue
     echo "$(host_addr "$h") $(cut -d' ' -f1,2 "$(host_dir "$h")/known_key.pub")" >>"$STATE/known_hosts.tmp"
   done

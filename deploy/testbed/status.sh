@@ -26,7 +26,7 @@ for h in "${INJECTORS[@]}" "$TARGET"; do
   else
     ok=0
   fi
-  if is_injector "$h"; then
+  if is_ssh_host "$h"; then
     if pid_alive "$(read_pid "$(host_dir "$h")/sshd.pid")"; then sshd="pid$(read_pid "$(host_dir "$h")/sshd.pid")"; else sshd=down; ok=0; fi
     skew="$(cat "$(host_dir "$h")/faketime" 2>/dev/null || echo -)"
     if [ "$sshd" != down ] && [ "$link" = UP ] && "$TESTBED_DIR/ssh.sh" "$h" true 2>/dev/null; then login=ok; else login=FAILED; ok=0; fi

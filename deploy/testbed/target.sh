@@ -23,11 +23,11 @@ start() {
   fi
   [ -x "$BUNDLE/bin/loadfleet" ] ||
     die "$BUNDLE/bin/loadfleet not found: build the bundle first (./mvnw -B package -DskipTests), or bring the test bed up without the service (up.sh --no-target)"
-  rm -rf "$STATE/target-data"
-  mkdir -p "$STATE/target-data"
+  rm -rf "$TARGET_DATA"
+  install -d -m 755 "$(dirname "$TARGET_DATA")" "$TARGET_DATA"
   # setsid: the service outlives this script and gets its own process group.
   ip netns exec "$TARGET" setsid "$BUNDLE/bin/loadfleet" target --bind "$(host_addr "$TARGET")" \
-    --port "$TARGET_PORT" --data-dir "$STATE/target-data" "${extra[@]}" \
+    --port "$TARGET_PORT" --data-dir "$TARGET_DATA" "${extra[@]}" \
     </dev/null >"$STATE/target.log" 2>&1 &
   echo $! >"$pidfile"
   for _ in $(seq 120); do

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Brings up the loadfleet test bed: 4 injector hosts (lf-inj1..4, each a network namespace with
-# Debian's sshd, its own unix user, home and /tmp) and a target host (lf-target, the stand-in
-# service) on the private bridge lf-br0, 10.203.7.0/24. Idempotent: what exists is kept and
-# checked. If any step fails, everything is torn down again (down.sh).
+# Debian's sshd, its own unix user, home and /tmp) and a target host (lf-target: the stand-in
+# service, and an sshd for its user lftarget) on the private bridge lf-br0, 10.203.7.0/24. Idempotent:
+# what exists is kept and checked. If any step fails, everything is torn down again (down.sh).
 #
 # usage: deploy/testbed/up.sh [--no-target] [--skew HOST=OFFSET]...
 #   --no-target         do not start the stand-in service (no built bundle needed)
@@ -163,12 +163,15 @@ write_env() {
       echo "$h.veth=$(host_veth "$h")"
       echo "$h.skew=$(cat "$(host_dir "$h")/faketime" 2>/dev/null || true)"
     done
+    echo "$TARGET.address=$(host_addr "$TARGET")"
+    echo "$TARGET.user=$(host_user "$TARGET")"
+    echo "TARGET_DATA=$TARGET_DATA"
   } >"$STATE/testbed.env"
 }
 
 check_logins() {
   local h out
-  for h in "${INJECTORS[@]}"; do
+  for h in "${SSH_HOSTS[@]}"; do
     # shellcheck disable=SC2016 # the command expands on the injector host, not here
     out="$("$TESTBED_DIR/ssh.sh" "$h" 'echo "$(id -un) $(hostname -I 2>/dev/null || true) $(java -version 2>&1 | head -1)"')" ||
       die "$h: ssh login with the test-bed key failed; see $(host_dir "$h")/sshd.log"
@@ -184,7 +187,7 @@ chmod 700 "$STATE" "$(dirname "$HOST_STATE")"
 make_bridge
 for h in "${INJECTORS[@]}" "$TARGET"; do make_host "$h"; done
 for s in "${skews[@]}"; do echo "${s#*=}" >"$(host_dir "${s%%=*}")/faketime"; done
-for h in "${INJECTORS[@]}"; do
+for h in "${SSH_HOSTS[@]}"; do
   make_user "$h"
   make_host_key "$h"
   ensure_sshd "$h"

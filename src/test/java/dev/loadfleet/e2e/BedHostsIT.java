@@ -37,6 +37,31 @@ class BedHostsIT {
   }
 
   @Test
+  void theTargetHostLetsItsUserCountTheRecordingsTheServiceStored(TestBed bed) {
+    bed.restartTarget();
+    TestBed.Result login = bed.ssh(TestBed.TARGET, "id -un; hostname -I");
+    assertEquals(0, login.code(), login.output());
+    assertTrue(
+        login.output().startsWith(bed.user(TestBed.TARGET) + "\n" + bed.address(TestBed.TARGET)),
+        login.output());
+    String upload =
+        "printf hello > /tmp/chunk && curl -sf -o /dev/null --max-time 10"
+            + " -F studentId=test_1 -F examId=30 -F seq=0 -F size=5"
+            + " -F sha256=2cf24dba5fb0a30e26e83b2ac5b9e29e1b161e5c1fa7425e73043362938b9824"
+            + " -F 'file=@/tmp/chunk;filename=0.webm' "
+            + bed.targetUrl()
+            + "/upload";
+    TestBed.Result sent = bed.ssh("lf-inj1", upload);
+    assertEquals(0, sent.code(), sent.output());
+    TestBed.Result count =
+        bed.ssh(TestBed.TARGET, "find " + bed.targetData() + "/30/recordings -type f | wc -l");
+    assertEquals(0, count.code(), count.output());
+    assertEquals("1", count.output().trim(), "the service's own count, read over SSH");
+    assertEquals(1, bed.targetStats().path("uploadsStored").asInt());
+    bed.restartTarget();
+  }
+
+  @Test
   void hostsShareNoFilesAndReachOnlyTheTestBedSubnet(TestBed bed) {
     TestBed.Result write =
         bed.ssh("lf-inj1", "echo mine > /tmp/only-on-inj1 && ls /tmp/only-on-inj1");

@@ -43,6 +43,9 @@ public final class TestBed {
 
   public static final List<String> INJECTORS = List.of("lf-inj1", "lf-inj2", "lf-inj3", "lf-inj4");
 
+  /** The service's host: the stand-in service, and an sshd for its own user. */
+  public static final String TARGET = "lf-target";
+
   private static final HttpClient HTTP =
       HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -117,6 +120,11 @@ public final class TestBed {
     return facts.getProperty("TARGET_URL");
   }
 
+  /** Where the stand-in service on {@link #TARGET} stores recordings (readable by its user). */
+  public String targetData() {
+    return facts.getProperty("TARGET_DATA");
+  }
+
   public String address(String host) {
     return fact(host, "address");
   }
@@ -139,7 +147,7 @@ public final class TestBed {
     return repo.resolve("target/loadfleet-bundle/bin/loadfleet");
   }
 
-  /** A command on an injector host through its sshd, with strict host-key checking. */
+  /** A command on a host (an injector or the target) through its sshd, strict host keys. */
   public Result ssh(String host, String command) {
     return script("ssh.sh", host, command);
   }
