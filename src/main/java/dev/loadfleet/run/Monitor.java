@@ -212,7 +212,7 @@ final class Monitor {
           event(h.name() + " failed: " + message);
         }
       }
-      if (!state.equals(h.state()) || exit != h.exitCode()) {
+      if (changed(h, state, exit)) {
         String s = state;
         Integer e = exit;
         String m = message;
@@ -220,6 +220,11 @@ final class Monitor {
         run.write(resultsRoot);
       }
     }
+  }
+
+  /** Whether a poll moved the host to another state or exit code than run.json records. */
+  static boolean changed(HostRun h, String state, Integer exit) {
+    return !state.equals(h.state()) || !java.util.Objects.equals(exit, h.exitCode());
   }
 
   private boolean finished() {

@@ -1,6 +1,7 @@
 package dev.loadfleet.run;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.loadfleet.remote.Fleet;
@@ -122,5 +123,36 @@ class MonitorTest {
           RunRecord.read(results, "monitor").host("host1").state(),
           "run.json follows the states");
     }
+  }
+
+  @Test
+  void anExitCodeOutsideTheIntegerCacheIsNoChangeWhenItIsTheSameNumber() {
+    // Integer.valueOf caches -128..127 only: two 200s are two objects, equal in value.
+    HostRun failed =
+        new HostRun(
+            "h",
+            "127.0.0.1",
+            22,
+            "u",
+            "/k",
+            null,
+            "/b",
+            0,
+            null,
+            1,
+            1,
+            0,
+            0,
+            0,
+            0,
+            "/b/x",
+            "/b/r",
+            HostRun.FAILED,
+            1L,
+            Integer.valueOf(200),
+            "Gatling exited 200");
+    assertFalse(Monitor.changed(failed, HostRun.FAILED, Integer.valueOf(200)));
+    assertTrue(Monitor.changed(failed, HostRun.FAILED, Integer.valueOf(201)));
+    assertTrue(Monitor.changed(failed, HostRun.FINISHED, Integer.valueOf(200)));
   }
 }
