@@ -113,8 +113,16 @@ public final class RunControl {
     return updated;
   }
 
+  /**
+   * What {@link #stop} did.
+   *
+   * @param failed one line per host whose stop command failed or that could not be reached (its
+   *     injector may still run): the host's name and why
+   */
+  public record Stopped(RunRecord run, List<String> failed) {}
+
   /** Stops every remote injector of the run (its whole process group) in parallel. */
-  public static RunRecord stop(RunRecord run, Fleet fleet, Path resultsRoot, PrintWriter out)
+  public static Stopped stop(RunRecord run, Fleet fleet, Path resultsRoot, PrintWriter out)
       throws IOException {
     Map<String, Fleet.Result<String>> results =
         fleet.each(
@@ -125,10 +133,13 @@ public final class RunControl {
               return h.users() > 0 ? Injector.stop(remote, h, STOP_GRACE_SECONDS) : "not started";
             });
     RunRecord updated = run;
+    List<String> failed = new ArrayList<>();
     for (HostRun h : run.hosts()) {
       Fleet.Result<String> r = results.get(h.name());
       out.printf("  %-16s %s%n", h.name(), r.ok() ? r.value() : "FAILED: " + r.message());
-      if (r.ok() && (r.value().equals("stopped") || r.value().equals("killed"))) {
+      if (!r.ok()) {
+        failed.add(h.name() + " (" + r.message() + ")");
+      } else if (r.value().equals("stopped") || r.value().equals("killed")) {
         updated =
             updated.withHost(
                 h.name(), x -> x.withState(HostRun.STOPPED, "stopped by the launcher"));
@@ -136,7 +147,7 @@ public final class RunControl {
     }
     updated.write(resultsRoot);
     out.flush();
-    return updated;
+    return new Stopped(updated, failed);
   }
 
   /**

@@ -168,7 +168,7 @@ public final class Runner {
       if (interrupted.get()) {
         out.println("interrupted: stopping every injector");
         run = RunRecord.read(options.results(), run.runId());
-        run = RunControl.stop(run, fleet, options.results(), out);
+        run = RunControl.stop(run, fleet, options.results(), out).run();
       }
       run = run.withTiming("finished", System.currentTimeMillis());
       run.write(options.results());
