@@ -1,5 +1,6 @@
 package dev.loadfleet.collect;
 
+import dev.loadfleet.remote.MarkedOutput;
 import dev.loadfleet.remote.RemoteHost;
 import dev.loadfleet.remote.Shell;
 import java.io.IOException;
@@ -25,15 +26,26 @@ public final class Collector {
       throws IOException {
     Files.createDirectories(localDir);
     List<String> missing = new ArrayList<>();
-    String log =
-        remote
-            .execOk(
-                "find "
+    MarkedOutput found =
+        MarkedOutput.parse(
+            remote.execOk(
+                MarkedOutput.mark("log")
+                    + "; find "
                     + Shell.quote(runDir + "/gatling")
-                    + " -name simulation.log -type f 2>/dev/null | head -n 1; true",
+                    + " -name simulation.log -type f 2>/dev/null | head -n 1; "
+                    + MarkedOutput.END,
                 Duration.ofSeconds(20),
-                "finding simulation.log")
-            .trim();
+                "finding simulation.log"));
+    if (!found.complete()) {
+      throw new IOException(
+          remote.host().name()
+              + ": the search for simulation.log under "
+              + runDir
+              + " was cut short (output began: "
+              + found.head().strip()
+              + ")");
+    }
+    String log = found.first("log").orElse("");
     Path simulationLog = null;
     if (log.isEmpty()) {
       missing.add("simulation.log");

@@ -34,7 +34,10 @@ final class Monitor {
     volatile Injector.Progress previous;
     volatile long lostSinceNanos;
 
-    /** Health sampling (issue 6), once the JVM's pid is known; used by the poller thread only. */
+    /** Why the latest poll got no usable answer, if it did not. */
+    volatile String pollError;
+
+    /** Health sampling, once the JVM's pid is known; used by the poller thread only. */
     HealthRecorder health;
 
     long lastHealthNanos;
@@ -120,14 +123,17 @@ final class Monitor {
           }
           l.last = p;
           l.lastSeenNanos = System.nanoTime();
+          l.pollError = null;
           sampleHealth(remote.get(), h, l, p);
         }
-      } catch (IOException e) {
+      } catch (IOException | RuntimeException e) {
         if (stop.get()) {
           return; // the watch is over (or interrupted): the connection stays for stop and collect
         }
-        // Silence is what marks a host lost. A connection that failed a command (a cut link
-        // stalls it until keep-alive gives up) is dropped, so the next poll reconnects at once.
+        // Silence is what marks a host lost, and an answer that cannot be read is no answer: it
+        // is this host's problem, never the run's. A connection that failed a command (a cut
+        // link stalls it until keep-alive gives up) is dropped, so the next poll reconnects.
+        l.pollError = e.getMessage() == null ? e.toString() : e.getMessage();
         fleet.disconnect(h.name());
       }
       try {
@@ -175,50 +181,46 @@ final class Monitor {
       if (l == null || h.terminal()) {
         continue;
       }
-      boolean silent = now - l.lastSeenNanos > lostAfter.toNanos();
-      String state = h.state();
-      Integer exit = h.exitCode();
-      String message = h.message();
-      if (silent) {
-        if (!HostRun.LOST.equals(state)) {
-          state = HostRun.LOST;
+      HostRun next = h;
+      if (now - l.lastSeenNanos > lostAfter.toNanos()) {
+        if (!HostRun.LOST.equals(h.state())) {
           l.lostSinceNanos = now;
-          message = "no answer for " + lostAfter.toSeconds() + " s";
-          event(h.name() + " lost: " + message);
+          next =
+              h.withState(
+                  HostRun.LOST,
+                  "no answer for "
+                      + lostAfter.toSeconds()
+                      + " s"
+                      + (l.pollError == null ? "" : " (last: " + l.pollError + ")"));
         }
       } else if (l.last != null) {
-        String status = l.last.status();
-        if (status.equals("running")) {
-          if (HostRun.LOST.equals(state)) {
-            event(h.name() + " recovered: answering again, injector still running");
-            message = "recovered after being lost";
-          }
-          state = HostRun.RUNNING;
-        } else if (status.startsWith("exited ")) {
-          exit = Integer.parseInt(status.substring("exited ".length()).trim());
-          // Gatling exits 2 when an assertion failed: the run itself completed.
-          state = exit == 0 || exit == 2 ? HostRun.FINISHED : HostRun.FAILED;
-          message =
-              exit == 0 || exit == 2
-                  ? message
-                  : "Gatling exited " + exit + "; see hosts/" + h.name() + "/console.log";
-          event(h.name() + " " + state + " (exit " + exit + ")");
-        } else if (status.equals("stopped")) {
-          state = HostRun.STOPPED;
-          event(h.name() + " stopped");
-        } else {
-          state = HostRun.FAILED;
-          message = "injector " + status + " (killed?)";
-          event(h.name() + " failed: " + message);
-        }
+        next = l.last.status().applyTo(h);
       }
-      if (changed(h, state, exit)) {
-        String s = state;
-        Integer e = exit;
-        String m = message;
-        run = run.withHost(h.name(), x -> x.withExit(s, e, m));
+      if (changed(h, next.state(), next.exitCode())) {
+        event(h, next);
+        HostRun after = next;
+        run = run.withHost(h.name(), x -> after);
         run.write(resultsRoot);
       }
+    }
+  }
+
+  /** One line in the live view when a host changes state. */
+  private void event(HostRun before, HostRun after) {
+    String name = after.name();
+    String state = after.state();
+    if (HostRun.LOST.equals(state)) {
+      event(name + " lost: " + after.message());
+    } else if (HostRun.RUNNING.equals(state)) {
+      if (HostRun.LOST.equals(before.state())) {
+        event(name + " recovered: answering again, injector still running");
+      }
+    } else if (after.exitCode() != null) {
+      event(name + " " + state + " (exit " + after.exitCode() + ")");
+    } else if (HostRun.STOPPED.equals(state)) {
+      event(name + " stopped");
+    } else {
+      event(name + " " + state + ": " + after.message());
     }
   }
 

@@ -66,7 +66,7 @@ public final class RunControl {
           "  %-16s %-10s %-12s %7s %9s %7s%n",
           h.name(),
           h.state(),
-          r.value().status(),
+          r.value().status().text(),
           p.map(x -> String.valueOf(x.usersActive())).orElse("-"),
           p.map(x -> String.valueOf(x.requestsOk())).orElse("-"),
           p.map(x -> String.valueOf(x.requestsKo())).orElse("-"));
@@ -88,26 +88,8 @@ public final class RunControl {
       if (!h.started() || h.terminal() || !r.ok()) {
         continue;
       }
-      String status = r.value().status();
-      if (status.equals("running")) {
-        updated = updated.withHost(h.name(), x -> x.withState(HostRun.RUNNING, x.message()));
-      } else if (status.startsWith("exited ")) {
-        int code = Integer.parseInt(status.substring(7).trim());
-        String state = code == 0 || code == 2 ? HostRun.FINISHED : HostRun.FAILED;
-        updated =
-            updated.withHost(
-                h.name(),
-                x ->
-                    x.withExit(
-                        state,
-                        code,
-                        code == 0 || code == 2 ? x.message() : "Gatling exited " + code));
-      } else if (status.equals("stopped")) {
-        updated = updated.withHost(h.name(), x -> x.withState(HostRun.STOPPED, "stopped"));
-      } else {
-        updated =
-            updated.withHost(h.name(), x -> x.withState(HostRun.FAILED, "injector " + status));
-      }
+      HostRun next = r.value().status().applyTo(h);
+      updated = updated.withHost(h.name(), x -> next);
     }
     updated.write(resultsRoot);
     return updated;

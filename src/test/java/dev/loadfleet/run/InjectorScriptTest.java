@@ -72,14 +72,14 @@ class InjectorScriptTest {
     // a new connection, as after a dropped link or a fresh launcher
     try (RemoteHost remote = connect()) {
       Injector.Poll poll = waitForProgress(remote, h);
-      assertEquals("running", poll.status());
+      assertEquals("running", poll.status().text());
       assertEquals(2, poll.progress().orElseThrow().usersActive());
       String console = Files.readString(Path.of(h.runDir(), "console.log"));
       assertTrue(
           console.contains("-Dweird=a b'c") && console.contains("--simulation x.Sim"), console);
 
       assertEquals("stopped", Injector.stop(remote, h, 5));
-      assertEquals("stopped", Injector.poll(remote, h).status());
+      assertEquals("stopped", Injector.poll(remote, h).status().text());
       assertFalse(
           remote.exec("kill -0 -- -" + pgid, Duration.ofSeconds(5)).ok(),
           "no process of the group is left");
@@ -98,7 +98,7 @@ class InjectorScriptTest {
       String status;
       do {
         Thread.sleep(200);
-        status = Injector.poll(remote, h).status();
+        status = Injector.poll(remote, h).status().text();
       } while (status.equals("running") && System.nanoTime() < deadline);
       assertEquals("exited 7", status);
       var again =
@@ -107,7 +107,7 @@ class InjectorScriptTest {
       assertTrue(again.getMessage().contains("a run id is used once"), again.getMessage());
       Injector.stop(remote, h, 1); // the stand-in's straggler child
       assertEquals(
-          "exited 7", Injector.poll(remote, h).status(), "Gatling's exit stays the verdict");
+          "exited 7", Injector.poll(remote, h).status().text(), "Gatling's exit stays the verdict");
     }
   }
 
@@ -119,6 +119,36 @@ class InjectorScriptTest {
         return p;
       }
       Thread.sleep(200);
+    }
+  }
+
+  @Test
+  void startPollAndStopFindTheirAnswersAmongTheLoginShellsOwnLines() throws Exception {
+    HostRun h = hostRun("chatty");
+    HOSTS.get(0).chattyLoginShell(true);
+    try (RemoteHost remote = connect()) {
+      long pgid = Injector.start(remote, h, "x.Sim", Map.of());
+      assertTrue(pgid > 1);
+      Injector.Poll poll = waitForProgress(remote, h);
+      assertEquals(Injector.Status.Kind.RUNNING, poll.status().kind());
+      assertTrue(poll.jvmPid().isPresent(), "the JVM's pid, not a greeting");
+      assertEquals(2, poll.progress().orElseThrow().usersActive());
+      assertEquals("stopped", Injector.stop(remote, h, 5));
+    } finally {
+      HOSTS.get(0).chattyLoginShell(false);
+    }
+  }
+
+  @Test
+  void statusLinesAreReadWithoutTrustingThem() {
+    assertEquals(Injector.Status.Kind.RUNNING, Injector.Status.parse("running").kind());
+    Injector.Status exited = Injector.Status.parse("exited 200");
+    assertEquals(Injector.Status.Kind.EXITED, exited.kind());
+    assertEquals(200, exited.exitCode().getAsInt());
+    for (String garbage : new String[] {"exited garbage", "exited ", "exited 99999999999", ""}) {
+      Injector.Status s = Injector.Status.parse(garbage);
+      assertEquals(Injector.Status.Kind.UNREADABLE, s.kind(), garbage);
+      assertTrue(s.exitCode().isEmpty(), garbage);
     }
   }
 }

@@ -10,6 +10,7 @@ import dev.loadfleet.remote.SshHosts;
 import dev.loadfleet.remote.SshOptions;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -29,8 +30,7 @@ class MonitorTest {
 
   @TempDir Path results;
 
-  @Test
-  void aHostThatGoesSilentIsLostThenRecoveredWhileTheOtherGoesOn() throws Exception {
+  private static List<HostRun> hosts(String runId) throws Exception {
     List<HostRun> hosts = new ArrayList<>();
     for (SshHosts.Host h : HOSTS.all()) {
       Path bundle = StandInGatling.install(h);
@@ -52,28 +52,37 @@ class MonitorTest {
               0,
               0,
               bundle.toString(),
-              h.baseDir().resolve("runs/monitor").toString(),
+              h.baseDir().resolve("runs/" + runId).toString(),
               HostRun.PLANNED,
               null,
               null,
               ""));
     }
-    RunRecord run =
-        new RunRecord(
-            "monitor",
-            "inv.yaml",
-            HOSTS.knownHosts().toString(),
-            "x.Sim",
-            "",
-            "sha",
-            6,
-            2,
-            System.currentTimeMillis(),
-            Map.of(),
-            hosts,
-            new LinkedHashMap<>(),
-            "running",
-            null);
+    return hosts;
+  }
+
+  private static RunRecord record(String runId, List<HostRun> hosts) {
+    return new RunRecord(
+        runId,
+        "inv.yaml",
+        HOSTS.knownHosts().toString(),
+        "x.Sim",
+        "",
+        "sha",
+        6,
+        2,
+        System.currentTimeMillis(),
+        Map.of(),
+        hosts,
+        new LinkedHashMap<>(),
+        "running",
+        null);
+  }
+
+  @Test
+  void aHostThatGoesSilentIsLostThenRecoveredWhileTheOtherGoesOn() throws Exception {
+    List<HostRun> hosts = hosts("monitor");
+    RunRecord run = record("monitor", hosts);
     try (Fleet fleet =
         Fleet.connect(
             hosts.stream().map(HostRun::spec).toList(), SshOptions.of(HOSTS.knownHosts(), false))) {
@@ -154,5 +163,38 @@ class MonitorTest {
     assertFalse(Monitor.changed(failed, HostRun.FAILED, Integer.valueOf(200)));
     assertTrue(Monitor.changed(failed, HostRun.FAILED, Integer.valueOf(201)));
     assertTrue(Monitor.changed(failed, HostRun.FINISHED, Integer.valueOf(200)));
+  }
+
+  @Test
+  void aHostWhoseInjectorStatusIsGarbageFailsAloneAndTheWatchGoesOn() throws Exception {
+    List<HostRun> hosts = hosts("garbage");
+    RunRecord run = record("garbage", hosts);
+    try (Fleet fleet =
+        Fleet.connect(
+            hosts.stream().map(HostRun::spec).toList(), SshOptions.of(HOSTS.knownHosts(), false))) {
+      for (HostRun h : hosts) {
+        RemoteHost remote = fleet.get(h.name()).orElseThrow();
+        long pgid = Injector.start(remote, h, "x.Sim", Map.of("seconds", "4"));
+        run = run.withHost(h.name(), x -> x.withStart(pgid));
+      }
+      // host1's exit file holds no number: `injector status` prints "exited garbage"
+      Files.writeString(Path.of(hosts.get(1).runDir(), "exit"), "garbage\n");
+      run.write(results);
+      StringWriter view = new StringWriter();
+      RunRecord done =
+          new Monitor(
+                  run,
+                  fleet,
+                  results,
+                  Duration.ofSeconds(1),
+                  Duration.ofSeconds(10),
+                  Duration.ofSeconds(10),
+                  new PrintWriter(view))
+              .watch(new AtomicBoolean());
+      assertEquals(HostRun.FINISHED, done.host("host0").state(), view.toString());
+      assertEquals(HostRun.FAILED, done.host("host1").state(), view.toString());
+      assertTrue(
+          done.host("host1").message().contains("exited garbage"), done.host("host1").message());
+    }
   }
 }

@@ -193,4 +193,38 @@ class RunnerTest {
           "injector " + h.pid() + " gone");
     }
   }
+
+  @Test
+  void aRunOverLoginShellsThatPrintLinesOfTheirOwnCompletes() throws Exception {
+    HOSTS.all().forEach(h -> h.chattyLoginShell(true));
+    try {
+      Path results = tmp.resolve("results-chatty");
+      List<String> reportedHosts = new CopyOnWriteArrayList<>();
+      StringWriter out = new StringWriter();
+      StringWriter err = new StringWriter();
+      ExitCode code =
+          Runner.run(
+              inventory("4"),
+              SshOptions.of(HOSTS.knownHosts(), false),
+              options(results),
+              (logs, outDir, annotations) -> {
+                logs.forEach(l -> reportedHosts.add(l.name()));
+                return new Reporting.Outcome(
+                    outDir.resolve("index.html"), outDir.resolve("summary.json"), true, List.of());
+              },
+              new Interruption(),
+              new PrintWriter(out),
+              new PrintWriter(err));
+      String transcript = out + "\n--- err ---\n" + err;
+      assertEquals(ExitCode.OK, code, transcript);
+      assertEquals(List.of("host0", "host1"), reportedHosts, transcript);
+      RunRecord run = RunRecord.read(results, RunRecord.latest(results).orElseThrow());
+      for (HostRun h : run.hosts()) {
+        assertEquals(HostRun.FINISHED, h.state(), transcript);
+        assertTrue(h.pid() != null && h.pid() > 0, transcript);
+      }
+    } finally {
+      HOSTS.all().forEach(h -> h.chattyLoginShell(false));
+    }
+  }
 }
