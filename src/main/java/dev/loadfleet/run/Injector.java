@@ -72,24 +72,25 @@ public final class Injector {
     public HostRun applyTo(HostRun h) {
       return switch (kind) {
         case RUNNING ->
-            HostRun.LOST.equals(h.state())
-                ? h.withState(HostRun.RUNNING, "recovered after being lost")
-                : h.withState(HostRun.RUNNING, h.message());
+            h.state() == HostState.LOST
+                ? h.withState(HostState.RUNNING, "recovered after being lost")
+                : h.withState(HostState.RUNNING, h.message());
         case EXITED -> {
           int code = exitCode.getAsInt();
           yield code == 0 || code == 2
-              ? h.withExit(HostRun.FINISHED, code, h.message())
+              ? h.withExit(HostState.FINISHED, code, h.message())
               : h.withExit(
-                  HostRun.FAILED,
+                  HostState.FAILED,
                   code,
                   "Gatling exited " + code + "; see hosts/" + h.name() + "/console.log");
         }
-        case STOPPED -> h.withState(HostRun.STOPPED, h.message());
-        case DIED -> h.withState(HostRun.FAILED, "injector died (killed?)");
-        case ABSENT -> h.withState(HostRun.FAILED, "injector absent: its run dir has no pid file");
+        case STOPPED -> h.withState(HostState.STOPPED, h.message());
+        case DIED -> h.withState(HostState.FAILED, "injector died (killed?)");
+        case ABSENT ->
+            h.withState(HostState.FAILED, "injector absent: its run dir has no pid file");
         case UNREADABLE ->
             h.withState(
-                HostRun.FAILED,
+                HostState.FAILED,
                 "injector status printed '"
                     + text
                     + "', none of running, exited CODE, stopped, died, absent; see hosts/"
@@ -147,7 +148,11 @@ public final class Injector {
       throws IOException {
     List<String> args =
         new ArrayList<>(
-            List.of(host.bundleDir() + "/bin/injector", "start", host.runDir(), simulation));
+            List.of(
+                host.paths().bundleDir() + "/bin/injector",
+                "start",
+                host.paths().runDir(),
+                simulation));
     knobs.forEach((k, v) -> args.add("-D" + k + "=" + v));
     MarkedOutput out =
         MarkedOutput.parse(
@@ -178,11 +183,12 @@ public final class Injector {
         String.join(
             "; ",
             MarkedOutput.mark("status"),
-            Shell.command(host.bundleDir() + "/bin/injector", "status", host.runDir()),
+            Shell.command(
+                host.paths().bundleDir() + "/bin/injector", "status", host.paths().runDir()),
             MarkedOutput.mark("jvm.pid"),
-            "cat " + Shell.quote(host.runDir() + "/jvm.pid") + " 2>/dev/null",
+            "cat " + Shell.quote(host.paths().runDir() + "/jvm.pid") + " 2>/dev/null",
             MarkedOutput.mark("progress"),
-            "cat " + Shell.quote(host.runDir() + "/progress.json") + " 2>/dev/null",
+            "cat " + Shell.quote(host.paths().runDir() + "/progress.json") + " 2>/dev/null",
             MarkedOutput.END);
     ExecResult r = remote.exec(cmd, TIMEOUT);
     MarkedOutput out = MarkedOutput.parse(r.stdout());
@@ -225,9 +231,9 @@ public final class Injector {
                 MarkedOutput.mark("stop")
                     + " && "
                     + Shell.command(
-                        host.bundleDir() + "/bin/injector",
+                        host.paths().bundleDir() + "/bin/injector",
                         "stop",
-                        host.runDir(),
+                        host.paths().runDir(),
                         String.valueOf(graceSeconds))
                     + " && "
                     + MarkedOutput.END,

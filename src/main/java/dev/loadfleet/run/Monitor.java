@@ -183,11 +183,11 @@ final class Monitor {
       }
       HostRun next = h;
       if (now - l.lastSeenNanos > lostAfter.toNanos()) {
-        if (!HostRun.LOST.equals(h.state())) {
+        if (h.state() != HostState.LOST) {
           l.lostSinceNanos = now;
           next =
               h.withState(
-                  HostRun.LOST,
+                  HostState.LOST,
                   "no answer for "
                       + lostAfter.toSeconds()
                       + " s"
@@ -196,7 +196,7 @@ final class Monitor {
       } else if (l.last != null) {
         next = l.last.status().applyTo(h);
       }
-      if (changed(h, next.state(), next.exitCode())) {
+      if (changed(h, next)) {
         event(h, next);
         HostRun after = next;
         run = run.withHost(h.name(), x -> after);
@@ -208,16 +208,16 @@ final class Monitor {
   /** One line in the live view when a host changes state. */
   private void event(HostRun before, HostRun after) {
     String name = after.name();
-    String state = after.state();
-    if (HostRun.LOST.equals(state)) {
+    HostState state = after.state();
+    if (state == HostState.LOST) {
       event(name + " lost: " + after.message());
-    } else if (HostRun.RUNNING.equals(state)) {
-      if (HostRun.LOST.equals(before.state())) {
+    } else if (state == HostState.RUNNING) {
+      if (before.state() == HostState.LOST) {
         event(name + " recovered: answering again, injector still running");
       }
-    } else if (after.exitCode() != null) {
-      event(name + " " + state + " (exit " + after.exitCode() + ")");
-    } else if (HostRun.STOPPED.equals(state)) {
+    } else if (after.exitCode().isPresent()) {
+      event(name + " " + state + " (exit " + after.exitCode().getAsInt() + ")");
+    } else if (state == HostState.STOPPED) {
       event(name + " stopped");
     } else {
       event(name + " " + state + ": " + after.message());
@@ -225,15 +225,15 @@ final class Monitor {
   }
 
   /** Whether a poll moved the host to another state or exit code than run.json records. */
-  static boolean changed(HostRun h, String state, Integer exit) {
-    return !state.equals(h.state()) || !java.util.Objects.equals(exit, h.exitCode());
+  static boolean changed(HostRun before, HostRun after) {
+    return before.state() != after.state() || !before.exitCode().equals(after.exitCode());
   }
 
   private boolean finished() {
     long now = System.nanoTime();
     boolean othersDone = true;
     for (HostRun h : run.hosts()) {
-      if (!h.terminal() && !HostRun.LOST.equals(h.state())) {
+      if (!h.terminal() && h.state() != HostState.LOST) {
         othersDone = false;
       }
     }
@@ -243,9 +243,7 @@ final class Monitor {
     // Only lost hosts remain: give them lostWait to come back, then collect what there is.
     for (HostRun h : run.hosts()) {
       Live l = live.get(h.name());
-      if (HostRun.LOST.equals(h.state())
-          && l != null
-          && now - l.lostSinceNanos < lostWait.toNanos()) {
+      if (h.state() == HostState.LOST && l != null && now - l.lostSinceNanos < lostWait.toNanos()) {
         return false;
       }
     }

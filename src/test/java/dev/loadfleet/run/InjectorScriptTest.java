@@ -32,29 +32,7 @@ class InjectorScriptTest {
   }
 
   private static HostRun hostRun(String runId) {
-    SshHosts.Host h = HOSTS.get(0);
-    return new HostRun(
-        "host0",
-        "127.0.0.1",
-        h.port(),
-        System.getProperty("user.name"),
-        SshHosts.clientKey().toString(),
-        null,
-        h.baseDir().toString(),
-        0,
-        null,
-        3,
-        1,
-        0,
-        0,
-        0,
-        0,
-        bundle.toString(),
-        h.baseDir().resolve("runs/" + runId).toString(),
-        HostRun.PLANNED,
-        null,
-        null,
-        "");
+    return StandInGatling.planned(HOSTS.get(0), bundle, runId, 3);
   }
 
   private static RemoteHost connect() throws Exception {
@@ -74,7 +52,7 @@ class InjectorScriptTest {
       Injector.Poll poll = waitForProgress(remote, h);
       assertEquals("running", poll.status().text());
       assertEquals(2, poll.progress().orElseThrow().usersActive());
-      String console = Files.readString(Path.of(h.runDir(), "console.log"));
+      String console = Files.readString(Path.of(h.paths().runDir(), "console.log"));
       assertTrue(
           console.contains("-Dweird=a b'c") && console.contains("--simulation x.Sim"), console);
 
@@ -84,7 +62,7 @@ class InjectorScriptTest {
           remote.exec("kill -0 -- -" + pgid, Duration.ofSeconds(5)).ok(),
           "no process of the group is left");
       assertTrue(
-          Files.isSymbolicLink(Path.of(h.runDir(), "simulation.log")),
+          Files.isSymbolicLink(Path.of(h.paths().runDir(), "simulation.log")),
           "simulation.log linked into the run dir");
     }
   }

@@ -34,29 +34,7 @@ class MonitorTest {
     List<HostRun> hosts = new ArrayList<>();
     for (SshHosts.Host h : HOSTS.all()) {
       Path bundle = StandInGatling.install(h);
-      hosts.add(
-          new HostRun(
-              h.name(),
-              "127.0.0.1",
-              h.port(),
-              System.getProperty("user.name"),
-              SshHosts.clientKey().toString(),
-              null,
-              h.baseDir().toString(),
-              0,
-              null,
-              3,
-              1,
-              0,
-              0,
-              0,
-              0,
-              bundle.toString(),
-              h.baseDir().resolve("runs/" + runId).toString(),
-              HostRun.PLANNED,
-              null,
-              null,
-              ""));
+      hosts.add(StandInGatling.planned(h, bundle, runId, 3));
     }
     return hosts;
   }
@@ -75,7 +53,7 @@ class MonitorTest {
         Map.of(),
         hosts,
         new LinkedHashMap<>(),
-        "running",
+        RunState.RUNNING,
         null);
   }
 
@@ -125,10 +103,10 @@ class MonitorTest {
           text.indexOf("host1 lost") < text.indexOf("host0 finished"),
           "host0 went on meanwhile: " + text);
       assertTrue(text.contains("total"), text);
-      assertEquals(HostRun.FINISHED, done.host("host0").state());
-      assertEquals(HostRun.FINISHED, done.host("host1").state());
+      assertEquals(HostState.FINISHED, done.host("host0").state());
+      assertEquals(HostState.FINISHED, done.host("host1").state());
       assertEquals(
-          HostRun.FINISHED,
+          HostState.FINISHED,
           RunRecord.read(results, "monitor").host("host1").state(),
           "run.json follows the states");
     }
@@ -137,32 +115,15 @@ class MonitorTest {
   @Test
   void anExitCodeOutsideTheIntegerCacheIsNoChangeWhenItIsTheSameNumber() {
     // Integer.valueOf caches -128..127 only: two 200s are two objects, equal in value.
-    HostRun failed =
-        new HostRun(
-            "h",
-            "127.0.0.1",
-            22,
-            "u",
-            "/k",
-            null,
-            "/b",
-            0,
-            null,
-            1,
-            1,
-            0,
-            0,
-            0,
-            0,
-            "/b/x",
-            "/b/r",
-            HostRun.FAILED,
-            1L,
-            Integer.valueOf(200),
-            "Gatling exited 200");
-    assertFalse(Monitor.changed(failed, HostRun.FAILED, Integer.valueOf(200)));
-    assertTrue(Monitor.changed(failed, HostRun.FAILED, Integer.valueOf(201)));
-    assertTrue(Monitor.changed(failed, HostRun.FINISHED, Integer.valueOf(200)));
+    HostRun running = StandInGatling.planned(HOSTS.get(0), Path.of("/b"), "r", 1).withStart(1);
+    HostRun failed = running.withExit(HostState.FAILED, Integer.valueOf(200), "Gatling exited 200");
+    assertFalse(
+        Monitor.changed(
+            failed,
+            running.withExit(HostState.FAILED, Integer.valueOf(200), "Gatling exited 200")));
+    assertTrue(Monitor.changed(failed, running.withExit(HostState.FAILED, 201, "")));
+    assertTrue(Monitor.changed(failed, running.withExit(HostState.FINISHED, 200, "")));
+    assertTrue(Monitor.changed(running, failed));
   }
 
   @Test
@@ -178,7 +139,7 @@ class MonitorTest {
         run = run.withHost(h.name(), x -> x.withStart(pgid));
       }
       // host1's exit file holds no number: `injector status` prints "exited garbage"
-      Files.writeString(Path.of(hosts.get(1).runDir(), "exit"), "garbage\n");
+      Files.writeString(Path.of(hosts.get(1).paths().runDir(), "exit"), "garbage\n");
       run.write(results);
       StringWriter view = new StringWriter();
       RunRecord done =
@@ -191,8 +152,8 @@ class MonitorTest {
                   Duration.ofSeconds(10),
                   new PrintWriter(view))
               .watch(new AtomicBoolean());
-      assertEquals(HostRun.FINISHED, done.host("host0").state(), view.toString());
-      assertEquals(HostRun.FAILED, done.host("host1").state(), view.toString());
+      assertEquals(HostState.FINISHED, done.host("host0").state(), view.toString());
+      assertEquals(HostState.FAILED, done.host("host1").state(), view.toString());
       assertTrue(
           done.host("host1").message().contains("exited garbage"), done.host("host1").message());
     }

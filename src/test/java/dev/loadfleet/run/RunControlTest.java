@@ -117,28 +117,27 @@ class RunControlTest {
           "injector " + pids.get(i) + " stopped");
     }
 
-    List<String> reported = new ArrayList<>();
+    FakeReporting reporting = new FakeReporting(true);
+    RunOutcome outcome;
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();
     RunRecord recorded = RunRecord.read(results, RecordedRun.RUN_ID);
     try (var fleet = RunControl.connect(recorded)) {
-      RunControl.collectAndReport(
-          recorded,
-          fleet,
-          results,
-          (logs, outDir, annotations) -> {
-            logs.forEach(
-                l ->
-                    reported.add(
-                        l.name() + "=" + annotations.get(l.name()).path("state").asText()));
-            return new Reporting.Outcome(
-                outDir.resolve("index.html"), outDir.resolve("summary.json"), true, List.of());
-          },
-          false,
-          new PrintWriter(out),
-          new PrintWriter(err));
+      outcome =
+          RunControl.collectAndReport(
+              recorded,
+              fleet,
+              results,
+              reporting,
+              RunControl.CollectOptions.LATER,
+              new PrintWriter(out),
+              new PrintWriter(err));
     }
-    assertEquals(List.of("host0=stopped", "host1=stopped"), reported, out + "\n" + err);
+    assertEquals(RunOutcome.PARTIAL, outcome, "stopped early: " + out + "\n" + err);
+    FakeReporting.Call reported = reporting.calls.get(0);
+    assertEquals(List.of("host0", "host1"), reported.logNames(), out + "\n" + err);
+    assertEquals("stopped", reported.state("host0"));
+    assertEquals("stopped", reported.state("host1"));
     for (SshHosts.Host h : HOSTS.all()) {
       Path home = results.resolve(RecordedRun.RUN_ID).resolve("hosts").resolve(h.name());
       assertTrue(Files.isRegularFile(home.resolve("simulation.log")), out + "\n" + err);

@@ -1,5 +1,7 @@
 package dev.loadfleet.run;
 
+import dev.loadfleet.check.ClockOffset;
+import dev.loadfleet.plan.Share;
 import dev.loadfleet.remote.SshHosts;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -50,5 +52,16 @@ final class StandInGatling {
     fakeJavaHome.resolve("java").toFile().setExecutable(true);
     host.setEnv("JAVA_HOME", host.home().resolve("jdk").toString());
     return bundle;
+  }
+
+  /** A planned host of run {@code runId} on {@code host}, driven through {@code bundle}. */
+  static HostRun planned(SshHosts.Host host, Path bundle, String runId, int users) {
+    return HostRun.planned(
+        host.spec(),
+        new Share(host.name(), users, 1, 0),
+        ClockOffset.ZERO,
+        0,
+        new HostRun.RemotePaths(
+            bundle.toString(), host.baseDir().resolve("runs").resolve(runId).toString()));
   }
 }
