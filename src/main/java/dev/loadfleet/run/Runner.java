@@ -4,6 +4,7 @@ import dev.loadfleet.check.CheckOptions;
 import dev.loadfleet.check.Checker;
 import dev.loadfleet.check.ClockOffset;
 import dev.loadfleet.check.HostReport;
+import dev.loadfleet.collect.Collector;
 import dev.loadfleet.config.HostSpec;
 import dev.loadfleet.config.Inventory;
 import dev.loadfleet.deploy.Bundle;
@@ -25,7 +26,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -132,14 +132,12 @@ public final class Runner {
     // remote injectors, collects and reports (the JVM exits when the hook returns).
     Thread hook =
         new Thread(
-            () -> {
-              interruption.request();
-              try {
-                done.await(3, TimeUnit.MINUTES);
-              } catch (InterruptedException ignored) {
-                // exiting anyway
-              }
-            },
+            interruption.onCtrlC(
+                done,
+                ctrlCBound(reporting, initial.hosts().size()),
+                () -> ProcessHandle.current().descendants(),
+                initial.runId(),
+                err),
             "loadfleet-interrupt");
     if (given == null) {
       Runtime.getRuntime().addShutdownHook(hook);
@@ -187,6 +185,15 @@ public final class Runner {
         }
       }
     }
+  }
+
+  /**
+   * How long a Ctrl+C waits for the run to stop its injectors, collect and report: the sum of their
+   * timeouts (downloads and the merge have none of their own; past this the hook ends the report's
+   * process rather than orphan it).
+   */
+  static Duration ctrlCBound(Reporting reporting, int hosts) {
+    return RunControl.stopBound().plus(Collector.commandsBound(hosts)).plus(reporting.timeout());
   }
 
   /**

@@ -26,9 +26,18 @@ final class FakeReporting implements Reporting {
 
   final List<Call> calls = new CopyOnWriteArrayList<>();
   private final boolean assertionsPassed;
+  private final Duration timeout;
 
   FakeReporting(boolean assertionsPassed) {
+    this(assertionsPassed, Duration.ofSeconds(5));
+  }
+
+  /**
+   * @param timeout what it says its longest report takes
+   */
+  FakeReporting(boolean assertionsPassed, Duration timeout) {
     this.assertionsPassed = assertionsPassed;
+    this.timeout = timeout;
   }
 
   @Override
@@ -42,6 +51,6 @@ final class FakeReporting implements Reporting {
 
   @Override
   public Duration timeout() {
-    return Duration.ofSeconds(5);
+    return timeout;
   }
 }
