@@ -12,6 +12,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /** The bundle's {@code bin/injector} on one host, driven over SSH with quoted arguments. */
 public final class Injector {
@@ -21,7 +24,7 @@ public final class Injector {
   private Injector() {}
 
   /** Remote state and the latest progress.json, read in one round trip. */
-  public record Poll(Status status, java.util.OptionalInt jvmPid, Optional<Progress> progress) {
+  public record Poll(Status status, OptionalInt jvmPid, Optional<Progress> progress) {
     public boolean running() {
       return status.kind() == Status.Kind.RUNNING;
     }
@@ -34,7 +37,7 @@ public final class Injector {
    * @param exitCode Gatling's exit code when {@link Kind#EXITED}
    * @param text the line as printed
    */
-  public record Status(Kind kind, java.util.OptionalInt exitCode, String text) {
+  public record Status(Kind kind, OptionalInt exitCode, String text) {
     public enum Kind {
       RUNNING,
       EXITED,
@@ -44,15 +47,13 @@ public final class Injector {
       UNREADABLE
     }
 
-    private static final java.util.regex.Pattern EXITED =
-        java.util.regex.Pattern.compile("exited (-?\\d{1,9})");
+    private static final Pattern EXITED = Pattern.compile("exited (-?\\d{1,9})");
 
     public static Status parse(String line) {
       String text = line.trim();
-      java.util.regex.Matcher exited = EXITED.matcher(text);
+      Matcher exited = EXITED.matcher(text);
       if (exited.matches()) {
-        return new Status(
-            Kind.EXITED, java.util.OptionalInt.of(Integer.parseInt(exited.group(1))), text);
+        return new Status(Kind.EXITED, OptionalInt.of(Integer.parseInt(exited.group(1))), text);
       }
       Kind kind =
           switch (text) {
@@ -62,7 +63,7 @@ public final class Injector {
             case "absent" -> Kind.ABSENT;
             default -> Kind.UNREADABLE;
           };
-      return new Status(kind, java.util.OptionalInt.empty(), text);
+      return new Status(kind, OptionalInt.empty(), text);
     }
 
     /**
@@ -202,10 +203,10 @@ public final class Injector {
               + r.describe()
               + ")");
     }
-    java.util.OptionalInt jvmPid = java.util.OptionalInt.empty();
+    OptionalInt jvmPid = OptionalInt.empty();
     Optional<String> pid = out.first("jvm.pid");
     if (pid.isPresent() && pid.get().matches("\\d{1,9}")) {
-      jvmPid = java.util.OptionalInt.of(Integer.parseInt(pid.get()));
+      jvmPid = OptionalInt.of(Integer.parseInt(pid.get()));
     }
     Optional<Progress> progress = Optional.empty();
     List<String> json = out.lines("progress");

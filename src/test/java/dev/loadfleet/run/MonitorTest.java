@@ -57,18 +57,26 @@ class MonitorTest {
         null);
   }
 
+  private static Fleet connect(List<HostRun> hosts) {
+    return Fleet.connect(
+        hosts.stream().map(HostRun::spec).toList(), SshOptions.of(HOSTS.knownHosts(), false));
+  }
+
+  /** Starts the stand-in on every host for {@code seconds}; returns the run that says so. */
+  private static RunRecord startAll(Fleet fleet, RunRecord run, String seconds) throws Exception {
+    for (HostRun h : run.hosts()) {
+      RemoteHost remote = fleet.get(h.name()).orElseThrow();
+      long pgid = Injector.start(remote, h, "x.Sim", Map.of("seconds", seconds));
+      run = run.withHost(h.name(), x -> x.withStart(pgid));
+    }
+    return run;
+  }
+
   @Test
   void aHostThatGoesSilentIsLostThenRecoveredWhileTheOtherGoesOn() throws Exception {
     List<HostRun> hosts = hosts("monitor");
-    RunRecord run = record("monitor", hosts);
-    try (Fleet fleet =
-        Fleet.connect(
-            hosts.stream().map(HostRun::spec).toList(), SshOptions.of(HOSTS.knownHosts(), false))) {
-      for (HostRun h : hosts) {
-        RemoteHost remote = fleet.get(h.name()).orElseThrow();
-        long pgid = Injector.start(remote, h, "x.Sim", Map.of("seconds", "14"));
-        run = run.withHost(h.name(), x -> x.withStart(pgid));
-      }
+    try (Fleet fleet = connect(hosts)) {
+      RunRecord run = startAll(fleet, record("monitor", hosts), "14");
       run.write(results);
       Thread cut =
           new Thread(
@@ -113,14 +121,12 @@ class MonitorTest {
   }
 
   @Test
-  void anExitCodeOutsideTheIntegerCacheIsNoChangeWhenItIsTheSameNumber() {
-    // Integer.valueOf caches -128..127 only: two 200s are two objects, equal in value.
+  void theSameExitCodeIsNoChangeWhateverItsNumber() {
+    // 200: outside the -128..127 that Integer.valueOf caches, where identity and value part
     HostRun running = StandInGatling.planned(HOSTS.get(0), Path.of("/b"), "r", 1).withStart(1);
-    HostRun failed = running.withExit(HostState.FAILED, Integer.valueOf(200), "Gatling exited 200");
+    HostRun failed = running.withExit(HostState.FAILED, 200, "Gatling exited 200");
     assertFalse(
-        Monitor.changed(
-            failed,
-            running.withExit(HostState.FAILED, Integer.valueOf(200), "Gatling exited 200")));
+        Monitor.changed(failed, running.withExit(HostState.FAILED, 200, "Gatling exited 200")));
     assertTrue(Monitor.changed(failed, running.withExit(HostState.FAILED, 201, "")));
     assertTrue(Monitor.changed(failed, running.withExit(HostState.FINISHED, 200, "")));
     assertTrue(Monitor.changed(running, failed));
@@ -129,15 +135,8 @@ class MonitorTest {
   @Test
   void aHostWhoseInjectorStatusIsGarbageFailsAloneAndTheWatchGoesOn() throws Exception {
     List<HostRun> hosts = hosts("garbage");
-    RunRecord run = record("garbage", hosts);
-    try (Fleet fleet =
-        Fleet.connect(
-            hosts.stream().map(HostRun::spec).toList(), SshOptions.of(HOSTS.knownHosts(), false))) {
-      for (HostRun h : hosts) {
-        RemoteHost remote = fleet.get(h.name()).orElseThrow();
-        long pgid = Injector.start(remote, h, "x.Sim", Map.of("seconds", "4"));
-        run = run.withHost(h.name(), x -> x.withStart(pgid));
-      }
+    try (Fleet fleet = connect(hosts)) {
+      RunRecord run = startAll(fleet, record("garbage", hosts), "4");
       // host1's exit file holds no number: `injector status` prints "exited garbage"
       Files.writeString(Path.of(hosts.get(1).paths().runDir(), "exit"), "garbage\n");
       run.write(results);

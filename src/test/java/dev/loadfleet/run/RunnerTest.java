@@ -72,6 +72,24 @@ class RunnerTest {
         RunOutcome.OnSaturation.WARN);
   }
 
+  private static RunOutcome run(
+      Inventory inventory,
+      Path results,
+      Reporting reporting,
+      Interruption interruption,
+      StringWriter out,
+      StringWriter err)
+      throws Exception {
+    return Runner.run(
+        inventory,
+        SshOptions.of(HOSTS.knownHosts(), false),
+        options(results),
+        reporting,
+        interruption,
+        new PrintWriter(out),
+        new PrintWriter(err));
+  }
+
   @Test
   void aRunStartsEveryHostAtItsInstantCollectsAndReports() throws Exception {
     Inventory inventory = inventory("5");
@@ -79,15 +97,7 @@ class RunnerTest {
     FakeReporting reporting = new FakeReporting(true);
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();
-    RunOutcome outcome =
-        Runner.run(
-            inventory,
-            SshOptions.of(HOSTS.knownHosts(), false),
-            options(results),
-            reporting,
-            new Interruption(),
-            new PrintWriter(out),
-            new PrintWriter(err));
+    RunOutcome outcome = run(inventory, results, reporting, new Interruption(), out, err);
     String transcript = out + "\n--- err ---\n" + err;
     assertEquals(RunOutcome.OK, outcome, transcript);
     assertTrue(
@@ -151,15 +161,7 @@ class RunnerTest {
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();
     FakeReporting reporting = new FakeReporting(true);
-    RunOutcome outcome =
-        Runner.run(
-            inventory,
-            SshOptions.of(HOSTS.knownHosts(), false),
-            options(results),
-            reporting,
-            interruption,
-            new PrintWriter(out),
-            new PrintWriter(err));
+    RunOutcome outcome = run(inventory, results, reporting, interruption, out, err);
     operator.join();
     String transcript = out + "\n--- err ---\n" + err;
     assertEquals(RunOutcome.INTERRUPTED, outcome, transcript);
@@ -186,15 +188,7 @@ class RunnerTest {
       FakeReporting reporting = new FakeReporting(true);
       StringWriter out = new StringWriter();
       StringWriter err = new StringWriter();
-      RunOutcome outcome =
-          Runner.run(
-              inventory("4"),
-              SshOptions.of(HOSTS.knownHosts(), false),
-              options(results),
-              reporting,
-              new Interruption(),
-              new PrintWriter(out),
-              new PrintWriter(err));
+      RunOutcome outcome = run(inventory("4"), results, reporting, new Interruption(), out, err);
       String transcript = out + "\n--- err ---\n" + err;
       assertEquals(RunOutcome.OK, outcome, transcript);
       assertEquals(List.of("host0", "host1"), reporting.calls.get(0).logNames(), transcript);
