@@ -72,6 +72,20 @@ class MonitorTest {
     return run;
   }
 
+  /** Watches until every host is done, polling every second; lost hosts get 10 s to return. */
+  private RunRecord watch(RunRecord run, Fleet fleet, Duration lostAfter, StringWriter view)
+      throws Exception {
+    return new Monitor(
+            run,
+            fleet,
+            results,
+            Duration.ofSeconds(1),
+            lostAfter,
+            Duration.ofSeconds(10),
+            new PrintWriter(view))
+        .watch(new AtomicBoolean());
+  }
+
   @Test
   void aHostThatGoesSilentIsLostThenRecoveredWhileTheOtherGoesOn() throws Exception {
     List<HostRun> hosts = hosts("monitor");
@@ -92,16 +106,7 @@ class MonitorTest {
               });
       cut.start();
       StringWriter view = new StringWriter();
-      RunRecord done =
-          new Monitor(
-                  run,
-                  fleet,
-                  results,
-                  Duration.ofSeconds(1),
-                  Duration.ofSeconds(3),
-                  Duration.ofSeconds(10),
-                  new PrintWriter(view))
-              .watch(new AtomicBoolean());
+      RunRecord done = watch(run, fleet, Duration.ofSeconds(3), view);
       cut.join();
 
       String text = view.toString();
@@ -141,16 +146,7 @@ class MonitorTest {
       Files.writeString(Path.of(hosts.get(1).paths().runDir(), "exit"), "garbage\n");
       run.write(results);
       StringWriter view = new StringWriter();
-      RunRecord done =
-          new Monitor(
-                  run,
-                  fleet,
-                  results,
-                  Duration.ofSeconds(1),
-                  Duration.ofSeconds(10),
-                  Duration.ofSeconds(10),
-                  new PrintWriter(view))
-              .watch(new AtomicBoolean());
+      RunRecord done = watch(run, fleet, Duration.ofSeconds(10), view);
       assertEquals(HostState.FINISHED, done.host("host0").state(), view.toString());
       assertEquals(HostState.FAILED, done.host("host1").state(), view.toString());
       assertTrue(
