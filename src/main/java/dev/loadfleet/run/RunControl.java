@@ -173,24 +173,63 @@ public final class RunControl {
         Collector.bringHome(fleet, fetches, hostsDir, run.runId(), out, err);
     run = afterCollect(run, trips);
     run.write(resultsRoot);
-
     List<Reporting.HostLog> logs = logs(run, trips);
     List<String> unfinished = unfinished(run);
+
+    List<String> saturated = List.of();
+    Optional<Reporting.Outcome> report = Optional.empty();
+    RunOutcome.Report verdict;
     if (logs.isEmpty()) {
       err.println(
           "no simulation.log came home; nothing to report"
               + (unfinished.isEmpty() ? "" : ": " + String.join("; ", unfinished)));
-      run.withState(RunState.FAILED, null).write(resultsRoot);
-      return RunOutcome.decide(
-          new RunOutcome.Findings(
-              options.interrupted(), RunOutcome.Report.NO_LOGS, unfinished, List.of()),
-          options.onSaturation());
+      verdict = RunOutcome.Report.NO_LOGS;
+    } else {
+      long to = run.timings().getOrDefault("finished", System.currentTimeMillis());
+      Map<String, HostHealth> health =
+          Collector.judgeHealth(
+              run.hosts().stream().map(HostRun::spec).toList(), hostsDir, run.t0(), to);
+      saturated = saturated(health, err);
+      try {
+        report =
+            Optional.of(
+                reporting.report(logs, runDir.resolve("report"), notes(run, health, hostsDir)));
+        verdict =
+            report.get().assertionsPassed()
+                ? RunOutcome.Report.ASSERTIONS_HELD
+                : RunOutcome.Report.ASSERTIONS_FAILED;
+      } catch (Exception e) {
+        err.println("report: " + (e.getMessage() == null ? e.toString() : e.getMessage()));
+        verdict = RunOutcome.Report.FAILED;
+      }
     }
 
-    long to = run.timings().getOrDefault("finished", System.currentTimeMillis());
-    Map<String, HostHealth> health =
-        Collector.judgeHealth(
-            run.hosts().stream().map(HostRun::spec).toList(), hostsDir, run.t0(), to);
+    RunOutcome outcome =
+        RunOutcome.decide(
+            new RunOutcome.Findings(options.interrupted(), verdict, unfinished, saturated),
+            options.onSaturation());
+    if (report.isEmpty()) {
+      RunState state =
+          verdict == RunOutcome.Report.NO_LOGS ? RunState.FAILED : RunState.REPORT_FAILED;
+      run.withState(state, null).write(resultsRoot);
+      return outcome;
+    }
+    report.get().warnings().forEach(w -> err.println("report warning: " + w));
+    out.println("report: " + report.get().index());
+    out.println("summary: " + report.get().summary());
+    if (!unfinished.isEmpty()) {
+      out.println("partial run: " + String.join("; ", unfinished));
+    }
+    out.flush();
+    // Both absolute: with the default relative results root, Path.relativize threw
+    // "'other' is different type of Path" after the report was written (found by HappyPathIT).
+    Path index = runDir.toAbsolutePath().relativize(report.get().index().toAbsolutePath());
+    run.withState(RunState.reported(outcome), index.toString()).write(resultsRoot);
+    return outcome;
+  }
+
+  /** The hosts whose health was flagged saturated, each also named on {@code err}. */
+  private static List<String> saturated(Map<String, HostHealth> health, PrintWriter err) {
     List<String> saturated = new ArrayList<>();
     for (HostHealth hh : health.values()) {
       if (hh.saturated()) {
@@ -201,42 +240,7 @@ public final class RunControl {
                 + " was saturated; its latencies are not trustworthy (see its report page)");
       }
     }
-
-    Reporting.Outcome report;
-    try {
-      report = reporting.report(logs, runDir.resolve("report"), notes(run, health, hostsDir));
-    } catch (Exception e) {
-      err.println("report: " + (e.getMessage() == null ? e.toString() : e.getMessage()));
-      run.withState(RunState.REPORT_FAILED, null).write(resultsRoot);
-      return RunOutcome.decide(
-          new RunOutcome.Findings(
-              options.interrupted(), RunOutcome.Report.FAILED, unfinished, saturated),
-          options.onSaturation());
-    }
-    report.warnings().forEach(w -> err.println("report warning: " + w));
-    RunOutcome outcome =
-        RunOutcome.decide(
-            new RunOutcome.Findings(
-                options.interrupted(),
-                report.assertionsPassed()
-                    ? RunOutcome.Report.ASSERTIONS_HELD
-                    : RunOutcome.Report.ASSERTIONS_FAILED,
-                unfinished,
-                saturated),
-            options.onSaturation());
-    out.println("report: " + report.index());
-    out.println("summary: " + report.summary());
-    if (!unfinished.isEmpty()) {
-      out.println("partial run: " + String.join("; ", unfinished));
-    }
-    out.flush();
-    // Both absolute: with the default relative results root, Path.relativize threw
-    // "'other' is different type of Path" after the report was written (found by HappyPathIT).
-    run.withState(
-            RunState.reported(outcome),
-            runDir.toAbsolutePath().relativize(report.index().toAbsolutePath()).toString())
-        .write(resultsRoot);
-    return outcome;
+    return saturated;
   }
 
   /** The run after its collect: an unfinished host that could not be reached is lost. */

@@ -11,6 +11,7 @@ import dev.loadfleet.remote.RemoteHost;
 import dev.loadfleet.remote.Shell;
 import dev.loadfleet.remote.SshHosts;
 import dev.loadfleet.remote.SshOptions;
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
@@ -18,6 +19,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -161,6 +163,44 @@ class RunControlTest {
     assertEquals("failed", host1.path("state").asText(), host1.toString());
     assertTrue(host1.path("message").asText().contains("exited garbage"), host1.toString());
     assertEquals(0, cli(concat("stop", run)).code());
+  }
+
+  @Test
+  void aReportThatFailsEndsTheCollectInErrorAndRunJsonSaysSo() throws Exception {
+    Path results = tmp.resolve("results-report-fails");
+    startRecordedRun(results);
+    String[] run = {"--run-id", RecordedRun.RUN_ID, "--results", results.toString()};
+    assertEquals(0, cli(concat("stop", run)).code());
+    Reporting failing =
+        new Reporting() {
+          @Override
+          public Outcome report(List<HostLog> logs, Path outDir, Map<String, HostNotes> notes)
+              throws IOException {
+            throw new IOException("the logs hold no request records");
+          }
+
+          @Override
+          public Duration timeout() {
+            return Duration.ofSeconds(1);
+          }
+        };
+    StringWriter err = new StringWriter();
+    RunRecord recorded = RunRecord.read(results, RecordedRun.RUN_ID);
+    RunOutcome outcome;
+    try (var fleet = RunControl.connect(recorded)) {
+      outcome =
+          RunControl.collectAndReport(
+              recorded,
+              fleet,
+              results,
+              failing,
+              RunControl.CollectOptions.LATER,
+              new PrintWriter(new StringWriter()),
+              new PrintWriter(err));
+    }
+    assertEquals(RunOutcome.ERROR, outcome, err.toString());
+    assertTrue(err.toString().contains("report: the logs hold no request records"), err.toString());
+    assertEquals("report failed", runJson(results).path("state").asText());
   }
 
   private static String[] concat(String first, String... rest) {

@@ -16,7 +16,8 @@ class QuantitiesTest {
     assertEquals(Duration.ofMillis(1500), Quantities.parseDuration("1.5s"));
     assertEquals(Duration.ofHours(1), Quantities.parseDuration(" 1h "));
     assertEquals(Duration.ofDays(7), Quantities.parseDuration("7d"));
-    assertThrows(IllegalArgumentException.class, () -> Quantities.parseDuration("99999999999999999999d"));
+    assertThrows(
+        IllegalArgumentException.class, () -> Quantities.parseDuration("99999999999999999999d"));
     assertThrows(IllegalArgumentException.class, () -> Quantities.parseDuration("-1s"));
     assertThrows(IllegalArgumentException.class, () -> Quantities.parseDuration("2 weeks"));
   }
