@@ -11,7 +11,8 @@ import java.util.regex.Pattern;
  * A remote command's output cut into named sections at marker lines. The command prints {@link
  * #mark mark(name)} before each part of its output and {@link #END} last, so that lines the user's
  * login shell prints of its own (a {@code .bashrc} echo, a notice, a {@code .bash_logout} message)
- * before or after them are ignored, and output cut short is known as such. Blank lines are dropped.
+ * before or after them are ignored, and output cut short is known as such. Blank lines are dropped;
+ * a marker also counts after output that did not end its last line.
  */
 public final class MarkedOutput {
   /** Starts every marker line; no /proc file, tool or shell greeting prints it. */
@@ -46,11 +47,16 @@ public final class MarkedOutput {
     Map<String, List<String>> sections = new LinkedHashMap<>();
     List<String> current = null;
     for (String line : output.split("\n", -1)) {
-      if (line.startsWith(MARKER)) {
+      // A file printed without a final line break (progress.json) puts the next marker at the end
+      // of its last line.
+      int marker = line.indexOf(MARKER);
+      String content = marker < 0 ? line : line.substring(0, marker);
+      if (current != null && !content.isBlank()) {
+        current.add(content);
+      }
+      if (marker >= 0) {
         current = new ArrayList<>();
-        sections.put(line.substring(MARKER.length()).trim(), current);
-      } else if (current != null && !line.isBlank()) {
-        current.add(line);
+        sections.put(line.substring(marker + MARKER.length()).trim(), current);
       }
     }
     return new MarkedOutput(sections, output.substring(0, Math.min(200, output.length())));

@@ -34,6 +34,14 @@ class MarkedOutputTest {
   }
 
   @Test
+  void aMarkerAfterAFileWithoutItsFinalLineBreakStillStartsTheNextSection() {
+    MarkedOutput out =
+        MarkedOutput.parse("@@loadfleet progress\n{\"time\":1}@@loadfleet end\nbye\n");
+    assertTrue(out.complete());
+    assertEquals(List.of("{\"time\":1}"), out.lines("progress"));
+  }
+
+  @Test
   void markersAreQuoteFreeCommands() {
     assertEquals("echo @@loadfleet net/dev", MarkedOutput.mark("net/dev"));
     assertEquals("echo @@loadfleet end", MarkedOutput.END);

@@ -42,7 +42,8 @@ final class StandInGatling {
             "sleep 600 &",
             "child=$!",
             "for i in $(seq 0 \"$seconds\"); do",
-            "  echo \"{\\\"time\\\":$(date +%s%3N),\\\"usersStarted\\\":3,\\\"usersActive\\\":2,\\\"uploadsOk\\\":$i,\\\"finished\\\":false}\" > \"$progress.tmp\"",
+            // as the simulation writes it: one JSON object, no line break after it
+            "  printf '%s' \"{\\\"time\\\":$(date +%s%3N),\\\"usersStarted\\\":3,\\\"usersActive\\\":2,\\\"uploadsOk\\\":$i,\\\"finished\\\":false}\" > \"$progress.tmp\"",
             "  mv \"$progress.tmp\" \"$progress\"",
             "  [ \"$i\" = \"$seconds\" ] || sleep 1",
             "done",
