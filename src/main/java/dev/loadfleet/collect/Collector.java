@@ -36,7 +36,7 @@ public final class Collector {
   /**
    * What came home from one host.
    *
-   * @param simulationLog empty when the host has none (never started, wiped)
+   * @param simulationLog empty when the host has none (never started, wiped) or it is empty
    * @param missing the files the host did not have
    */
   public record Collected(Path dir, Optional<Path> simulationLog, List<String> missing) {}
@@ -138,8 +138,15 @@ public final class Collector {
     if (log.isEmpty()) {
       missing.add("simulation.log");
     } else {
-      simulationLog = Optional.of(localDir.resolve("simulation.log"));
-      remote.download(log.get(), simulationLog.get());
+      Path local = localDir.resolve("simulation.log");
+      remote.download(log.get(), local);
+      if (Files.size(local) > 0) {
+        simulationLog = Optional.of(local);
+      } else {
+        // Gatling writes its log 8 KiB at a time: an injector ended before the first write leaves
+        // an empty file, which no merge can read. It is kept on disk and left out of the report.
+        missing.add("simulation.log (empty: the injector ended before Gatling wrote to it)");
+      }
     }
     for (String name : List.of("console.log", "progress.json")) {
       String remotePath = runDir + "/" + name;

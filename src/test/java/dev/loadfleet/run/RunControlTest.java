@@ -166,6 +166,38 @@ class RunControlTest {
   }
 
   @Test
+  void aHostWhoseLogIsEmptyIsLeftOutOfTheReportAndTheOthersAreReported() throws Exception {
+    Path results = tmp.resolve("results-empty-log");
+    startRecordedRun(results);
+    String[] run = {"--run-id", RecordedRun.RUN_ID, "--results", results.toString()};
+    assertEquals(0, cli(concat("stop", run)).code());
+    // killed before Gatling flushed its first 8 KiB: the log exists and holds nothing
+    Path runDir = HOSTS.get(1).baseDir().resolve("runs").resolve(RecordedRun.RUN_ID);
+    Files.write(runDir.resolve("gatling/run-1/simulation.log"), new byte[0]);
+
+    FakeReporting reporting = new FakeReporting(true);
+    StringWriter out = new StringWriter();
+    RunRecord recorded = RunRecord.read(results, RecordedRun.RUN_ID);
+    RunOutcome outcome;
+    try (var fleet = RunControl.connect(recorded)) {
+      outcome =
+          RunControl.collectAndReport(
+              recorded,
+              fleet,
+              results,
+              reporting,
+              RunControl.CollectOptions.LATER,
+              new PrintWriter(out),
+              new PrintWriter(new StringWriter()));
+    }
+    assertEquals(RunOutcome.PARTIAL, outcome, out.toString());
+    assertEquals(List.of("host0"), reporting.calls.get(0).logNames(), out.toString());
+    assertTrue(
+        out.toString().matches("(?s).*collected host1 +missing simulation.log \\(empty.*"),
+        out.toString());
+  }
+
+  @Test
   void aReportThatFailsEndsTheCollectInErrorAndRunJsonSaysSo() throws Exception {
     Path results = tmp.resolve("results-report-fails");
     startRecordedRun(results);
