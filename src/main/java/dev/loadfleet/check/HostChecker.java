@@ -1,6 +1,7 @@
 package dev.loadfleet.check;
 
 import dev.loadfleet.config.HostSpec;
+import dev.loadfleet.remote.MarkedOutput;
 import dev.loadfleet.remote.RemoteHost;
 import dev.loadfleet.remote.Shell;
 import java.io.IOException;
@@ -121,9 +122,18 @@ public final class HostChecker {
             "echo \"disk_kb=$(df -Pk \"$d\" | awk 'NR==2 {print $4}')\"",
             "echo \"curl=$(command -v curl)\"",
             "echo \"bash=$(command -v bash)\"");
-    String out = remote.execOk(script, SHORT, "collecting host facts");
+    MarkedOutput out =
+        MarkedOutput.parse(
+            remote.execOk(
+                MarkedOutput.mark("facts") + "\n" + script + "\n" + MarkedOutput.END,
+                SHORT,
+                "collecting host facts"));
+    if (!out.complete()) {
+      throw new IOException(
+          "the host facts came back cut short (output began: " + out.head().strip() + ")");
+    }
     Map<String, String> facts = new HashMap<>();
-    for (String line : out.split("\n")) {
+    for (String line : out.lines("facts")) {
       int eq = line.indexOf('=');
       if (eq > 0) {
         facts.put(line.substring(0, eq), line.substring(eq + 1).trim());
@@ -215,14 +225,19 @@ public final class HostChecker {
     long bestOffset = 0;
     for (int i = 0; i < CLOCK_PROBES; i++) {
       long t0 = nowMicros();
-      String out = remote.execOk("date +%s%N", SHORT, "reading the clock").trim();
+      MarkedOutput out =
+          MarkedOutput.parse(
+              remote.execOk(
+                  MarkedOutput.mark("clock") + "; date +%s%N; " + MarkedOutput.END,
+                  SHORT,
+                  "reading the clock"));
       long t1 = nowMicros();
-      long remoteMicros;
-      try {
-        remoteMicros = Long.parseLong(out) / 1000;
-      } catch (NumberFormatException e) {
-        throw new IOException("`date +%s%N` printed '" + out + "' (GNU date needed)");
+      String date = out.first("clock").orElse("");
+      if (!out.complete() || !date.matches("\\d{10,19}")) {
+        throw new IOException(
+            "`date +%s%N` printed '" + date + "', not nanoseconds since 1970 (GNU date needed)");
       }
+      long remoteMicros = Long.parseLong(date) / 1000;
       long rtt = t1 - t0;
       if (rtt < bestRtt) {
         bestRtt = rtt;

@@ -30,8 +30,16 @@ public final class CollectCommand implements Command {
     RunRecord run = LauncherOptions.run(line);
     out.println("collecting run " + run.runId());
     try (Fleet fleet = RunControl.connect(run)) {
-      return RunControl.collectAndReport(
-          run, fleet, LauncherOptions.results(line), Reports.standard(), false, out, err);
+      return ExitCode.result(
+          RunControl.collectAndReport(
+              run,
+              fleet,
+              LauncherOptions.results(line),
+              Reports.standard(),
+              RunControl.CollectOptions.LATER,
+              out,
+              err),
+          out);
     }
   }
 }

@@ -1,6 +1,13 @@
 package dev.loadfleet.cli;
 
-/** Every exit code the launcher can return; scripts and CI branch on these numbers. */
+import dev.loadfleet.run.RunOutcome;
+import java.io.PrintWriter;
+
+/**
+ * Every exit code the launcher can return; scripts and CI branch on these numbers. The run stage
+ * says what happened ({@link RunOutcome}); {@link #of} is the one place that turns that into a
+ * number.
+ */
 public enum ExitCode {
   /** The work was done and every assertion held. */
   OK(0),
@@ -26,6 +33,27 @@ public enum ExitCode {
   }
 
   public int code() {
+    return code;
+  }
+
+  /** The exit code of a run's outcome. */
+  public static ExitCode of(RunOutcome outcome) {
+    return switch (outcome) {
+      case OK -> OK;
+      case ASSERTIONS_FAILED -> ASSERTIONS_FAILED;
+      case PARTIAL -> PARTIAL;
+      case INJECTORS_SATURATED -> INJECTORS_SATURATED;
+      case CHECK_FAILED -> CHECK_FAILED;
+      case INTERRUPTED -> INTERRUPTED;
+      case ERROR -> ERROR;
+    };
+  }
+
+  /** The exit code of a run's outcome, after a last line saying both. */
+  static ExitCode result(RunOutcome outcome, PrintWriter out) {
+    ExitCode code = of(outcome);
+    out.println("result: " + outcome.words() + " (exit " + code.code() + ")");
+    out.flush();
     return code;
   }
 }

@@ -1,11 +1,17 @@
 package dev.loadfleet.cli;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.loadfleet.merge.MergeInput;
 import dev.loadfleet.report.ReportRequest;
 import dev.loadfleet.report.ReportResult;
 import dev.loadfleet.report.Reporter;
 import dev.loadfleet.run.Reporting;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The report step the run and collect commands use: the merger and Reporter of the report package.
@@ -14,11 +20,32 @@ final class Reports {
   private Reports() {}
 
   static Reporting standard() {
-    return (logs, outDir, annotations) -> {
-      ReportResult r = Reporter.generate(new ReportRequest(mergeInputs(logs), outDir, annotations));
-      return new Reporting.Outcome(
-          r.reportIndex(), r.summaryJson(), r.assertionsPassed(), r.warnings());
+    return new Reporting() {
+      @Override
+      public Outcome report(List<HostLog> logs, Path outDir, Map<String, HostNotes> notes)
+          throws Exception {
+        ReportResult r =
+            Reporter.generate(new ReportRequest(mergeInputs(logs), outDir, annotations(notes)));
+        return new Outcome(r.reportIndex(), r.summaryJson(), r.assertionsPassed(), r.warnings());
+      }
+
+      @Override
+      public Duration timeout() {
+        return Reporter.REPORT_TIMEOUT;
+      }
     };
+  }
+
+  /** The report's host annotations: the launcher's fields, and the chart under its key. */
+  static Map<String, JsonNode> annotations(Map<String, Reporting.HostNotes> notes) {
+    Map<String, JsonNode> annotations = new LinkedHashMap<>();
+    notes.forEach(
+        (host, n) -> {
+          ObjectNode a = n.fields().deepCopy();
+          n.healthChart().ifPresent(chart -> a.put(Reporter.HEALTH_CHART, chart.toString()));
+          annotations.put(host, a);
+        });
+    return annotations;
   }
 
   /**

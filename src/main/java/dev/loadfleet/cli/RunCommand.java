@@ -1,6 +1,7 @@
 package dev.loadfleet.cli;
 
 import dev.loadfleet.config.Inventory;
+import dev.loadfleet.run.RunOutcome;
 import dev.loadfleet.run.Runner;
 import java.io.PrintWriter;
 import java.time.Duration;
@@ -85,13 +86,17 @@ public final class RunCommand implements Command {
             LauncherOptions.seconds(line, "lost-after", 15),
             LauncherOptions.seconds(line, "lost-wait", 30),
             runId,
-            !line.hasOption("ignore-saturation"));
-    return Runner.run(
-        inventory,
-        LauncherOptions.sshOptions(line, inventory),
-        options,
-        Reports.standard(),
-        out,
-        err);
+            line.hasOption("ignore-saturation")
+                ? RunOutcome.OnSaturation.WARN
+                : RunOutcome.OnSaturation.FAIL);
+    return ExitCode.result(
+        Runner.run(
+            inventory,
+            LauncherOptions.sshOptions(line, inventory),
+            options,
+            Reports.standard(),
+            out,
+            err),
+        out);
   }
 }

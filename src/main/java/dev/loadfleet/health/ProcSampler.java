@@ -1,5 +1,6 @@
 package dev.loadfleet.health;
 
+import dev.loadfleet.remote.MarkedOutput;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
@@ -62,7 +63,7 @@ public final class ProcSampler {
   }
 
   private static StringBuilder section(StringBuilder sh, String name) {
-    return sh.append("echo ").append(ProcSections.MARKER).append(name).append("; ");
+    return sh.append(MarkedOutput.mark(name)).append("; ");
   }
 
   /**

@@ -1,48 +1,35 @@
 package dev.loadfleet.health;
 
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
+import dev.loadfleet.remote.MarkedOutput;
 import java.util.List;
 import java.util.Map;
 
-/** The sampler's output cut at its {@value #MARKER} lines into named sections of lines. */
+/**
+ * The sampler's output cut at its marker lines ({@link MarkedOutput}) into named sections of lines,
+ * with the messages that say what is wrong with a health sample.
+ */
 final class ProcSections {
-  /** Starts every section header line; cannot occur in any /proc file the sampler prints. */
-  static final String MARKER = "@@loadfleet ";
+  private final MarkedOutput output;
 
-  private final Map<String, List<String>> sections;
-  private final String head;
-
-  private ProcSections(Map<String, List<String>> sections, String head) {
-    this.sections = sections;
-    this.head = head;
+  private ProcSections(MarkedOutput output) {
+    this.output = output;
   }
 
-  static ProcSections split(String output) {
-    Map<String, List<String>> sections = new LinkedHashMap<>();
-    List<String> current = null;
-    for (String line : output.split("\n", -1)) {
-      if (line.startsWith(MARKER)) {
-        current = new ArrayList<>();
-        sections.put(line.substring(MARKER.length()).trim(), current);
-      } else if (current != null && !line.isBlank()) {
-        current.add(line);
-      }
-    }
-    String head = output.substring(0, Math.min(200, output.length()));
-    if (!sections.containsKey("end")) {
+  static ProcSections split(String text) {
+    MarkedOutput output = MarkedOutput.parse(text);
+    if (!output.complete()) {
       throw new IllegalArgumentException(
           "health sample: the host's output is cut short (no '"
-              + MARKER
+              + MarkedOutput.MARKER
               + "end' line), so it cannot be trusted; it began with: "
-              + head);
+              + output.head());
     }
-    return new ProcSections(sections, head);
+    return new ProcSections(output);
   }
 
   List<String> require(String name) {
-    List<String> lines = sections.get(name);
-    if (lines == null || lines.isEmpty()) {
+    List<String> lines = output.lines(name);
+    if (lines.isEmpty()) {
       throw broken(name, "missing or empty");
     }
     return lines;
@@ -53,7 +40,7 @@ final class ProcSections {
   }
 
   List<String> optional(String name) {
-    return sections.getOrDefault(name, List.of());
+    return output.lines(name);
   }
 
   long value(Map<String, Long> values, String section, String key) {
@@ -70,12 +57,17 @@ final class ProcSections {
         "health sample: the host's /proc text is not in the format Linux writes ("
             + cause
             + "); output began with: "
-            + head,
+            + output.head(),
         cause);
   }
 
   IllegalArgumentException broken(String section, String what) {
     return new IllegalArgumentException(
-        "health sample: /proc/" + section + " section " + what + "; output began with: " + head);
+        "health sample: /proc/"
+            + section
+            + " section "
+            + what
+            + "; output began with: "
+            + output.head());
   }
 }

@@ -112,25 +112,37 @@ public final class Fleet implements Closeable {
         });
   }
 
-  /** Runs {@code step} for every host in parallel, whether or not it is connected. */
+  /**
+   * Runs {@code step} for every host in parallel, whether or not it is connected, and waits for
+   * every host's outcome. An interrupt while waiting (Ctrl+C during the start) does not cut the
+   * wait short: the steps run on anyway, and a host that did start must be known, to be stopped and
+   * collected. The interrupt is kept and set again on return.
+   */
   public <T> Map<String, Result<T>> eachHost(HostStep<T> step) {
     List<Future<T>> futures = new ArrayList<>();
     for (HostSpec h : hosts) {
       futures.add(pool.submit(() -> step.apply(h)));
     }
     Map<String, Result<T>> results = new LinkedHashMap<>();
+    boolean interrupted = false;
     for (int i = 0; i < hosts.size(); i++) {
-      try {
-        results.put(hosts.get(i).name(), Result.ok(futures.get(i).get()));
-      } catch (ExecutionException e) {
-        Throwable cause = e.getCause();
-        results.put(
-            hosts.get(i).name(),
-            Result.failed(cause instanceof Exception ex ? ex : new Exception(cause)));
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        results.put(hosts.get(i).name(), Result.failed(e));
+      while (true) {
+        try {
+          results.put(hosts.get(i).name(), Result.ok(futures.get(i).get()));
+          break;
+        } catch (ExecutionException e) {
+          Throwable cause = e.getCause();
+          results.put(
+              hosts.get(i).name(),
+              Result.failed(cause instanceof Exception ex ? ex : new Exception(cause)));
+          break;
+        } catch (InterruptedException e) {
+          interrupted = true;
+        }
       }
+    }
+    if (interrupted) {
+      Thread.currentThread().interrupt();
     }
     return results;
   }

@@ -45,7 +45,9 @@ public final class Reporter {
   /** Gatling's console output while it builds the report. */
   public static final String GATLING_CONSOLE = "gatling-report.log";
 
-  private static final Duration REPORT_TIMEOUT = Duration.ofMinutes(60);
+  /** The longest Gatling's report generator may take on one merged log. */
+  public static final Duration REPORT_TIMEOUT = Duration.ofMinutes(60);
+
   private static final String LINK_MARKER = "<!-- loadfleet:hosts-link -->";
 
   private Reporter() {}

@@ -3,6 +3,7 @@ package dev.loadfleet.run;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.loadfleet.remote.ExecResult;
+import dev.loadfleet.remote.MarkedOutput;
 import dev.loadfleet.remote.RemoteHost;
 import dev.loadfleet.remote.Shell;
 import java.io.IOException;
@@ -11,6 +12,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /** The bundle's {@code bin/injector} on one host, driven over SSH with quoted arguments. */
 public final class Injector {
@@ -20,14 +24,85 @@ public final class Injector {
   private Injector() {}
 
   /** Remote state and the latest progress.json, read in one round trip. */
-  public record Poll(String status, java.util.OptionalInt jvmPid, Optional<Progress> progress) {
+  public record Poll(Status status, OptionalInt jvmPid, Optional<Progress> progress) {
     public boolean running() {
-      return status.equals("running");
+      return status.kind() == Status.Kind.RUNNING;
     }
   }
 
   /**
-   * The simulation's progress file (CONTRACTS §2).
+   * What {@code bin/injector status} printed, read: running, exited CODE, stopped, died or absent.
+   * Anything else is {@link Kind#UNREADABLE}, a problem of that host alone.
+   *
+   * @param exitCode Gatling's exit code when {@link Kind#EXITED}
+   * @param text the line as printed
+   */
+  public record Status(Kind kind, OptionalInt exitCode, String text) {
+    public enum Kind {
+      RUNNING,
+      EXITED,
+      STOPPED,
+      DIED,
+      ABSENT,
+      UNREADABLE
+    }
+
+    private static final Pattern EXITED = Pattern.compile("exited (-?\\d{1,9})");
+
+    public static Status parse(String line) {
+      String text = line.trim();
+      Matcher exited = EXITED.matcher(text);
+      if (exited.matches()) {
+        return new Status(Kind.EXITED, OptionalInt.of(Integer.parseInt(exited.group(1))), text);
+      }
+      Kind kind =
+          switch (text) {
+            case "running" -> Kind.RUNNING;
+            case "stopped" -> Kind.STOPPED;
+            case "died" -> Kind.DIED;
+            case "absent" -> Kind.ABSENT;
+            default -> Kind.UNREADABLE;
+          };
+      return new Status(kind, OptionalInt.empty(), text);
+    }
+
+    /**
+     * The host as this status leaves it: running (again), finished (Gatling exited 0, or 2 when an
+     * assertion failed: the run itself completed), failed, or stopped.
+     */
+    public HostRun applyTo(HostRun h) {
+      return switch (kind) {
+        case RUNNING ->
+            h.state() == HostState.LOST
+                ? h.withState(HostState.RUNNING, "recovered after being lost")
+                : h.withState(HostState.RUNNING, h.message());
+        case EXITED -> {
+          int code = exitCode.getAsInt();
+          yield code == 0 || code == 2
+              ? h.withExit(HostState.FINISHED, code, h.message())
+              : h.withExit(
+                  HostState.FAILED,
+                  code,
+                  "Gatling exited " + code + "; see hosts/" + h.name() + "/console.log");
+        }
+        case STOPPED -> h.withState(HostState.STOPPED, h.message());
+        case DIED -> h.withState(HostState.FAILED, "injector died (killed?)");
+        case ABSENT ->
+            h.withState(HostState.FAILED, "injector absent: its run dir has no pid file");
+        case UNREADABLE ->
+            h.withState(
+                HostState.FAILED,
+                "injector status printed '"
+                    + text
+                    + "', none of running, exited CODE, stopped, died, absent; see hosts/"
+                    + h.name()
+                    + "/console.log");
+      };
+    }
+  }
+
+  /**
+   * The simulation's progress file, rewritten every second while it runs.
    *
    * @param time when it was written, in the host's clock (epoch ms)
    */
@@ -74,59 +149,110 @@ public final class Injector {
       throws IOException {
     List<String> args =
         new ArrayList<>(
-            List.of(host.bundleDir() + "/bin/injector", "start", host.runDir(), simulation));
+            List.of(
+                host.paths().bundleDir() + "/bin/injector",
+                "start",
+                host.paths().runDir(),
+                simulation));
     knobs.forEach((k, v) -> args.add("-D" + k + "=" + v));
-    String out = remote.execOk(Shell.command(args), TIMEOUT, "starting the injector").trim();
-    try {
-      return Long.parseLong(out.lines().reduce((a, b) -> b).orElse(""));
-    } catch (NumberFormatException e) {
+    MarkedOutput out =
+        MarkedOutput.parse(
+            remote.execOk(
+                MarkedOutput.mark("pid") + " && " + Shell.command(args) + " && " + MarkedOutput.END,
+                TIMEOUT,
+                "starting the injector"));
+    Optional<String> pid = out.first("pid");
+    if (!out.complete() || pid.isEmpty() || !pid.get().matches("\\d{1,18}")) {
       throw new IOException(
-          host.name() + ": the injector start printed '" + out + "' instead of its pid");
+          host.name()
+              + ": the injector start printed "
+              + pid.map(p -> "'" + p + "'").orElse("nothing")
+              + " instead of its process group id (output began: "
+              + out.head().strip()
+              + ")");
     }
+    return Long.parseLong(pid.get());
   }
 
+  /**
+   * Reads the injector's state, its JVM's pid and the latest progress.json in one round trip.
+   *
+   * @throws IOException when the host's answer is cut short or has no status (as if silent)
+   */
   public static Poll poll(RemoteHost remote, HostRun host) throws IOException {
     String cmd =
-        Shell.command(host.bundleDir() + "/bin/injector", "status", host.runDir())
-            + "; cat "
-            + Shell.quote(host.runDir() + "/jvm.pid")
-            + " 2>/dev/null"
-            + "; echo '--'; cat "
-            + Shell.quote(host.runDir() + "/progress.json")
-            + " 2>/dev/null || true";
+        String.join(
+            "; ",
+            MarkedOutput.mark("status"),
+            Shell.command(
+                host.paths().bundleDir() + "/bin/injector", "status", host.paths().runDir()),
+            MarkedOutput.mark("jvm.pid"),
+            "cat " + Shell.quote(host.paths().runDir() + "/jvm.pid") + " 2>/dev/null",
+            MarkedOutput.mark("progress"),
+            "cat " + Shell.quote(host.paths().runDir() + "/progress.json") + " 2>/dev/null",
+            MarkedOutput.END);
     ExecResult r = remote.exec(cmd, TIMEOUT);
-    String[] parts = r.stdout().split("\n--\n", 2);
-    String[] head = parts[0].trim().split("\n");
-    String status = head[0].trim();
-    java.util.OptionalInt jvmPid = java.util.OptionalInt.empty();
-    if (head.length > 1 && head[1].trim().matches("\\d{1,9}")) {
-      jvmPid = java.util.OptionalInt.of(Integer.parseInt(head[1].trim()));
+    MarkedOutput out = MarkedOutput.parse(r.stdout());
+    Optional<String> status = out.first("status");
+    if (!out.complete() || status.isEmpty()) {
+      throw new IOException(
+          host.name()
+              + ": injector status gave "
+              + (out.complete() ? "nothing" : "an answer cut short")
+              + " ("
+              + r.describe()
+              + ")");
     }
-    if (status.isEmpty()) {
-      throw new IOException(host.name() + ": injector status gave nothing (" + r.describe() + ")");
+    OptionalInt jvmPid = OptionalInt.empty();
+    Optional<String> pid = out.first("jvm.pid");
+    if (pid.isPresent() && pid.get().matches("\\d{1,9}")) {
+      jvmPid = OptionalInt.of(Integer.parseInt(pid.get()));
     }
     Optional<Progress> progress = Optional.empty();
-    if (parts.length == 2 && !parts[1].isBlank()) {
+    List<String> json = out.lines("progress");
+    if (!json.isEmpty()) {
       try {
-        progress = Optional.of(Progress.parse(parts[1]));
+        progress = Optional.of(Progress.parse(String.join("\n", json)));
       } catch (IOException e) {
         // caught mid-rename or an older writer: the next poll reads it
       }
     }
-    return new Poll(status, jvmPid, progress);
+    return new Poll(Status.parse(status.get()), jvmPid, progress);
   }
 
-  /** TERM to the injector's whole process group, KILL after {@code graceSeconds}. */
+  /**
+   * TERM to the injector's whole process group, KILL after {@code graceSeconds}.
+   *
+   * @return what the script did: stopped, killed, not running or absent
+   */
   public static String stop(RemoteHost remote, HostRun host, int graceSeconds) throws IOException {
-    return remote
-        .execOk(
-            Shell.command(
-                host.bundleDir() + "/bin/injector",
-                "stop",
-                host.runDir(),
-                String.valueOf(graceSeconds)),
-            Duration.ofSeconds(graceSeconds + 20),
-            "stopping the injector")
-        .trim();
+    MarkedOutput out =
+        MarkedOutput.parse(
+            remote.execOk(
+                MarkedOutput.mark("stop")
+                    + " && "
+                    + Shell.command(
+                        host.paths().bundleDir() + "/bin/injector",
+                        "stop",
+                        host.paths().runDir(),
+                        String.valueOf(graceSeconds))
+                    + " && "
+                    + MarkedOutput.END,
+                stopTimeout(graceSeconds),
+                "stopping the injector"));
+    return out.first("stop")
+        .filter(x -> out.complete())
+        .orElseThrow(
+            () ->
+                new IOException(
+                    host.name()
+                        + ": the injector stop printed no outcome (output began: "
+                        + out.head().strip()
+                        + ")"));
+  }
+
+  /** The longest {@link #stop} waits for a host: the grace, then time for KILL and the answer. */
+  public static Duration stopTimeout(int graceSeconds) {
+    return Duration.ofSeconds(graceSeconds).plus(TIMEOUT);
   }
 }

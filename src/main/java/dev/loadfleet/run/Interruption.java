@@ -1,6 +1,13 @@
 package dev.loadfleet.run;
 
+import java.io.PrintWriter;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Supplier;
+import java.util.stream.Stream;
 
 /**
  * The operator's request to stop a run (Ctrl+C). The run stops every injector, then collects and
@@ -29,5 +36,55 @@ public final class Interruption {
 
   AtomicBoolean flag() {
     return requested;
+  }
+
+  /**
+   * What the JVM runs on Ctrl+C (its shutdown hook): asks the run to stop, then waits for it to
+   * stop the injectors, collect and report, at most {@code bound}. The JVM halts when the hook
+   * returns, and a child process would outlive it: past the bound, this process's children (the
+   * forked report generator) are ended, and the message says how to build the report again.
+   *
+   * @param done released when the run has ended
+   * @param children this process's children, ended past the bound
+   */
+  Runnable onCtrlC(
+      CountDownLatch done,
+      Duration bound,
+      Supplier<Stream<ProcessHandle>> children,
+      String runId,
+      PrintWriter err) {
+    return () -> {
+      request();
+      boolean ended;
+      try {
+        ended = done.await(bound.toMillis(), TimeUnit.MILLISECONDS);
+      } catch (InterruptedException e) {
+        ended = false; // exiting anyway
+      }
+      if (ended) {
+        return;
+      }
+      List<ProcessHandle> left = children.get().filter(ProcessHandle::isAlive).toList();
+      err.println(
+          "interrupted: stopping, collecting and reporting took longer than "
+              + bound.toMinutes()
+              + " min; ending "
+              + (left.isEmpty() ? "no" : left.size())
+              + " child process"
+              + (left.size() == 1 ? "" : "es")
+              + " (the report generator) so none outlives the launcher; build the report with"
+              + " `loadfleet collect --run-id "
+              + runId
+              + "`");
+      err.flush();
+      left.forEach(ProcessHandle::destroyForcibly);
+      for (ProcessHandle p : left) {
+        try {
+          p.onExit().get(5, TimeUnit.SECONDS);
+        } catch (Exception e) {
+          // it was sent KILL; the JVM is going either way
+        }
+      }
+    };
   }
 }

@@ -34,7 +34,10 @@ final class Monitor {
     volatile Injector.Progress previous;
     volatile long lostSinceNanos;
 
-    /** Health sampling (issue 6), once the JVM's pid is known; used by the poller thread only. */
+    /** Why the latest poll got no usable answer, if it did not. */
+    volatile String pollError;
+
+    /** Health sampling, once the JVM's pid is known; used by the poller thread only. */
     HealthRecorder health;
 
     long lastHealthNanos;
@@ -120,14 +123,17 @@ final class Monitor {
           }
           l.last = p;
           l.lastSeenNanos = System.nanoTime();
+          l.pollError = null;
           sampleHealth(remote.get(), h, l, p);
         }
-      } catch (IOException e) {
+      } catch (IOException | RuntimeException e) {
         if (stop.get()) {
           return; // the watch is over (or interrupted): the connection stays for stop and collect
         }
-        // Silence is what marks a host lost. A connection that failed a command (a cut link
-        // stalls it until keep-alive gives up) is dropped, so the next poll reconnects at once.
+        // Silence is what marks a host lost, and an answer that cannot be read is no answer: it
+        // is this host's problem, never the run's. A connection that failed a command (a cut
+        // link stalls it until keep-alive gives up) is dropped, so the next poll reconnects.
+        l.pollError = e.getMessage() == null ? e.toString() : e.getMessage();
         fleet.disconnect(h.name());
       }
       try {
@@ -175,58 +181,59 @@ final class Monitor {
       if (l == null || h.terminal()) {
         continue;
       }
-      boolean silent = now - l.lastSeenNanos > lostAfter.toNanos();
-      String state = h.state();
-      Integer exit = h.exitCode();
-      String message = h.message();
-      if (silent) {
-        if (!HostRun.LOST.equals(state)) {
-          state = HostRun.LOST;
+      HostRun next = h;
+      if (now - l.lastSeenNanos > lostAfter.toNanos()) {
+        if (h.state() != HostState.LOST) {
           l.lostSinceNanos = now;
-          message = "no answer for " + lostAfter.toSeconds() + " s";
-          event(h.name() + " lost: " + message);
+          next =
+              h.withState(
+                  HostState.LOST,
+                  "no answer for "
+                      + lostAfter.toSeconds()
+                      + " s"
+                      + (l.pollError == null ? "" : " (last: " + l.pollError + ")"));
         }
       } else if (l.last != null) {
-        String status = l.last.status();
-        if (status.equals("running")) {
-          if (HostRun.LOST.equals(state)) {
-            event(h.name() + " recovered: answering again, injector still running");
-            message = "recovered after being lost";
-          }
-          state = HostRun.RUNNING;
-        } else if (status.startsWith("exited ")) {
-          exit = Integer.parseInt(status.substring("exited ".length()).trim());
-          // Gatling exits 2 when an assertion failed: the run itself completed.
-          state = exit == 0 || exit == 2 ? HostRun.FINISHED : HostRun.FAILED;
-          message =
-              exit == 0 || exit == 2
-                  ? message
-                  : "Gatling exited " + exit + "; see hosts/" + h.name() + "/console.log";
-          event(h.name() + " " + state + " (exit " + exit + ")");
-        } else if (status.equals("stopped")) {
-          state = HostRun.STOPPED;
-          event(h.name() + " stopped");
-        } else {
-          state = HostRun.FAILED;
-          message = "injector " + status + " (killed?)";
-          event(h.name() + " failed: " + message);
-        }
+        next = l.last.status().applyTo(h);
       }
-      if (!state.equals(h.state()) || exit != h.exitCode()) {
-        String s = state;
-        Integer e = exit;
-        String m = message;
-        run = run.withHost(h.name(), x -> x.withExit(s, e, m));
+      if (changed(h, next)) {
+        event(h, next);
+        HostRun after = next;
+        run = run.withHost(h.name(), x -> after);
         run.write(resultsRoot);
       }
     }
+  }
+
+  /** One line in the live view when a host changes state. */
+  private void event(HostRun before, HostRun after) {
+    String name = after.name();
+    HostState state = after.state();
+    if (state == HostState.LOST) {
+      event(name + " lost: " + after.message());
+    } else if (state == HostState.RUNNING) {
+      if (before.state() == HostState.LOST) {
+        event(name + " recovered: answering again, injector still running");
+      }
+    } else if (after.exitCode().isPresent()) {
+      event(name + " " + state + " (exit " + after.exitCode().getAsInt() + ")");
+    } else if (state == HostState.STOPPED) {
+      event(name + " stopped");
+    } else {
+      event(name + " " + state + ": " + after.message());
+    }
+  }
+
+  /** Whether a poll moved the host to another state or exit code than run.json records. */
+  static boolean changed(HostRun before, HostRun after) {
+    return before.state() != after.state() || !before.exitCode().equals(after.exitCode());
   }
 
   private boolean finished() {
     long now = System.nanoTime();
     boolean othersDone = true;
     for (HostRun h : run.hosts()) {
-      if (!h.terminal() && !HostRun.LOST.equals(h.state())) {
+      if (!h.terminal() && h.state() != HostState.LOST) {
         othersDone = false;
       }
     }
@@ -236,9 +243,7 @@ final class Monitor {
     // Only lost hosts remain: give them lostWait to come back, then collect what there is.
     for (HostRun h : run.hosts()) {
       Live l = live.get(h.name());
-      if (HostRun.LOST.equals(h.state())
-          && l != null
-          && now - l.lostSinceNanos < lostWait.toNanos()) {
+      if (h.state() == HostState.LOST && l != null && now - l.lostSinceNanos < lostWait.toNanos()) {
         return false;
       }
     }

@@ -1,21 +1,17 @@
 package dev.loadfleet.run;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.loadfleet.cli.ExitCode;
 import dev.loadfleet.collect.Collector;
-import dev.loadfleet.health.HealthLog;
+import dev.loadfleet.config.HostSpec;
 import dev.loadfleet.health.HostHealth;
-import dev.loadfleet.health.Saturation;
 import dev.loadfleet.remote.Fleet;
-import dev.loadfleet.remote.RemoteHost;
 import dev.loadfleet.remote.SshOptions;
-import dev.loadfleet.report.Reporter;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -24,16 +20,30 @@ import java.util.Optional;
 
 /**
  * What can be done to a run from its run.json alone, by the process that started it or by a fresh
- * one after a crash: look ({@link #status}), {@link #stop}, {@link #collect} and report.
+ * one after a crash: look ({@link #status}), {@link #stop}, and {@link #collectAndReport}, which
+ * goes stage by stage: refresh the hosts' states, bring their files home ({@link Collector}), judge
+ * their health, note what the launcher knows of each host ({@link #notes}), report, decide the
+ * {@link RunOutcome}, record it.
  */
 public final class RunControl {
   private static final int STOP_GRACE_SECONDS = 10;
 
   private RunControl() {}
 
+  /**
+   * How a collect-and-report ends its run.
+   *
+   * @param interrupted the operator stopped the run
+   */
+  public record CollectOptions(boolean interrupted, RunOutcome.OnSaturation onSaturation) {
+    /** A {@code collect} after the fact: not interrupted, saturation fails the run. */
+    public static final CollectOptions LATER =
+        new CollectOptions(false, RunOutcome.OnSaturation.FAIL);
+  }
+
   /** Connects to every host of a recorded run (host keys must already be known). */
   public static Fleet connect(RunRecord run) {
-    List<dev.loadfleet.config.HostSpec> specs = run.hosts().stream().map(HostRun::spec).toList();
+    List<HostSpec> specs = run.hosts().stream().map(HostRun::spec).toList();
     return Fleet.connect(specs, SshOptions.of(Path.of(run.knownHosts()), false));
   }
 
@@ -43,7 +53,7 @@ public final class RunControl {
     RunRecord run = refresh(recorded, fleet, resultsRoot);
     out.printf(
         "run %s: %s, %d users, started %s%n",
-        run.runId(), run.state(), run.users(), java.time.Instant.ofEpochMilli(run.t0()));
+        run.runId(), run.state(), run.users(), Instant.ofEpochMilli(run.t0()));
     out.printf(
         "  %-16s %-10s %-12s %7s %9s %7s  %s%n",
         "host", "recorded", "remote", "active", "OK", "KO", "note");
@@ -66,7 +76,7 @@ public final class RunControl {
           "  %-16s %-10s %-12s %7s %9s %7s%n",
           h.name(),
           h.state(),
-          r.value().status(),
+          r.value().status().text(),
           p.map(x -> String.valueOf(x.usersActive())).orElse("-"),
           p.map(x -> String.valueOf(x.requestsOk())).orElse("-"),
           p.map(x -> String.valueOf(x.requestsKo())).orElse("-"));
@@ -88,33 +98,23 @@ public final class RunControl {
       if (!h.started() || h.terminal() || !r.ok()) {
         continue;
       }
-      String status = r.value().status();
-      if (status.equals("running")) {
-        updated = updated.withHost(h.name(), x -> x.withState(HostRun.RUNNING, x.message()));
-      } else if (status.startsWith("exited ")) {
-        int code = Integer.parseInt(status.substring(7).trim());
-        String state = code == 0 || code == 2 ? HostRun.FINISHED : HostRun.FAILED;
-        updated =
-            updated.withHost(
-                h.name(),
-                x ->
-                    x.withExit(
-                        state,
-                        code,
-                        code == 0 || code == 2 ? x.message() : "Gatling exited " + code));
-      } else if (status.equals("stopped")) {
-        updated = updated.withHost(h.name(), x -> x.withState(HostRun.STOPPED, "stopped"));
-      } else {
-        updated =
-            updated.withHost(h.name(), x -> x.withState(HostRun.FAILED, "injector " + status));
-      }
+      HostRun next = r.value().status().applyTo(h);
+      updated = updated.withHost(h.name(), x -> next);
     }
     updated.write(resultsRoot);
     return updated;
   }
 
+  /**
+   * What {@link #stop} did.
+   *
+   * @param failed one line per host whose stop command failed or that could not be reached (its
+   *     injector may still run): the host's name and why
+   */
+  public record Stopped(RunRecord run, List<String> failed) {}
+
   /** Stops every remote injector of the run (its whole process group) in parallel. */
-  public static RunRecord stop(RunRecord run, Fleet fleet, Path resultsRoot, PrintWriter out)
+  public static Stopped stop(RunRecord run, Fleet fleet, Path resultsRoot, PrintWriter out)
       throws IOException {
     Map<String, Fleet.Result<String>> results =
         fleet.each(
@@ -125,212 +125,189 @@ public final class RunControl {
               return h.users() > 0 ? Injector.stop(remote, h, STOP_GRACE_SECONDS) : "not started";
             });
     RunRecord updated = run;
+    List<String> failed = new ArrayList<>();
     for (HostRun h : run.hosts()) {
       Fleet.Result<String> r = results.get(h.name());
       out.printf("  %-16s %s%n", h.name(), r.ok() ? r.value() : "FAILED: " + r.message());
-      if (r.ok() && (r.value().equals("stopped") || r.value().equals("killed"))) {
+      if (!r.ok()) {
+        failed.add(h.name() + " (" + r.message() + ")");
+      } else if (r.value().equals("stopped") || r.value().equals("killed")) {
         updated =
             updated.withHost(
-                h.name(), x -> x.withState(HostRun.STOPPED, "stopped by the launcher"));
+                h.name(), x -> x.withState(HostState.STOPPED, "stopped by the launcher"));
       }
     }
     updated.write(resultsRoot);
     out.flush();
-    return updated;
+    return new Stopped(updated, failed);
+  }
+
+  /** The longest {@link #stop} waits: every host at once, each for its grace and the answer. */
+  public static Duration stopBound() {
+    return Injector.stopTimeout(STOP_GRACE_SECONDS);
   }
 
   /**
-   * Brings every host's logs home, then merges and reports them; decides the exit code.
-   *
-   * @param interrupted the operator stopped the run
+   * Brings every host's files home, then merges and reports them, and decides the outcome; prints
+   * where the report is and records the outcome in run.json.
    */
-  public static ExitCode collectAndReport(
-      RunRecord run,
+  public static RunOutcome collectAndReport(
+      RunRecord recorded,
       Fleet fleet,
       Path resultsRoot,
       Reporting reporting,
-      boolean interrupted,
+      CollectOptions options,
       PrintWriter out,
       PrintWriter err)
       throws IOException {
-    return collectAndReport(run, fleet, resultsRoot, reporting, interrupted, true, out, err);
-  }
-
-  /**
-   * @param saturationFails a saturated injector makes the exit code INJECTORS_SATURATED when
-   *     nothing worse happened (else the flags are only reported)
-   */
-  public static ExitCode collectAndReport(
-      RunRecord run,
-      Fleet fleet,
-      Path resultsRoot,
-      Reporting reporting,
-      boolean interrupted,
-      boolean saturationFails,
-      PrintWriter out,
-      PrintWriter err)
-      throws IOException {
-    run = refresh(run, fleet, resultsRoot);
+    RunRecord run = refresh(recorded, fleet, resultsRoot);
     Path runDir = resultsRoot.resolve(run.runId());
-    List<Reporting.HostLog> logs = new ArrayList<>();
-    RunRecord updated = run;
-    for (HostRun h : run.hosts()) {
-      if (!h.started()) {
-        continue;
-      }
-      Optional<RemoteHost> remote = fleet.get(h.name());
-      if (remote.isEmpty() || !remote.get().isConnected()) {
-        remote = fleet.reconnect(h.spec());
-      }
-      if (remote.isEmpty()) {
-        err.println(
-            "collect: "
-                + h.name()
-                + ": cannot connect ("
-                + fleet.failure(h.name()).map(Throwable::getMessage).orElse("?")
-                + "); its logs stay on the host in "
-                + h.runDir()
-                + "; run `loadfleet collect --run-id "
-                + run.runId()
-                + "` later");
-        if (!h.terminal()) {
-          updated =
-              updated.withHost(h.name(), x -> x.withState(HostRun.LOST, "unreachable at collect"));
-        }
-        continue;
-      }
-      try {
-        Collector.Collected c =
-            Collector.collect(remote.get(), h.runDir(), runDir.resolve("hosts").resolve(h.name()));
-        if (c.simulationLog() != null) {
-          logs.add(new Reporting.HostLog(h.name(), c.simulationLog(), h.clockOffsetMs()));
-        }
-        out.printf(
-            "  collected %-16s %s%n",
-            h.name(), c.missing().isEmpty() ? "ok" : "missing " + String.join(", ", c.missing()));
-      } catch (IOException e) {
-        err.println("collect: " + h.name() + ": " + e.getMessage());
-      }
-    }
-    updated = updated.withTiming("collected", System.currentTimeMillis());
-    updated.write(resultsRoot);
-    out.flush();
+    Path hostsDir = runDir.resolve("hosts");
 
-    List<String> notOk = new ArrayList<>();
-    for (HostRun h : updated.hosts()) {
-      if (h.started() && !HostRun.FINISHED.equals(h.state())) {
-        notOk.add(
-            h.name()
-                + " "
-                + h.state()
-                + (h.message() == null || h.message().isEmpty() ? "" : " (" + h.message() + ")"));
-      }
-    }
+    List<Collector.Fetch> fetches =
+        run.hosts().stream()
+            .filter(HostRun::started)
+            .map(h -> new Collector.Fetch(h.spec(), h.paths().runDir()))
+            .toList();
+    Map<String, Collector.Trip> trips =
+        Collector.bringHome(fleet, fetches, hostsDir, run.runId(), out, err);
+    run = afterCollect(run, trips);
+    run.write(resultsRoot);
+    List<Reporting.HostLog> logs = logs(run, trips);
+    List<String> unfinished = unfinished(run);
+
+    List<String> saturated = List.of();
+    Optional<Reporting.Outcome> report = Optional.empty();
+    RunOutcome.Report verdict;
     if (logs.isEmpty()) {
       err.println(
           "no simulation.log came home; nothing to report"
-              + (notOk.isEmpty() ? "" : ": " + String.join("; ", notOk)));
-      updated.withState("failed", null).write(resultsRoot);
-      return interrupted ? ExitCode.INTERRUPTED : ExitCode.ERROR;
+              + (unfinished.isEmpty() ? "" : ": " + String.join("; ", unfinished)));
+      verdict = RunOutcome.Report.NO_LOGS;
+    } else {
+      long to = run.timings().getOrDefault("finished", System.currentTimeMillis());
+      Map<String, HostHealth> health =
+          Collector.judgeHealth(
+              run.hosts().stream().map(HostRun::spec).toList(), hostsDir, run.t0(), to);
+      saturated = saturated(health, err);
+      try {
+        report =
+            Optional.of(
+                reporting.report(logs, runDir.resolve("report"), notes(run, health, hostsDir)));
+        verdict =
+            report.get().assertionsPassed()
+                ? RunOutcome.Report.ASSERTIONS_HELD
+                : RunOutcome.Report.ASSERTIONS_FAILED;
+      } catch (Exception e) {
+        err.println("report: " + (e.getMessage() == null ? e.toString() : e.getMessage()));
+        verdict = RunOutcome.Report.FAILED;
+      }
     }
-    Map<String, HostHealth> health = assessHealth(updated, runDir);
-    boolean saturated = false;
+
+    RunOutcome outcome =
+        RunOutcome.decide(
+            new RunOutcome.Findings(options.interrupted(), verdict, unfinished, saturated),
+            options.onSaturation());
+    if (report.isEmpty()) {
+      RunState state =
+          verdict == RunOutcome.Report.NO_LOGS ? RunState.FAILED : RunState.REPORT_FAILED;
+      run.withState(state, null).write(resultsRoot);
+      return outcome;
+    }
+    report.get().warnings().forEach(w -> err.println("report warning: " + w));
+    out.println("report: " + report.get().index());
+    out.println("summary: " + report.get().summary());
+    if (!unfinished.isEmpty()) {
+      out.println("partial run: " + String.join("; ", unfinished));
+    }
+    out.flush();
+    // Both absolute: with the default relative results root, Path.relativize threw
+    // "'other' is different type of Path" after the report was written (found by HappyPathIT).
+    Path index = runDir.toAbsolutePath().relativize(report.get().index().toAbsolutePath());
+    run.withState(RunState.reported(outcome), index.toString()).write(resultsRoot);
+    return outcome;
+  }
+
+  /** The hosts whose health was flagged saturated, each also named on {@code err}. */
+  private static List<String> saturated(Map<String, HostHealth> health, PrintWriter err) {
+    List<String> saturated = new ArrayList<>();
     for (HostHealth hh : health.values()) {
       if (hh.saturated()) {
-        saturated = true;
+        saturated.add(hh.host());
         err.println(
             "health: "
                 + hh.host()
                 + " was saturated; its latencies are not trustworthy (see its report page)");
       }
     }
-    saturated &= saturationFails;
-    Map<String, JsonNode> annotations = new LinkedHashMap<>();
-    for (HostRun h : updated.hosts()) {
-      ObjectNode n = JsonNodeFactory.instance.objectNode();
-      n.put("state", h.state().equals(HostRun.FINISHED) ? "ok" : h.state());
-      n.put("users", h.users());
-      n.put("idOffset", h.idOffset());
-      n.put("clockOffsetMs", h.clockOffsetMs());
-      n.put("clockUncertaintyMs", h.clockUncertaintyMs());
-      if (h.exitCode() != null) {
-        n.put("exitCode", h.exitCode());
+    return saturated;
+  }
+
+  /** The run after its collect: an unfinished host that could not be reached is lost. */
+  static RunRecord afterCollect(RunRecord run, Map<String, Collector.Trip> trips) {
+    RunRecord updated = run;
+    for (HostRun h : run.hosts()) {
+      Collector.Trip trip = trips.get(h.name());
+      if (trip != null && trip.kind() == Collector.Trip.Kind.UNREACHABLE && !h.terminal()) {
+        updated =
+            updated.withHost(h.name(), x -> x.withState(HostState.LOST, "unreachable at collect"));
       }
-      if (h.message() != null && !h.message().isEmpty()) {
-        n.put("message", h.message());
+    }
+    return updated.withTiming("collected", System.currentTimeMillis());
+  }
+
+  private static List<Reporting.HostLog> logs(RunRecord run, Map<String, Collector.Trip> trips) {
+    List<Reporting.HostLog> logs = new ArrayList<>();
+    for (HostRun h : run.hosts()) {
+      Collector.Trip trip = trips.get(h.name());
+      if (trip != null) {
+        trip.collected()
+            .flatMap(Collector.Collected::simulationLog)
+            .ifPresent(log -> logs.add(new Reporting.HostLog(h.name(), log, h.clock().offsetMs())));
       }
-      HostHealth hh = health.get(h.name());
-      if (hh != null) {
-        n.setAll(hh.annotation());
-        n.put(
-            Reporter.HEALTH_CHART,
-            hh.writeChart(runDir.resolve("hosts").resolve(h.name())).toAbsolutePath().toString());
+    }
+    return logs;
+  }
+
+  /** The started hosts that did not finish, each with its state and why. */
+  static List<String> unfinished(RunRecord run) {
+    List<String> notOk = new ArrayList<>();
+    for (HostRun h : run.hosts()) {
+      if (h.started() && h.state() != HostState.FINISHED) {
+        notOk.add(
+            h.name() + " " + h.state() + (h.message().isEmpty() ? "" : " (" + h.message() + ")"));
       }
-      annotations.put(h.name(), n);
     }
-    Reporting.Outcome outcome;
-    try {
-      outcome = reporting.report(logs, runDir.resolve("report"), annotations);
-    } catch (Exception e) {
-      err.println("report: " + (e.getMessage() == null ? e.toString() : e.getMessage()));
-      updated.withState("report failed", null).write(resultsRoot);
-      return interrupted ? ExitCode.INTERRUPTED : ExitCode.ERROR;
-    }
-    outcome.warnings().forEach(w -> err.println("report warning: " + w));
-    ExitCode code;
-    if (interrupted) {
-      code = ExitCode.INTERRUPTED;
-    } else if (!notOk.isEmpty()) {
-      code = ExitCode.PARTIAL;
-    } else if (!outcome.assertionsPassed()) {
-      code = ExitCode.ASSERTIONS_FAILED;
-    } else if (saturated) {
-      code = ExitCode.INJECTORS_SATURATED;
-    } else {
-      code = ExitCode.OK;
-    }
-    out.println("report: " + outcome.index());
-    out.println("summary: " + outcome.summary());
-    if (!notOk.isEmpty()) {
-      out.println("partial run: " + String.join("; ", notOk));
-    }
-    out.println(
-        "result: " + code.name().toLowerCase().replace('_', ' ') + " (exit " + code.code() + ")");
-    out.flush();
-    // Both absolute: with the default relative results root, Path.relativize threw
-    // "'other' is different type of Path" after the report was written (found by HappyPathIT).
-    updated
-        .withState(
-            code.name().toLowerCase(),
-            runDir.toAbsolutePath().relativize(outcome.index().toAbsolutePath()).toString())
-        .write(resultsRoot);
-    return code;
+    return notOk;
   }
 
   /**
-   * Each host's health over the measured window (T0 to the end of the run), from the samples the
-   * live view wrote to {@code hosts/<host>/health.jsonl}: read from disk, so a {@code collect} from
-   * a fresh launcher process judges saturation exactly as the {@code run} that sampled it.
+   * What the launcher knows of each host, for the report: its state ("ok" when finished), share,
+   * clock, exit code and message, its health figures and chart (the chart is written here, beside
+   * the host's health.jsonl).
    */
-  private static Map<String, HostHealth> assessHealth(RunRecord run, Path runDir)
-      throws IOException {
-    long from = run.t0();
-    long to = run.timings().getOrDefault("finished", System.currentTimeMillis());
-    Map<String, HostHealth> out = new LinkedHashMap<>();
+  static Map<String, Reporting.HostNotes> notes(
+      RunRecord run, Map<String, HostHealth> health, Path hostsDir) throws IOException {
+    Map<String, Reporting.HostNotes> notes = new LinkedHashMap<>();
     for (HostRun h : run.hosts()) {
-      Path file = HealthLog.in(runDir.resolve("hosts").resolve(h.name()));
-      if (Files.isRegularFile(file)) {
-        out.put(
-            h.name(),
-            HostHealth.assess(
-                h.name(),
-                HealthLog.read(file),
-                h.spec().nicBitsPerSecond(),
-                from,
-                to,
-                Saturation.Settings.DEFAULTS));
+      ObjectNode n = JsonNodeFactory.instance.objectNode();
+      n.put("state", h.state() == HostState.FINISHED ? "ok" : h.state().text());
+      n.put("users", h.users());
+      n.put("idOffset", h.share().idOffset());
+      n.put("clockOffsetMs", h.clock().offsetMs());
+      n.put("clockUncertaintyMs", h.clock().uncertaintyMs());
+      h.exitCode().ifPresent(code -> n.put("exitCode", code));
+      if (!h.message().isEmpty()) {
+        n.put("message", h.message());
       }
+      Optional<Path> chart = Optional.empty();
+      HostHealth hh = health.get(h.name());
+      if (hh != null) {
+        n.setAll(hh.annotation());
+        chart = Optional.of(hh.writeChart(hostsDir.resolve(h.name())).toAbsolutePath());
+      }
+      notes.put(h.name(), new Reporting.HostNotes(n, chart));
     }
-    return out;
+    return notes;
   }
 }

@@ -22,6 +22,7 @@ import java.util.stream.Stream;
  * @param t0 the common start instant in the launcher's clock (epoch ms)
  * @param workload the knobs every injector got (besides its share)
  * @param timings named instants (epoch ms): created, deployed, started, finished, collected, ...
+ * @param report the report's index.html, relative to the run's folder, once there is one
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 public record RunRecord(
@@ -37,7 +38,7 @@ public record RunRecord(
     Map<String, String> workload,
     List<HostRun> hosts,
     Map<String, Long> timings,
-    String state,
+    RunState state,
     String report) {
 
   private static final ObjectMapper JSON =
@@ -59,7 +60,22 @@ public record RunRecord(
               + resultsRoot
               + "`");
     }
-    return JSON.readValue(f.toFile(), RunRecord.class);
+    try {
+      return JSON.readValue(f.toFile(), RunRecord.class);
+    } catch (com.fasterxml.jackson.core.JacksonException e) {
+      // A state or jump the launcher never writes fails in our own reader with a sentence of its
+      // own; anything else is Jackson's account of the JSON.
+      String what =
+          e.getCause() instanceof IllegalArgumentException bad
+              ? bad.getMessage()
+              : e.getOriginalMessage();
+      throw new IOException(
+          f
+              + " is not a run.json this launcher can read ("
+              + what
+              + "); it is written by `loadfleet run`, so restore it or start a new run",
+          e);
+    }
   }
 
   /** The newest run under {@code resultsRoot} (run ids sort by time). */
@@ -128,7 +144,7 @@ public record RunRecord(
         report);
   }
 
-  public RunRecord withState(String newState, String newReport) {
+  public RunRecord withState(RunState newState, String newReport) {
     return new RunRecord(
         runId,
         inventory,

@@ -4,13 +4,12 @@ import dev.loadfleet.check.CheckOptions;
 import dev.loadfleet.check.Checker;
 import dev.loadfleet.check.ClockOffset;
 import dev.loadfleet.check.HostReport;
-import dev.loadfleet.cli.ExitCode;
+import dev.loadfleet.collect.Collector;
 import dev.loadfleet.config.HostSpec;
 import dev.loadfleet.config.Inventory;
 import dev.loadfleet.deploy.Bundle;
 import dev.loadfleet.deploy.Deployer;
 import dev.loadfleet.plan.Plan;
-import dev.loadfleet.plan.Share;
 import dev.loadfleet.remote.Fleet;
 import dev.loadfleet.remote.SshOptions;
 import java.io.IOException;
@@ -27,7 +26,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -40,8 +38,7 @@ public final class Runner {
    * @param poll how often hosts are polled and the live view printed (at most 5 s)
    * @param lostAfter silence after which a host is marked lost
    * @param lostWait how long lost hosts may come back once every other host is done
-   * @param saturationFails a saturated injector makes the exit code INJECTORS_SATURATED (else the
-   *     flags are only reported)
+   * @param onSaturation whether a saturated injector fails the run or is only reported
    */
   public record Options(
       Path results,
@@ -52,12 +49,12 @@ public final class Runner {
       Duration lostAfter,
       Duration lostWait,
       Optional<String> runId,
-      boolean saturationFails) {}
+      RunOutcome.OnSaturation onSaturation) {}
 
   private Runner() {}
 
   /** A run that Ctrl+C interrupts (through a JVM shutdown hook). */
-  public static ExitCode run(
+  public static RunOutcome run(
       Inventory inventory,
       SshOptions ssh,
       Options options,
@@ -71,7 +68,7 @@ public final class Runner {
   /**
    * @param interruption the stop request to honour, or null to install the Ctrl+C hook
    */
-  public static ExitCode run(
+  public static RunOutcome run(
       Inventory inventory,
       SshOptions ssh,
       Options options,
@@ -85,7 +82,7 @@ public final class Runner {
     inventory.workloadFor(confDir());
     if (options.dryRun()) {
       out.println("dry run: nothing started");
-      return ExitCode.OK;
+      return RunOutcome.OK;
     }
     Bundle bundle = Bundle.of(Bundle.locate(options.bundle()));
     out.flush();
@@ -97,13 +94,13 @@ public final class Runner {
       if (!Checker.allOk(reports)) {
         err.println(
             "run refused: fix the hosts above (loadfleet check -i " + inventory.source() + ")");
-        return ExitCode.CHECK_FAILED;
+        return RunOutcome.CHECK_FAILED;
       }
       Map<String, Deployer.HostDeploy> deployed = Deployer.deploy(fleet, bundle, false, out);
       Deployer.print(deployed, bundle, out);
       if (deployed.values().stream().anyMatch(d -> d.outcome() == Deployer.Outcome.FAILED)) {
         err.println("run refused: the bundle did not reach every host; nothing was started");
-        return ExitCode.ERROR;
+        return RunOutcome.ERROR;
       }
       String runId = options.runId().orElseGet(Runner::newRunId);
       RunRecord run = record(inventory, ssh, plan, reports, bundle, runId, options);
@@ -118,7 +115,7 @@ public final class Runner {
     }
   }
 
-  private static ExitCode startWatchCollect(
+  private static RunOutcome startWatchCollect(
       RunRecord initial,
       Fleet fleet,
       Inventory inventory,
@@ -135,14 +132,12 @@ public final class Runner {
     // remote injectors, collects and reports (the JVM exits when the hook returns).
     Thread hook =
         new Thread(
-            () -> {
-              interruption.request();
-              try {
-                done.await(3, TimeUnit.MINUTES);
-              } catch (InterruptedException ignored) {
-                // exiting anyway
-              }
-            },
+            interruption.onCtrlC(
+                done,
+                ctrlCBound(reporting, initial.hosts().size()),
+                () -> ProcessHandle.current().descendants(),
+                initial.runId(),
+                err),
             "loadfleet-interrupt");
     if (given == null) {
       Runtime.getRuntime().addShutdownHook(hook);
@@ -168,7 +163,7 @@ public final class Runner {
       if (interrupted.get()) {
         out.println("interrupted: stopping every injector");
         run = RunRecord.read(options.results(), run.runId());
-        run = RunControl.stop(run, fleet, options.results(), out);
+        run = RunControl.stop(run, fleet, options.results(), out).run();
       }
       run = run.withTiming("finished", System.currentTimeMillis());
       run.write(options.results());
@@ -177,8 +172,7 @@ public final class Runner {
           fleet,
           options.results(),
           reporting,
-          interrupted.get(),
-          options.saturationFails(),
+          new RunControl.CollectOptions(interrupted.get(), options.onSaturation()),
           out,
           err);
     } finally {
@@ -191,6 +185,15 @@ public final class Runner {
         }
       }
     }
+  }
+
+  /**
+   * How long a Ctrl+C waits for the run to stop its injectors, collect and report: the sum of their
+   * timeouts (downloads and the merge have none of their own; past this the hook ends the report's
+   * process rather than orphan it).
+   */
+  static Duration ctrlCBound(Reporting reporting, int hosts) {
+    return RunControl.stopBound().plus(Collector.commandsBound(hosts)).plus(reporting.timeout());
   }
 
   /**
@@ -217,7 +220,7 @@ public final class Runner {
     for (HostRun h : planned.hosts()) {
       Fleet.Result<Long> r = started.get(h.name());
       if (h.users() == 0) {
-        run = run.withHost(h.name(), x -> x.withState(HostRun.IDLE, "no users in the plan"));
+        run = run.withHost(h.name(), x -> x.withState(HostState.IDLE, "no users in the plan"));
       } else if (r.ok()) {
         run = run.withHost(h.name(), x -> x.withStart(r.value()));
         out.printf(
@@ -225,16 +228,16 @@ public final class Runner {
             h.name(),
             r.value(),
             h.users(),
-            h.idOffset(),
+            h.share().idOffset(),
             java.time.Instant.ofEpochMilli(h.startAt()));
       } else {
         err.println("start: " + h.name() + ": " + r.message());
         run =
             run.withHost(
-                h.name(), x -> x.withExit(HostRun.FAILED, null, "did not start: " + r.message()));
+                h.name(), x -> x.withState(HostState.FAILED, "did not start: " + r.message()));
       }
     }
-    run = run.withTiming("started", System.currentTimeMillis()).withState("running", null);
+    run = run.withTiming("started", System.currentTimeMillis()).withState(RunState.RUNNING, null);
     run.write(results);
     out.flush();
     return run;
@@ -244,8 +247,8 @@ public final class Runner {
   static Map<String, String> knobs(RunRecord run, HostRun h) {
     Map<String, String> k = new LinkedHashMap<>(run.workload());
     k.put("users", String.valueOf(h.users()));
-    k.put("rampRate", String.format(Locale.ROOT, "%.6f", h.rampRate()));
-    k.put("idOffset", String.valueOf(h.idOffset()));
+    k.put("rampRate", String.format(Locale.ROOT, "%.6f", h.share().rampRate()));
+    k.put("idOffset", String.valueOf(h.share().idOffset()));
     k.put("startAt", String.valueOf(h.startAt()));
     if (run.target() != null && !run.target().isEmpty()) {
       k.put("baseUrl", run.target());
@@ -266,32 +269,16 @@ public final class Runner {
     List<HostRun> hosts = new ArrayList<>();
     for (int i = 0; i < inventory.hosts().size(); i++) {
       HostSpec spec = inventory.hosts().get(i);
-      Share share = plan.share(spec.name());
       ClockOffset clock = reports.get(i).clock().orElse(ClockOffset.ZERO);
       hosts.add(
-          new HostRun(
-              spec.name(),
-              spec.address(),
-              spec.port(),
-              spec.user(),
-              spec.keyFile().toString(),
-              spec.jump().map(Object::toString).orElse(null),
-              spec.baseDir(),
-              spec.nicBitsPerSecond(),
-              spec.netInterface().orElse(null),
-              share.users(),
-              share.rampRate(),
-              share.idOffset(),
-              clock.offsetMs(),
-              clock.uncertaintyMs(),
+          HostRun.planned(
+              spec,
+              plan.share(spec.name()),
+              clock,
               // the same instant, read on the host's clock: its ramp begins with the others'
               t0 + clock.offsetMs(),
-              Deployer.bundleDir(spec, bundle.sha256()),
-              spec.runDir(runId),
-              HostRun.PLANNED,
-              null,
-              null,
-              ""));
+              new HostRun.RemotePaths(
+                  Deployer.bundleDir(spec, bundle.sha256()), spec.runDir(runId))));
     }
     Map<String, String> workload = new LinkedHashMap<>(inventory.knobs());
     workload
@@ -312,7 +299,7 @@ public final class Runner {
         workload,
         hosts,
         timings,
-        "starting",
+        RunState.STARTING,
         null);
   }
 

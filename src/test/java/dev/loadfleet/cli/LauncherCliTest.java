@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.loadfleet.remote.SshHosts;
+import dev.loadfleet.run.RecordedRun;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
@@ -135,5 +136,33 @@ class LauncherCliTest {
     Outcome o = run("status", "--results", tmp.resolve("none").toString());
     assertEquals(ExitCode.USAGE.code(), o.code());
     assertTrue(o.err().contains("no run under"), o.err());
+  }
+
+  @Test
+  void stopFailsAndNamesTheHostsWhoseInjectorCouldNotBeStopped() throws Exception {
+    // host0's injector stops; host1's bundle is gone, so its stop command fails
+    Path bin = Files.createDirectories(HOSTS.get(0).home().resolve("fake-bundle/bin"));
+    Files.writeString(bin.resolve("injector"), "#!/bin/sh\necho stopped\n");
+    bin.resolve("injector").toFile().setExecutable(true);
+    Path results = tmp.resolve("results");
+    RecordedRun.write(
+        results,
+        HOSTS,
+        (i, h) ->
+            h.put(
+                "bundleDir",
+                i == 0
+                    ? bin.getParent().toString()
+                    : HOSTS.get(1).home().resolve("no-bundle").toString()));
+
+    Outcome o = run("stop", "--run-id", RecordedRun.RUN_ID, "--results", results.toString());
+
+    String transcript = o.out() + "\n--- err ---\n" + o.err();
+    assertEquals(ExitCode.ERROR.code(), o.code(), transcript);
+    assertTrue(transcript.matches("(?s).*host0\\s+stopped.*"), transcript);
+    assertTrue(
+        o.err().contains("host1") && !o.err().contains("host0"),
+        "the failed host, and only it, is named: " + transcript);
+    assertTrue(o.err().contains("stop --run-id " + RecordedRun.RUN_ID), transcript);
   }
 }

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.loadfleet.remote.SshHosts;
 import dev.loadfleet.run.HostRun;
+import dev.loadfleet.run.HostState;
 import dev.loadfleet.run.RunRecord;
 import dev.loadfleet.service.ProctoringService;
 import dev.loadfleet.service.ServiceOptions;
@@ -89,10 +90,10 @@ class LauncherRunIT {
 
       String runId = RunRecord.latest(results).orElseThrow();
       RunRecord run = RunRecord.read(results, runId);
-      assertEquals(code == 0 ? "ok" : "injectors_saturated", run.state(), transcript);
+      assertEquals(code == 0 ? "ok" : "injectors_saturated", run.state().text(), transcript);
       int users = 0;
       for (HostRun h : run.hosts()) {
-        assertEquals(HostRun.FINISHED, h.state(), h.toString());
+        assertEquals(HostState.FINISHED, h.state(), h.toString());
         assertTrue(
             Files.size(
                     results

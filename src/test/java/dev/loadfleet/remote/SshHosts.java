@@ -40,6 +40,7 @@ public final class SshHosts implements BeforeAllCallback, AfterAllCallback {
     private final Path home;
     private final Path hostKey;
     private volatile Optional<String> path = Optional.empty();
+    private volatile boolean chatty;
     private final java.util.Map<String, String> env =
         new java.util.concurrent.ConcurrentHashMap<>();
     private SshServer server;
@@ -94,6 +95,15 @@ public final class SshHosts implements BeforeAllCallback, AfterAllCallback {
       }
     }
 
+    /**
+     * Makes every command's stdout start and end with lines of the user's login shell, as a {@code
+     * .bashrc} that echoes, a notice and a {@code .bash_logout} message would: the launcher must
+     * find its own output among them. The command's exit status is kept.
+     */
+    public void chattyLoginShell(boolean on) {
+      chatty = on;
+    }
+
     public void stop() throws IOException {
       server.stop(true);
     }
@@ -126,7 +136,16 @@ public final class SshHosts implements BeforeAllCallback, AfterAllCallback {
             for (var e : env.entrySet()) {
               prefix += "export " + e.getKey() + "=" + Shell.quote(e.getValue()) + "; ";
             }
-            String wrapped = prefix + "cd \"$HOME\" && exec /bin/sh -c " + Shell.quote(command);
+            String wrapped =
+                chatty
+                    ? prefix
+                        + "echo 'Welcome to "
+                        + name
+                        + " (from .bashrc)'; echo '*** maintenance: sunday 02:00 ***'; echo; "
+                        + "cd \"$HOME\" && /bin/sh -c "
+                        + Shell.quote(command)
+                        + "; rc=$?; echo 'logout: bye (from .bash_logout)'; exit $rc"
+                    : prefix + "cd \"$HOME\" && exec /bin/sh -c " + Shell.quote(command);
             return new ProcessShellFactory(wrapped, List.of(wrapped)).createShell(channel);
           });
       server.start();

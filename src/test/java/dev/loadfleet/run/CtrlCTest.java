@@ -84,17 +84,18 @@ class CtrlCTest {
       String runId = RunRecord.latest(results).orElseThrow();
       RunRecord run = RunRecord.read(results, runId);
       for (HostRun h : run.hosts()) {
-        assertEquals(HostRun.STOPPED, h.state(), transcript);
-        assertTrue(
-            Files.exists(Path.of(h.runDir(), "stopped")), "stopped by the launcher: " + h.runDir());
+        assertEquals(HostState.STOPPED, h.state(), transcript);
+        String runDir = h.paths().runDir();
+        assertTrue(Files.exists(Path.of(runDir, "stopped")), "stopped by the launcher: " + runDir);
         assertTrue(
             Files.exists(
                 results.resolve(runId).resolve("hosts").resolve(h.name()).resolve("console.log")));
       }
       // the stand-in JVM and its child are gone: nothing of either group is left
       for (HostRun h : run.hosts()) {
-        Process alive = new ProcessBuilder("kill", "-0", "--", "-" + h.pid()).start();
-        assertTrue(alive.waitFor() != 0, "process group " + h.pid() + " still alive");
+        long pgid = h.pid().orElseThrow();
+        Process alive = new ProcessBuilder("kill", "-0", "--", "-" + pgid).start();
+        assertTrue(alive.waitFor() != 0, "process group " + pgid + " still alive");
       }
       System.out.println(
           "CtrlCTest: SIGINT to exit in "

@@ -33,29 +33,7 @@ class InjectorScriptTest {
   }
 
   private static HostRun hostRun(String runId) {
-    SshHosts.Host h = HOSTS.get(0);
-    return new HostRun(
-        "host0",
-        "127.0.0.1",
-        h.port(),
-        System.getProperty("user.name"),
-        SshHosts.clientKey().toString(),
-        null,
-        h.baseDir().toString(),
-        0,
-        null,
-        3,
-        1,
-        0,
-        0,
-        0,
-        0,
-        bundle.toString(),
-        h.baseDir().resolve("runs/" + runId).toString(),
-        HostRun.PLANNED,
-        null,
-        null,
-        "");
+    return StandInGatling.planned(HOSTS.get(0), bundle, runId, 3);
   }
 
   private static RemoteHost connect() throws Exception {
@@ -73,19 +51,19 @@ class InjectorScriptTest {
     // a new connection, as after a dropped link or a fresh launcher
     try (RemoteHost remote = connect()) {
       Injector.Poll poll = waitForProgress(remote, h);
-      assertEquals("running", poll.status());
+      assertEquals("running", poll.status().text());
       assertEquals(2, poll.progress().orElseThrow().usersActive());
-      String console = Files.readString(Path.of(h.runDir(), "console.log"));
+      String console = Files.readString(Path.of(h.paths().runDir(), "console.log"));
       assertTrue(
           console.contains("-Dweird=a b'c") && console.contains("--simulation x.Sim"), console);
 
       assertEquals("stopped", Injector.stop(remote, h, 5));
-      assertEquals("stopped", Injector.poll(remote, h).status());
+      assertEquals("stopped", Injector.poll(remote, h).status().text());
       assertFalse(
           remote.exec("kill -0 -- -" + pgid, Duration.ofSeconds(5)).ok(),
           "no process of the group is left");
       assertTrue(
-          Files.isSymbolicLink(Path.of(h.runDir(), "simulation.log")),
+          Files.isSymbolicLink(Path.of(h.paths().runDir(), "simulation.log")),
           "simulation.log linked into the run dir");
     }
   }
@@ -99,7 +77,7 @@ class InjectorScriptTest {
       String status;
       do {
         Thread.sleep(200);
-        status = Injector.poll(remote, h).status();
+        status = Injector.poll(remote, h).status().text();
       } while (status.equals("running") && System.nanoTime() < deadline);
       assertEquals("exited 7", status);
       var again =
@@ -108,7 +86,7 @@ class InjectorScriptTest {
       assertTrue(again.getMessage().contains("a run id is used once"), again.getMessage());
       Injector.stop(remote, h, 1); // the stand-in's straggler child
       assertEquals(
-          "exited 7", Injector.poll(remote, h).status(), "Gatling's exit stays the verdict");
+          "exited 7", Injector.poll(remote, h).status().text(), "Gatling's exit stays the verdict");
     }
   }
 
@@ -169,6 +147,36 @@ class InjectorScriptTest {
         return p;
       }
       Thread.sleep(200);
+    }
+  }
+
+  @Test
+  void startPollAndStopFindTheirAnswersAmongTheLoginShellsOwnLines() throws Exception {
+    HostRun h = hostRun("chatty");
+    HOSTS.get(0).chattyLoginShell(true);
+    try (RemoteHost remote = connect()) {
+      long pgid = Injector.start(remote, h, "x.Sim", Map.of());
+      assertTrue(pgid > 1);
+      Injector.Poll poll = waitForProgress(remote, h);
+      assertEquals(Injector.Status.Kind.RUNNING, poll.status().kind());
+      assertTrue(poll.jvmPid().isPresent(), "the JVM's pid, not a greeting");
+      assertEquals(2, poll.progress().orElseThrow().usersActive());
+      assertEquals("stopped", Injector.stop(remote, h, 5));
+    } finally {
+      HOSTS.get(0).chattyLoginShell(false);
+    }
+  }
+
+  @Test
+  void statusLinesAreReadWithoutTrustingThem() {
+    assertEquals(Injector.Status.Kind.RUNNING, Injector.Status.parse("running").kind());
+    Injector.Status exited = Injector.Status.parse("exited 200");
+    assertEquals(Injector.Status.Kind.EXITED, exited.kind());
+    assertEquals(200, exited.exitCode().getAsInt());
+    for (String garbage : new String[] {"exited garbage", "exited ", "exited 99999999999", ""}) {
+      Injector.Status s = Injector.Status.parse(garbage);
+      assertEquals(Injector.Status.Kind.UNREADABLE, s.kind(), garbage);
+      assertTrue(s.exitCode().isEmpty(), garbage);
     }
   }
 }

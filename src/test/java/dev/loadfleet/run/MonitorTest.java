@@ -1,6 +1,7 @@
 package dev.loadfleet.run;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.loadfleet.remote.Fleet;
@@ -9,6 +10,7 @@ import dev.loadfleet.remote.SshHosts;
 import dev.loadfleet.remote.SshOptions;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -28,59 +30,67 @@ class MonitorTest {
 
   @TempDir Path results;
 
-  @Test
-  void aHostThatGoesSilentIsLostThenRecoveredWhileTheOtherGoesOn() throws Exception {
+  private static List<HostRun> hosts(String runId) throws Exception {
     List<HostRun> hosts = new ArrayList<>();
     for (SshHosts.Host h : HOSTS.all()) {
       Path bundle = StandInGatling.install(h);
-      hosts.add(
-          new HostRun(
-              h.name(),
-              "127.0.0.1",
-              h.port(),
-              System.getProperty("user.name"),
-              SshHosts.clientKey().toString(),
-              null,
-              h.baseDir().toString(),
-              0,
-              null,
-              3,
-              1,
-              0,
-              0,
-              0,
-              0,
-              bundle.toString(),
-              h.baseDir().resolve("runs/monitor").toString(),
-              HostRun.PLANNED,
-              null,
-              null,
-              ""));
+      hosts.add(StandInGatling.planned(h, bundle, runId, 3));
     }
-    RunRecord run =
-        new RunRecord(
-            "monitor",
-            "inv.yaml",
-            HOSTS.knownHosts().toString(),
-            "x.Sim",
-            "",
-            "sha",
-            6,
-            2,
-            System.currentTimeMillis(),
-            Map.of(),
-            hosts,
-            new LinkedHashMap<>(),
-            "running",
-            null);
-    try (Fleet fleet =
-        Fleet.connect(
-            hosts.stream().map(HostRun::spec).toList(), SshOptions.of(HOSTS.knownHosts(), false))) {
-      for (HostRun h : hosts) {
-        RemoteHost remote = fleet.get(h.name()).orElseThrow();
-        long pgid = Injector.start(remote, h, "x.Sim", Map.of("seconds", "14"));
-        run = run.withHost(h.name(), x -> x.withStart(pgid));
-      }
+    return hosts;
+  }
+
+  private static RunRecord record(String runId, List<HostRun> hosts) {
+    return new RunRecord(
+        runId,
+        "inv.yaml",
+        HOSTS.knownHosts().toString(),
+        "x.Sim",
+        "",
+        "sha",
+        6,
+        2,
+        System.currentTimeMillis(),
+        Map.of(),
+        hosts,
+        new LinkedHashMap<>(),
+        RunState.RUNNING,
+        null);
+  }
+
+  private static Fleet connect(List<HostRun> hosts) {
+    return Fleet.connect(
+        hosts.stream().map(HostRun::spec).toList(), SshOptions.of(HOSTS.knownHosts(), false));
+  }
+
+  /** Starts the stand-in on every host for {@code seconds}; returns the run that says so. */
+  private static RunRecord startAll(Fleet fleet, RunRecord run, String seconds) throws Exception {
+    for (HostRun h : run.hosts()) {
+      RemoteHost remote = fleet.get(h.name()).orElseThrow();
+      long pgid = Injector.start(remote, h, "x.Sim", Map.of("seconds", seconds));
+      run = run.withHost(h.name(), x -> x.withStart(pgid));
+    }
+    return run;
+  }
+
+  /** Watches until every host is done, polling every second; lost hosts get 10 s to return. */
+  private RunRecord watch(RunRecord run, Fleet fleet, Duration lostAfter, StringWriter view)
+      throws Exception {
+    return new Monitor(
+            run,
+            fleet,
+            results,
+            Duration.ofSeconds(1),
+            lostAfter,
+            Duration.ofSeconds(10),
+            new PrintWriter(view))
+        .watch(new AtomicBoolean());
+  }
+
+  @Test
+  void aHostThatGoesSilentIsLostThenRecoveredWhileTheOtherGoesOn() throws Exception {
+    List<HostRun> hosts = hosts("monitor");
+    try (Fleet fleet = connect(hosts)) {
+      RunRecord run = startAll(fleet, record("monitor", hosts), "14");
       run.write(results);
       Thread cut =
           new Thread(
@@ -96,16 +106,7 @@ class MonitorTest {
               });
       cut.start();
       StringWriter view = new StringWriter();
-      RunRecord done =
-          new Monitor(
-                  run,
-                  fleet,
-                  results,
-                  Duration.ofSeconds(1),
-                  Duration.ofSeconds(3),
-                  Duration.ofSeconds(10),
-                  new PrintWriter(view))
-              .watch(new AtomicBoolean());
+      RunRecord done = watch(run, fleet, Duration.ofSeconds(3), view);
       cut.join();
 
       String text = view.toString();
@@ -115,12 +116,41 @@ class MonitorTest {
           text.indexOf("host1 lost") < text.indexOf("host0 finished"),
           "host0 went on meanwhile: " + text);
       assertTrue(text.contains("total"), text);
-      assertEquals(HostRun.FINISHED, done.host("host0").state());
-      assertEquals(HostRun.FINISHED, done.host("host1").state());
+      assertEquals(HostState.FINISHED, done.host("host0").state());
+      assertEquals(HostState.FINISHED, done.host("host1").state());
       assertEquals(
-          HostRun.FINISHED,
+          HostState.FINISHED,
           RunRecord.read(results, "monitor").host("host1").state(),
           "run.json follows the states");
+    }
+  }
+
+  @Test
+  void theSameExitCodeIsNoChangeWhateverItsNumber() {
+    // 200: outside the -128..127 that Integer.valueOf caches, where identity and value part
+    HostRun running = StandInGatling.planned(HOSTS.get(0), Path.of("/b"), "r", 1).withStart(1);
+    HostRun failed = running.withExit(HostState.FAILED, 200, "Gatling exited 200");
+    assertFalse(
+        Monitor.changed(failed, running.withExit(HostState.FAILED, 200, "Gatling exited 200")));
+    assertTrue(Monitor.changed(failed, running.withExit(HostState.FAILED, 201, "")));
+    assertTrue(Monitor.changed(failed, running.withExit(HostState.FINISHED, 200, "")));
+    assertTrue(Monitor.changed(running, failed));
+  }
+
+  @Test
+  void aHostWhoseInjectorStatusIsGarbageFailsAloneAndTheWatchGoesOn() throws Exception {
+    List<HostRun> hosts = hosts("garbage");
+    try (Fleet fleet = connect(hosts)) {
+      RunRecord run = startAll(fleet, record("garbage", hosts), "4");
+      // host1's exit file holds no number: `injector status` prints "exited garbage"
+      Files.writeString(Path.of(hosts.get(1).paths().runDir(), "exit"), "garbage\n");
+      run.write(results);
+      StringWriter view = new StringWriter();
+      RunRecord done = watch(run, fleet, Duration.ofSeconds(10), view);
+      assertEquals(HostState.FINISHED, done.host("host0").state(), view.toString());
+      assertEquals(HostState.FAILED, done.host("host1").state(), view.toString());
+      assertTrue(
+          done.host("host1").message().contains("exited garbage"), done.host("host1").message());
     }
   }
 }

@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.loadfleet.cli.ExitCode;
 import dev.loadfleet.config.Inventory;
 import dev.loadfleet.config.InventoryLoader;
 import dev.loadfleet.remote.SshHosts;
@@ -15,9 +14,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -42,10 +39,6 @@ class RunnerTest {
     }
     archive = TestBundles.withRealInjector(tmp);
   }
-
-  private record Reported(
-      List<Reporting.HostLog> logs,
-      Map<String, com.fasterxml.jackson.databind.JsonNode> annotations) {}
 
   private static Inventory inventory(String seconds) throws Exception {
     StringBuilder y =
@@ -76,32 +69,37 @@ class RunnerTest {
         Duration.ofSeconds(15),
         Duration.ofSeconds(5),
         Optional.empty(),
-        false);
+        RunOutcome.OnSaturation.WARN);
+  }
+
+  private static RunOutcome run(
+      Inventory inventory,
+      Path results,
+      Reporting reporting,
+      Interruption interruption,
+      StringWriter out,
+      StringWriter err)
+      throws Exception {
+    return Runner.run(
+        inventory,
+        SshOptions.of(HOSTS.knownHosts(), false),
+        options(results),
+        reporting,
+        interruption,
+        new PrintWriter(out),
+        new PrintWriter(err));
   }
 
   @Test
   void aRunStartsEveryHostAtItsInstantCollectsAndReports() throws Exception {
     Inventory inventory = inventory("5");
     Path results = tmp.resolve("results-ok");
-    List<Reported> reported = new CopyOnWriteArrayList<>();
+    FakeReporting reporting = new FakeReporting(true);
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();
-    ExitCode code =
-        Runner.run(
-            inventory,
-            SshOptions.of(HOSTS.knownHosts(), false),
-            options(results),
-            (logs, outDir, annotations) -> {
-              reported.add(new Reported(logs, annotations));
-              Files.createDirectories(outDir);
-              return new Reporting.Outcome(
-                  outDir.resolve("index.html"), outDir.resolve("summary.json"), true, List.of());
-            },
-            new Interruption(),
-            new PrintWriter(out),
-            new PrintWriter(err));
+    RunOutcome outcome = run(inventory, results, reporting, new Interruption(), out, err);
     String transcript = out + "\n--- err ---\n" + err;
-    assertEquals(ExitCode.OK, code, transcript);
+    assertEquals(RunOutcome.OK, outcome, transcript);
     assertTrue(
         transcript.contains("all 2 hosts ready")
             && transcript.contains("uploaded")
@@ -110,18 +108,18 @@ class RunnerTest {
 
     String runId = RunRecord.latest(results).orElseThrow();
     RunRecord run = RunRecord.read(results, runId);
-    assertEquals("ok", run.state());
+    assertEquals(RunState.OK, run.state());
     assertEquals(List.of(3, 2), run.hosts().stream().map(HostRun::users).toList());
-    assertEquals(List.of(0, 3), run.hosts().stream().map(HostRun::idOffset).toList());
+    assertEquals(List.of(0, 3), run.hosts().stream().map(h -> h.share().idOffset()).toList());
     for (HostRun h : run.hosts()) {
-      assertEquals(HostRun.FINISHED, h.state());
-      assertEquals(run.t0() + h.clockOffsetMs(), h.startAt(), "T0 in the host's clock");
+      assertEquals(HostState.FINISHED, h.state());
+      assertEquals(run.t0() + h.clock().offsetMs(), h.startAt(), "T0 in the host's clock");
       String console =
           Files.readString(
               results.resolve(runId).resolve("hosts").resolve(h.name()).resolve("console.log"));
       assertTrue(
           console.contains("-DstartAt=" + h.startAt())
-              && console.contains("-DidOffset=" + h.idOffset())
+              && console.contains("-DidOffset=" + h.share().idOffset())
               && console.contains("-Dusers=" + h.users())
               && console.contains("-Dseconds=5"),
           console);
@@ -129,19 +127,18 @@ class RunnerTest {
           Files.exists(
               results.resolve(runId).resolve("hosts").resolve(h.name()).resolve("progress.json")));
     }
-    assertEquals(1, reported.size());
-    assertEquals(
-        List.of("host0", "host1"),
-        reported.get(0).logs().stream().map(Reporting.HostLog::name).toList());
-    assertEquals("ok", reported.get(0).annotations().get("host1").path("state").asText());
-    // issue 6's health sampling rode along over the same connections
+    assertEquals(1, reporting.calls.size());
+    FakeReporting.Call reported = reporting.calls.get(0);
+    assertEquals(List.of("host0", "host1"), reported.logNames());
+    assertEquals("ok", reported.state("host1"));
+    // health sampling rode along over the same connections
     assertTrue(
-        reported.get(0).annotations().get("host0").path("health").has("samples"),
-        reported.get(0).annotations().toString());
+        reported.notes().get("host0").fields().path("health").has("samples"),
+        reported.notes().toString());
     assertTrue(Files.exists(results.resolve(runId).resolve("hosts/host0/health.svg")));
     assertEquals(
-        results.resolve(runId).resolve("hosts/host0/health.svg").toAbsolutePath().toString(),
-        reported.get(0).annotations().get("host0").path("healthChart").asText(),
+        Optional.of(results.resolve(runId).resolve("hosts/host0/health.svg").toAbsolutePath()),
+        reported.notes().get("host0").healthChart(),
         "the report draws this chart");
   }
 
@@ -163,34 +160,45 @@ class RunnerTest {
     operator.start();
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();
-    List<String> reportedHosts = new CopyOnWriteArrayList<>();
-    ExitCode code =
-        Runner.run(
-            inventory,
-            SshOptions.of(HOSTS.knownHosts(), false),
-            options(results),
-            (logs, outDir, annotations) -> {
-              logs.forEach(
-                  l ->
-                      reportedHosts.add(
-                          l.name() + "=" + annotations.get(l.name()).path("state").asText()));
-              return new Reporting.Outcome(
-                  outDir.resolve("index.html"), outDir.resolve("summary.json"), true, List.of());
-            },
-            interruption,
-            new PrintWriter(out),
-            new PrintWriter(err));
+    FakeReporting reporting = new FakeReporting(true);
+    RunOutcome outcome = run(inventory, results, reporting, interruption, out, err);
     operator.join();
     String transcript = out + "\n--- err ---\n" + err;
-    assertEquals(ExitCode.INTERRUPTED, code, transcript);
+    assertEquals(RunOutcome.INTERRUPTED, outcome, transcript);
     assertTrue(transcript.contains("interrupted: stopping every injector"), transcript);
-    assertEquals(List.of("host0=stopped", "host1=stopped"), reportedHosts, transcript);
+    FakeReporting.Call reported = reporting.calls.get(0);
+    assertEquals(List.of("host0", "host1"), reported.logNames(), transcript);
+    assertEquals("stopped", reported.state("host0"), transcript);
+    assertEquals("stopped", reported.state("host1"), transcript);
     RunRecord run = RunRecord.read(results, RunRecord.latest(results).orElseThrow());
     for (HostRun h : run.hosts()) {
-      assertEquals(HostRun.STOPPED, h.state());
+      assertEquals(HostState.STOPPED, h.state());
+      long pid = h.pid().orElseThrow();
       assertFalse(
-          ProcessHandle.of(h.pid()).map(ProcessHandle::isAlive).orElse(false),
-          "injector " + h.pid() + " gone");
+          ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false),
+          "injector " + pid + " gone");
+    }
+  }
+
+  @Test
+  void aRunOverLoginShellsThatPrintLinesOfTheirOwnCompletes() throws Exception {
+    HOSTS.all().forEach(h -> h.chattyLoginShell(true));
+    try {
+      Path results = tmp.resolve("results-chatty");
+      FakeReporting reporting = new FakeReporting(true);
+      StringWriter out = new StringWriter();
+      StringWriter err = new StringWriter();
+      RunOutcome outcome = run(inventory("4"), results, reporting, new Interruption(), out, err);
+      String transcript = out + "\n--- err ---\n" + err;
+      assertEquals(RunOutcome.OK, outcome, transcript);
+      assertEquals(List.of("host0", "host1"), reporting.calls.get(0).logNames(), transcript);
+      RunRecord run = RunRecord.read(results, RunRecord.latest(results).orElseThrow());
+      for (HostRun h : run.hosts()) {
+        assertEquals(HostState.FINISHED, h.state(), transcript);
+        assertTrue(h.pid().orElseThrow() > 0, transcript);
+      }
+    } finally {
+      HOSTS.all().forEach(h -> h.chattyLoginShell(false));
     }
   }
 }

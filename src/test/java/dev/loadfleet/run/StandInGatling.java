@@ -1,5 +1,7 @@
 package dev.loadfleet.run;
 
+import dev.loadfleet.check.ClockOffset;
+import dev.loadfleet.plan.Share;
 import dev.loadfleet.remote.SshHosts;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -36,11 +38,13 @@ final class StandInGatling {
             "for a in \"$@\"; do case \"$a\" in -DprogressFile=*) progress=${a#*=};; -Dseconds=*) seconds=${a#*=};;"
                 + " -Dexit=*) code=${a#*=};; esac; done",
             "echo \"args: $*\"",
-            "mkdir -p gatling/run-1 && : > gatling/run-1/simulation.log",
+            // not a Gatling log, but not empty either: an empty one is left out of the report
+            "mkdir -p gatling/run-1 && echo stand-in > gatling/run-1/simulation.log",
             "sleep 600 &",
             "child=$!",
             "for i in $(seq 0 \"$seconds\"); do",
-            "  echo \"{\\\"time\\\":$(date +%s%3N),\\\"usersStarted\\\":3,\\\"usersActive\\\":2,\\\"uploadsOk\\\":$i,\\\"finished\\\":false}\" > \"$progress.tmp\"",
+            // as the simulation writes it: one JSON object, no line break after it
+            "  printf '%s' \"{\\\"time\\\":$(date +%s%3N),\\\"usersStarted\\\":3,\\\"usersActive\\\":2,\\\"uploadsOk\\\":$i,\\\"finished\\\":false}\" > \"$progress.tmp\"",
             "  mv \"$progress.tmp\" \"$progress\"",
             "  [ \"$i\" = \"$seconds\" ] || sleep 1",
             "done",
@@ -50,5 +54,16 @@ final class StandInGatling {
     fakeJavaHome.resolve("java").toFile().setExecutable(true);
     host.setEnv("JAVA_HOME", host.home().resolve("jdk").toString());
     return bundle;
+  }
+
+  /** A planned host of run {@code runId} on {@code host}, driven through {@code bundle}. */
+  static HostRun planned(SshHosts.Host host, Path bundle, String runId, int users) {
+    return HostRun.planned(
+        host.spec(),
+        new Share(host.name(), users, 1, 0),
+        ClockOffset.ZERO,
+        0,
+        new HostRun.RemotePaths(
+            bundle.toString(), host.baseDir().resolve("runs").resolve(runId).toString()));
   }
 }

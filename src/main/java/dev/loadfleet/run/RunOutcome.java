@@ -1,0 +1,84 @@
+package dev.loadfleet.run;
+
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * What a run, or a later collect of it, came to. The run stage only says what happened; the command
+ * line alone turns it into an exit code.
+ */
+public enum RunOutcome {
+  /** The run completed, was reported, and every assertion held. */
+  OK,
+  /** The run completed and was reported, but a Gatling assertion failed. */
+  ASSERTIONS_FAILED,
+  /** Reported, but some host was lost, failed or was stopped early. */
+  PARTIAL,
+  /** Reported, but an injector was saturated, so its latencies are not trustworthy. */
+  INJECTORS_SATURATED,
+  /** The pre-flight checks refused the hosts; nothing was started. */
+  CHECK_FAILED,
+  /** The operator interrupted the run; what ran was stopped, collected and reported if it could. */
+  INTERRUPTED,
+  /** Something stopped the work: nothing came home, the report failed, the bundle did not land. */
+  ERROR;
+
+  /** Whether a saturated injector fails the run or is only reported. */
+  public enum OnSaturation {
+    FAIL,
+    WARN
+  }
+
+  /** How far the report got. */
+  public enum Report {
+    /** No simulation.log came home. */
+    NO_LOGS,
+    /** The logs came home, the report could not be built. */
+    FAILED,
+    ASSERTIONS_HELD,
+    ASSERTIONS_FAILED
+  }
+
+  /**
+   * What the collect and report stages found.
+   *
+   * @param interrupted the operator stopped the run
+   * @param unfinished the started hosts that did not finish (lost, failed, stopped), with why
+   * @param saturated the hosts flagged saturated
+   */
+  public record Findings(
+      boolean interrupted, Report report, List<String> unfinished, List<String> saturated) {
+    public Findings {
+      unfinished = List.copyOf(unfinished);
+      saturated = List.copyOf(saturated);
+    }
+  }
+
+  /**
+   * The outcome, worst first: an interrupt, then no report, then hosts that did not finish, failed
+   * assertions, and saturation (unless it is only to be reported).
+   */
+  public static RunOutcome decide(Findings f, OnSaturation onSaturation) {
+    if (f.interrupted()) {
+      return INTERRUPTED;
+    }
+    if (f.report() == Report.NO_LOGS || f.report() == Report.FAILED) {
+      return ERROR;
+    }
+    if (!f.unfinished().isEmpty()) {
+      return PARTIAL;
+    }
+    if (f.report() == Report.ASSERTIONS_FAILED) {
+      return ASSERTIONS_FAILED;
+    }
+    if (!f.saturated().isEmpty() && onSaturation == OnSaturation.FAIL) {
+      return INJECTORS_SATURATED;
+    }
+    return OK;
+  }
+
+  /** In words, e.g. "assertions failed". */
+  public String words() {
+    return name().toLowerCase(Locale.ROOT).replace('_', ' ');
+  }
+}

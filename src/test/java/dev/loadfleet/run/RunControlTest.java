@@ -1,0 +1,244 @@
+package dev.loadfleet.run;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.loadfleet.cli.Main;
+import dev.loadfleet.remote.RemoteHost;
+import dev.loadfleet.remote.Shell;
+import dev.loadfleet.remote.SshHosts;
+import dev.loadfleet.remote.SshOptions;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code status}, {@code stop} and {@code collect} from a fresh launcher, on a run.json in the
+ * format the launcher wrote before HostRun had named parts, over injectors that really run.
+ */
+class RunControlTest {
+  @RegisterExtension static final SshHosts HOSTS = SshHosts.of(2);
+
+  @TempDir Path tmp;
+
+  private record Cli(int code, String out, String err) {
+    String transcript() {
+      return out + "\n--- err ---\n" + err;
+    }
+  }
+
+  private static Cli cli(String... args) {
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    int code = Main.standard().run(new PrintWriter(out), new PrintWriter(err), args);
+    return new Cli(code, out.toString(), err.toString());
+  }
+
+  /**
+   * Starts the stand-in injector on both hosts in the recorded run's dirs, as the killed launcher
+   * did, and writes the recorded run.json saying they run; returns their process group ids.
+   */
+  private static List<Long> startRecordedRun(Path results) throws Exception {
+    List<Long> pids = new ArrayList<>();
+    List<Path> bundles = new ArrayList<>();
+    for (SshHosts.Host h : HOSTS.all()) {
+      Path bundle = StandInGatling.install(h);
+      bundles.add(bundle);
+      // the recorded run id is the same in every test: end what an earlier test left, start clean
+      Path runDir = h.baseDir().resolve("runs").resolve(RecordedRun.RUN_ID);
+      new ProcessBuilder(
+              "sh",
+              "-c",
+              "[ -f \"$1/pid\" ] && kill -KILL -- -\"$(cat \"$1/pid\")\" 2>/dev/null; rm -rf \"$1\"",
+              "sh",
+              runDir.toString())
+          .start()
+          .waitFor();
+      try (RemoteHost remote =
+          RemoteHost.connect(h.spec(), SshOptions.of(HOSTS.knownHosts(), false))) {
+        String out =
+            remote.execOk(
+                Shell.command(
+                    bundle + "/bin/injector",
+                    "start",
+                    h.baseDir().resolve("runs").resolve(RecordedRun.RUN_ID).toString(),
+                    "x.Sim",
+                    "-Dseconds=600"),
+                Duration.ofSeconds(20),
+                "starting the stand-in");
+        pids.add(Long.parseLong(out.trim()));
+      }
+    }
+    RecordedRun.write(
+        results,
+        HOSTS,
+        (i, h) -> {
+          h.put("bundleDir", bundles.get(i).toString());
+          h.put("pid", pids.get(i));
+        });
+    return pids;
+  }
+
+  private static JsonNode runJson(Path results) throws Exception {
+    return new ObjectMapper()
+        .readTree(results.resolve(RecordedRun.RUN_ID).resolve("run.json").toFile());
+  }
+
+  @Test
+  void aRecordedRunShowsStopsAndCollectsFromAFreshLauncher() throws Exception {
+    Path results = tmp.resolve("results");
+    List<Long> pids = startRecordedRun(results);
+    String[] run = {"--run-id", RecordedRun.RUN_ID, "--results", results.toString()};
+
+    Cli status = cli(concat("status", run));
+    assertEquals(0, status.code(), status.transcript());
+    for (SshHosts.Host h : HOSTS.all()) {
+      assertTrue(
+          status.out().matches("(?s).*" + h.name() + "\\s+running\\s+running.*"),
+          status.transcript());
+    }
+
+    Cli stop = cli(concat("stop", run));
+    assertEquals(0, stop.code(), stop.transcript());
+    for (int i = 0; i < 2; i++) {
+      assertEquals("stopped", runJson(results).path("hosts").get(i).path("state").asText());
+      assertFalse(
+          ProcessHandle.of(pids.get(i)).map(ProcessHandle::isAlive).orElse(false),
+          "injector " + pids.get(i) + " stopped");
+    }
+
+    FakeReporting reporting = new FakeReporting(true);
+    RunOutcome outcome;
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    RunRecord recorded = RunRecord.read(results, RecordedRun.RUN_ID);
+    try (var fleet = RunControl.connect(recorded)) {
+      outcome =
+          RunControl.collectAndReport(
+              recorded,
+              fleet,
+              results,
+              reporting,
+              RunControl.CollectOptions.LATER,
+              new PrintWriter(out),
+              new PrintWriter(err));
+    }
+    assertEquals(RunOutcome.PARTIAL, outcome, "stopped early: " + out + "\n" + err);
+    FakeReporting.Call reported = reporting.calls.get(0);
+    assertEquals(List.of("host0", "host1"), reported.logNames(), out + "\n" + err);
+    assertEquals("stopped", reported.state("host0"));
+    assertEquals("stopped", reported.state("host1"));
+    for (SshHosts.Host h : HOSTS.all()) {
+      Path home = results.resolve(RecordedRun.RUN_ID).resolve("hosts").resolve(h.name());
+      assertTrue(Files.isRegularFile(home.resolve("simulation.log")), out + "\n" + err);
+      assertTrue(Files.isRegularFile(home.resolve("console.log")), out + "\n" + err);
+    }
+  }
+
+  @Test
+  void statusMarksAHostWhoseInjectorStatusIsGarbageFailedAndShowsTheOthers() throws Exception {
+    Path results = tmp.resolve("results-garbage");
+    startRecordedRun(results);
+    Path exit = HOSTS.get(1).baseDir().resolve("runs").resolve(RecordedRun.RUN_ID).resolve("exit");
+    Files.writeString(exit, "garbage\n");
+    String[] run = {"--run-id", RecordedRun.RUN_ID, "--results", results.toString()};
+
+    Cli status = cli(concat("status", run));
+    assertEquals(0, status.code(), status.transcript());
+    assertTrue(status.out().matches("(?s).*host0\\s+running\\s+running.*"), status.transcript());
+    assertFalse(status.transcript().contains("For input string"), status.transcript());
+    JsonNode host1 = runJson(results).path("hosts").get(1);
+    assertEquals("failed", host1.path("state").asText(), host1.toString());
+    assertTrue(host1.path("message").asText().contains("exited garbage"), host1.toString());
+    assertEquals(0, cli(concat("stop", run)).code());
+  }
+
+  @Test
+  void aHostWhoseLogIsEmptyIsLeftOutOfTheReportAndTheOthersAreReported() throws Exception {
+    Path results = tmp.resolve("results-empty-log");
+    startRecordedRun(results);
+    String[] run = {"--run-id", RecordedRun.RUN_ID, "--results", results.toString()};
+    assertEquals(0, cli(concat("stop", run)).code());
+    // killed before Gatling flushed its first 8 KiB: the log exists and holds nothing
+    Path runDir = HOSTS.get(1).baseDir().resolve("runs").resolve(RecordedRun.RUN_ID);
+    Files.write(runDir.resolve("gatling/run-1/simulation.log"), new byte[0]);
+
+    FakeReporting reporting = new FakeReporting(true);
+    StringWriter out = new StringWriter();
+    RunRecord recorded = RunRecord.read(results, RecordedRun.RUN_ID);
+    RunOutcome outcome;
+    try (var fleet = RunControl.connect(recorded)) {
+      outcome =
+          RunControl.collectAndReport(
+              recorded,
+              fleet,
+              results,
+              reporting,
+              RunControl.CollectOptions.LATER,
+              new PrintWriter(out),
+              new PrintWriter(new StringWriter()));
+    }
+    assertEquals(RunOutcome.PARTIAL, outcome, out.toString());
+    assertEquals(List.of("host0"), reporting.calls.get(0).logNames(), out.toString());
+    assertTrue(
+        out.toString().matches("(?s).*collected host1 +missing simulation.log \\(empty.*"),
+        out.toString());
+  }
+
+  @Test
+  void aReportThatFailsEndsTheCollectInErrorAndRunJsonSaysSo() throws Exception {
+    Path results = tmp.resolve("results-report-fails");
+    startRecordedRun(results);
+    String[] run = {"--run-id", RecordedRun.RUN_ID, "--results", results.toString()};
+    assertEquals(0, cli(concat("stop", run)).code());
+    Reporting failing =
+        new Reporting() {
+          @Override
+          public Outcome report(List<HostLog> logs, Path outDir, Map<String, HostNotes> notes)
+              throws IOException {
+            throw new IOException("the logs hold no request records");
+          }
+
+          @Override
+          public Duration timeout() {
+            return Duration.ofSeconds(1);
+          }
+        };
+    StringWriter err = new StringWriter();
+    RunRecord recorded = RunRecord.read(results, RecordedRun.RUN_ID);
+    RunOutcome outcome;
+    try (var fleet = RunControl.connect(recorded)) {
+      outcome =
+          RunControl.collectAndReport(
+              recorded,
+              fleet,
+              results,
+              failing,
+              RunControl.CollectOptions.LATER,
+              new PrintWriter(new StringWriter()),
+              new PrintWriter(err));
+    }
+    assertEquals(RunOutcome.ERROR, outcome, err.toString());
+    assertTrue(err.toString().contains("report: the logs hold no request records"), err.toString());
+    assertEquals("report failed", runJson(results).path("state").asText());
+  }
+
+  private static String[] concat(String first, String... rest) {
+    String[] all = new String[rest.length + 1];
+    all[0] = first;
+    System.arraycopy(rest, 0, all, 1, rest.length);
+    return all;
+  }
+}
