@@ -103,11 +103,15 @@ class InjectorScriptTest {
               + Shell.quote(home.toString())
               + " && INJECTOR_JAVA_OPTS='-Xlog:gc* -Dq=a?b' "
               + Shell.command(
-                  h.bundleDir() + "/bin/injector", "start", h.runDir(), "x.Sim", "-Dseconds=0"),
+                  h.paths().bundleDir() + "/bin/injector",
+                  "start",
+                  h.paths().runDir(),
+                  "x.Sim",
+                  "-Dseconds=0"),
           Duration.ofSeconds(20),
           "starting the injector");
       waitUntilNotRunning(remote, h);
-      String console = Files.readString(Path.of(h.runDir(), "console.log"));
+      String console = Files.readString(Path.of(h.paths().runDir(), "console.log"));
       assertTrue(console.contains(" -Xlog:gc* -Dq=a?b "), console);
       Injector.stop(remote, h, 1);
     }
@@ -120,10 +124,10 @@ class InjectorScriptTest {
     HostRun h = hostRun("reused");
     Process stranger = new ProcessBuilder("setsid", "sleep", "300").start();
     try {
-      Path runDir = Files.createDirectories(Path.of(h.runDir()));
+      Path runDir = Files.createDirectories(Path.of(h.paths().runDir()));
       Files.writeString(runDir.resolve("pid"), stranger.pid() + "\n");
       try (RemoteHost remote = connect()) {
-        assertEquals("died", Injector.poll(remote, h).status());
+        assertEquals("died", Injector.poll(remote, h).status().text());
         assertEquals("not running", Injector.stop(remote, h, 1));
       }
       assertTrue(stranger.isAlive(), "the stranger's process group was not signalled");
