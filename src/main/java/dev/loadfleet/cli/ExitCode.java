@@ -23,6 +23,12 @@ public enum ExitCode {
   INJECTORS_SATURATED(5),
   /** Pre-flight checks refused the hosts; nothing was started. */
   CHECK_FAILED(6),
+  /** The run was stopped early on request; what ran was collected and reported, marked stopped. */
+  STOPPED(7),
+  /** A stop criterion held and ended the run; the report names it and the values that fired it. */
+  STOP_CRITERION(8),
+  /** {@code compare} found a regression beyond {@code --max-regression}. */
+  REGRESSION(9),
   /** The operator interrupted the run; remote injectors were stopped and what ran was reported. */
   INTERRUPTED(130);
 
@@ -45,6 +51,8 @@ public enum ExitCode {
       case INJECTORS_SATURATED -> INJECTORS_SATURATED;
       case CHECK_FAILED -> CHECK_FAILED;
       case INTERRUPTED -> INTERRUPTED;
+      case STOPPED -> STOPPED;
+      case STOP_CRITERION -> STOP_CRITERION;
       case ERROR -> ERROR;
     };
   }

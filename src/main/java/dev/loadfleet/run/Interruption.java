@@ -3,18 +3,23 @@ package dev.loadfleet.run;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
 
 /**
- * The operator's request to stop a run (Ctrl+C). The run stops every injector, then collects and
- * reports what ran. {@link #onCtrlC} wires it to the JVM's shutdown hook.
+ * A request to end a run early, with its {@link StopReason}: Ctrl+C, {@code loadfleet stop}, a stop
+ * criterion or the launcher's own stop. The run stops every injector, then collects and reports
+ * what ran. {@link #onCtrlC} wires it to the JVM's shutdown hook. The first reason asked for is the
+ * one the run records.
  */
 public final class Interruption {
   private final AtomicBoolean requested = new AtomicBoolean();
+  private final AtomicReference<StopReason> reason = new AtomicReference<>();
   private volatile Thread runThread;
 
   /** Called by the run on the thread that runs it, so a request can wake it. */
@@ -22,7 +27,14 @@ public final class Interruption {
     runThread = thread;
   }
 
+  /** Ctrl+C: {@link #request(StopReason)} with {@link StopReason#ctrlC()}. */
   public void request() {
+    request(StopReason.ctrlC());
+  }
+
+  /** Asks the run to stop for {@code why}; a later request keeps the first reason. */
+  public void request(StopReason why) {
+    reason.compareAndSet(null, why);
     requested.set(true);
     Thread t = runThread;
     if (t != null) {
@@ -32,6 +44,11 @@ public final class Interruption {
 
   public boolean requested() {
     return requested.get();
+  }
+
+  /** Why the run was asked to stop, once it was. */
+  public Optional<StopReason> reason() {
+    return Optional.ofNullable(reason.get());
   }
 
   AtomicBoolean flag() {

@@ -20,6 +20,10 @@ public enum RunOutcome {
   CHECK_FAILED,
   /** The operator interrupted the run; what ran was stopped, collected and reported if it could. */
   INTERRUPTED,
+  /** Stopped early on request ({@code loadfleet stop}, the launcher); reported, marked stopped. */
+  STOPPED,
+  /** A stop criterion held and ended the run; reported, with the criterion named. */
+  STOP_CRITERION,
   /** Something stopped the work: nothing came home, the report failed, the bundle did not land. */
   ERROR;
 

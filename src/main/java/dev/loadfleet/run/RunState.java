@@ -21,6 +21,8 @@ public enum RunState {
   INJECTORS_SATURATED("injectors_saturated"),
   CHECK_FAILED("check_failed"),
   INTERRUPTED("interrupted"),
+  STOPPED("stopped"),
+  STOP_CRITERION("stop_criterion"),
   ERROR("error");
 
   private final String text;
