@@ -47,18 +47,22 @@ public final class RunControl {
     return Fleet.connect(specs, SshOptions.of(Path.of(run.knownHosts()), false));
   }
 
-  /** Asks every started host for its injector's state; prints a table; updates run.json. */
+  /**
+   * Asks every started host for its injector's state and prints a table of what run.json recorded
+   * beside what each host says. Only looks: run.json is the business of the launcher that runs or
+   * collects the run.
+   */
   public static RunRecord status(RunRecord recorded, Fleet fleet, Path resultsRoot, PrintWriter out)
       throws IOException {
-    RunRecord run = refresh(recorded, fleet, resultsRoot);
+    Map<String, Fleet.Result<Injector.Poll>> polls =
+        fleet.each(remote -> Injector.poll(remote, recorded.host(remote.host().name())));
+    RunRecord run = refreshed(recorded, polls);
     out.printf(
         "run %s: %s, %d users, started %s%n",
         run.runId(), run.state(), run.users(), Instant.ofEpochMilli(run.t0()));
     out.printf(
         "  %-16s %-10s %-12s %7s %9s %7s  %s%n",
         "host", "recorded", "remote", "active", "OK", "KO", "note");
-    Map<String, Fleet.Result<Injector.Poll>> polls =
-        fleet.each(remote -> Injector.poll(remote, run.host(remote.host().name())));
     for (HostRun h : run.hosts()) {
       if (!h.started()) {
         out.printf("  %-16s %-10s %-12s%n", h.name(), h.state(), "-");
@@ -92,6 +96,14 @@ public final class RunControl {
   public static RunRecord refresh(RunRecord run, Fleet fleet, Path resultsRoot) throws IOException {
     Map<String, Fleet.Result<Injector.Poll>> polls =
         fleet.each(remote -> Injector.poll(remote, run.host(remote.host().name())));
+    RunRecord updated = refreshed(run, polls);
+    updated.write(resultsRoot);
+    return updated;
+  }
+
+  /** The run as its hosts' answers leave it (see {@link #refresh}), in memory only. */
+  private static RunRecord refreshed(
+      RunRecord run, Map<String, Fleet.Result<Injector.Poll>> polls) {
     RunRecord updated = run;
     for (HostRun h : run.hosts()) {
       Fleet.Result<Injector.Poll> r = polls.get(h.name());
@@ -101,7 +113,6 @@ public final class RunControl {
       HostRun next = r.value().status().applyTo(h);
       updated = updated.withHost(h.name(), x -> next);
     }
-    updated.write(resultsRoot);
     return updated;
   }
 

@@ -139,6 +139,52 @@ class LauncherCliTest {
   }
 
   @Test
+  void statusLooksAtTheHostsWithoutWritingRunJson() throws Exception {
+    // Both injectors say their run is absent: a refresh would record them failed.
+    Path results = tmp.resolve("results");
+    Path file =
+        RecordedRun.write(
+            results,
+            HOSTS,
+            (i, h) -> {
+              try {
+                Path bin = Files.createDirectories(HOSTS.get(i).home().resolve("absent/bin"));
+                Files.writeString(bin.resolve("injector"), "#!/bin/sh\necho absent\n");
+                bin.resolve("injector").toFile().setExecutable(true);
+                h.put("bundleDir", bin.getParent().toString());
+              } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+              }
+            });
+    byte[] before = Files.readAllBytes(file);
+    Object inode = Files.getAttribute(file, "unix:ino");
+
+    Outcome o = run("status", "--run-id", RecordedRun.RUN_ID, "--results", results.toString());
+
+    assertEquals(ExitCode.OK.code(), o.code(), o.out() + o.err());
+    assertTrue(o.out().matches("(?s).*host0\\s+failed\\s+absent.*"), o.out());
+    assertEquals(inode, Files.getAttribute(file, "unix:ino"), "run.json was not replaced");
+    assertTrue(java.util.Arrays.equals(before, Files.readAllBytes(file)), "nor changed");
+  }
+
+  @Test
+  void collectRefusesARunJsonWhoseHostNameWouldLeaveTheResultsRoot() throws Exception {
+    Path results = tmp.resolve("deep/er/results");
+    Path outside = tmp.resolve("x");
+    RecordedRun.write(results, HOSTS, (i, h) -> h.put("name", i == 0 ? "../../../../x" : "host1"));
+
+    Outcome o = run("collect", "--run-id", RecordedRun.RUN_ID, "--results", results.toString());
+
+    assertEquals(ExitCode.ERROR.code(), o.code(), o.out() + o.err());
+    assertTrue(
+        o.err().contains("run.json is not a run.json this launcher can read")
+            && o.err().contains("host name '../../../../x'"),
+        o.err());
+    assertFalse(Files.exists(outside), "nothing written outside the results root");
+    assertFalse(Files.exists(results.resolve(RecordedRun.RUN_ID).resolve("hosts")));
+  }
+
+  @Test
   void stopFailsAndNamesTheHostsWhoseInjectorCouldNotBeStopped() throws Exception {
     // host0's injector stops; host1's bundle is gone, so its stop command fails
     Path bin = Files.createDirectories(HOSTS.get(0).home().resolve("fake-bundle/bin"));
