@@ -1,5 +1,6 @@
 package dev.loadfleet.cli;
 
+import dev.loadfleet.config.Names;
 import dev.loadfleet.merge.InvalidLogException;
 import dev.loadfleet.merge.MergeInput;
 import dev.loadfleet.merge.SimulationLogReader;
@@ -125,6 +126,15 @@ public final class ReportCommand implements Command {
             ? line.getOptionValue("name")
             : "report-"
                 + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
+    // One folder under results/, never a path out of it: --out is the way to write elsewhere.
+    if (!Names.isRunId(name)) {
+      throw new UsageException(
+          "--name '"
+              + name
+              + "' must be "
+              + Names.RUN_RULE
+              + " (the folder under results/); give --out DIR to write elsewhere");
+    }
     return Path.of("results", name);
   }
 

@@ -94,17 +94,16 @@ public final class TargetCommand implements Command {
   static ServiceOptions parse(CommandLine line) throws UsageException {
     ServiceOptions options =
         ServiceOptions.loopback(Path.of(line.getOptionValue("data-dir", "server_data")));
+    int port = (int) whole(line, "port", 8080, 0, 65535);
+    long latency = whole(line, "latency", 0, 0, 3_600_000);
+    double errorRate = fraction(line, "error-rate");
     try {
-      int port = Integer.parseInt(line.getOptionValue("port", "8080"));
       options = options.withAddress(line.getOptionValue("bind", "127.0.0.1"), port);
       options = options.withDiscard(line.hasOption("discard"));
       if (line.hasOption("max-body")) {
         options = options.withMaxBody(Quantities.parseSize(line.getOptionValue("max-body")));
       }
-      options =
-          options.withFaults(
-              Long.parseLong(line.getOptionValue("latency", "0")),
-              Double.parseDouble(line.getOptionValue("error-rate", "0")));
+      options = options.withFaults(latency, errorRate);
       if (line.hasOption("idle-timeout")) {
         options = options.withIdleTimeout(duration(line, "idle-timeout"));
       }
@@ -112,6 +111,41 @@ public final class TargetCommand implements Command {
       throw new UsageException(e.getMessage());
     }
     return options;
+  }
+
+  /** A whole number from {@code min} to {@code max}, else a sentence naming the option. */
+  private static long whole(CommandLine line, String name, long fallback, long min, long max)
+      throws UsageException {
+    String v = line.getOptionValue(name);
+    if (v == null) {
+      return fallback;
+    }
+    long n;
+    try {
+      n = Long.parseLong(v.trim());
+    } catch (NumberFormatException e) {
+      n = min - 1;
+    }
+    if (n < min || n > max) {
+      throw new UsageException(
+          "--" + name + " '" + v + "' is not a whole number from " + min + " to " + max);
+    }
+    return n;
+  }
+
+  /** A fraction from 0 to 1 (default 0), else a sentence naming the option. */
+  private static double fraction(CommandLine line, String name) throws UsageException {
+    String v = line.getOptionValue(name, "0");
+    double d;
+    try {
+      d = Double.parseDouble(v.trim());
+    } catch (NumberFormatException e) {
+      d = Double.NaN;
+    }
+    if (!(d >= 0 && d <= 1)) {
+      throw new UsageException("--" + name + " '" + v + "' is not a number from 0 to 1");
+    }
+    return d;
   }
 
   private static Duration duration(CommandLine line, String name) throws UsageException {

@@ -34,7 +34,7 @@ class TargetCommandTest {
   @Test
   void badValuesAreUsageErrorsNamingTheOption() {
     assertEquals(ExitCode.USAGE.code(), run("target", "--port", "70000"));
-    assertTrue(err.toString().contains("port 70000"), err.toString());
+    assertTrue(err.toString().contains("--port '70000'"), err.toString());
     assertEquals(ExitCode.USAGE.code(), run("target", "--error-rate", "2"));
     assertEquals(ExitCode.USAGE.code(), run("target", "--max-body", "lots"));
     assertEquals(ExitCode.USAGE.code(), run("target", "--duration", "0"));
