@@ -1,0 +1,116 @@
+package dev.loadfleet.service;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.net.Socket;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Out of file descriptors: {@code loadfleet target} in a forked JVM under {@code ulimit -n 256}
+ * gets 300 connections. It says so once, in a sentence, keeps serving the connections it has, and
+ * accepts again once some close.
+ */
+class DescriptorExhaustionTest {
+  private static final int LIMIT = 256;
+
+  @TempDir Path tmp;
+
+  @Test
+  void runningOutOfDescriptorsIsSaidOnceAndServingGoesOn() throws Exception {
+    Path log = tmp.resolve("target.log");
+    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    Process target =
+        new ProcessBuilder(
+                "/bin/sh",
+                "-c",
+                "ulimit -n " + LIMIT + " && exec \"$0\" \"$@\"",
+                java,
+                "-Xmx128m",
+                "-cp",
+                System.getProperty("java.class.path"),
+                "dev.loadfleet.cli.Main",
+                "target",
+                "--port",
+                "0",
+                "--discard",
+                "--data-dir",
+                tmp.resolve("data").toString(),
+                "--idle-timeout",
+                "60s",
+                "--duration",
+                "60s")
+            .redirectErrorStream(true) // Netty's warnings go to the console
+            .redirectOutput(log.toFile())
+            .start();
+    List<Socket> flood = new ArrayList<>();
+    try {
+      int port = URI.create(waitForLine(log, "http://", Duration.ofSeconds(30)).trim()).getPort();
+      try (RawHttp kept = new RawHttp(port)) {
+        assertTrue(stats(kept).startsWith("HTTP/1.1 200"));
+        for (int i = 0; i < 300; i++) {
+          flood.add(new Socket("127.0.0.1", port));
+        }
+        String said = waitForLine(log, "file descriptors", Duration.ofSeconds(15));
+        assertTrue(said.contains(Integer.toString(LIMIT)), said);
+        assertTrue(said.contains("ulimit -n"), said);
+        Thread.sleep(3000); // Netty retries the accept every second
+        List<String> lines = Files.readAllLines(log);
+        assertEquals(
+            1, lines.stream().filter(l -> l.contains("file descriptors")).count(), "" + lines);
+        assertTrue(
+            lines.stream().noneMatch(l -> l.startsWith("\tat ") || l.contains("Exception")),
+            "a stack trace in the log: " + lines);
+
+        String answer = stats(kept);
+        assertTrue(answer.startsWith("HTTP/1.1 200"), answer);
+        long failures =
+            new ObjectMapper()
+                .readTree(answer.substring(answer.indexOf("\r\n\r\n") + 4))
+                .get("connections")
+                .get("acceptFailures")
+                .asLong();
+        assertTrue(failures >= 1, answer);
+
+        for (Socket s : flood.subList(0, 200)) {
+          s.close();
+        }
+        try (RawHttp fresh = new RawHttp(port)) {
+          assertTrue(stats(fresh).startsWith("HTTP/1.1 200"));
+        }
+        waitForLine(log, "accepting connections again", Duration.ofSeconds(5));
+      }
+    } finally {
+      for (Socket s : flood) {
+        s.close();
+      }
+      target.destroy();
+      target.waitFor();
+    }
+  }
+
+  private static String stats(RawHttp c) throws Exception {
+    return c.send("GET /stats HTTP/1.1\r\nHost: x\r\n\r\n").readResponse(Duration.ofSeconds(15));
+  }
+
+  private static String waitForLine(Path log, String text, Duration wait) throws Exception {
+    long deadline = System.nanoTime() + wait.toNanos();
+    while (System.nanoTime() < deadline) {
+      for (String line : Files.readAllLines(log)) {
+        if (line.contains(text)) {
+          return line;
+        }
+      }
+      Thread.sleep(100);
+    }
+    throw new AssertionError("no line with '" + text + "' in " + Files.readString(log));
+  }
+}
