@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.net.Socket;
-import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -26,40 +25,29 @@ class DescriptorExhaustionTest {
 
   @Test
   void runningOutOfDescriptorsIsSaidOnceAndServingGoesOn() throws Exception {
-    Path log = tmp.resolve("target.log");
-    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    Process target =
-        new ProcessBuilder(
-                "/bin/sh",
-                "-c",
-                "ulimit -n " + LIMIT + " && exec \"$0\" \"$@\"",
-                java,
-                "-Xmx128m",
-                "-cp",
-                System.getProperty("java.class.path"),
-                "dev.loadfleet.cli.Main",
-                "target",
-                "--port",
-                "0",
-                "--discard",
-                "--data-dir",
-                tmp.resolve("data").toString(),
-                "--idle-timeout",
-                "60s",
-                "--duration",
-                "60s")
-            .redirectErrorStream(true) // Netty's warnings go to the console
-            .redirectOutput(log.toFile())
-            .start();
     List<Socket> flood = new ArrayList<>();
-    try {
-      int port = URI.create(waitForLine(log, "http://", Duration.ofSeconds(30)).trim()).getPort();
+    try (TargetProcess target =
+        TargetProcess.start(
+            tmp.resolve("target.log"),
+            LIMIT,
+            List.of("-Xmx128m"),
+            "--port",
+            "0",
+            "--discard",
+            "--data-dir",
+            tmp.resolve("data").toString(),
+            "--idle-timeout",
+            "60s",
+            "--duration",
+            "60s")) {
+      Path log = target.log;
+      int port = target.baseUrl.getPort();
       try (RawHttp kept = new RawHttp(port)) {
         assertTrue(stats(kept).startsWith("HTTP/1.1 200"));
         for (int i = 0; i < 300; i++) {
           flood.add(new Socket("127.0.0.1", port));
         }
-        String said = waitForLine(log, "file descriptors", Duration.ofSeconds(15));
+        String said = TargetProcess.waitForLine(log, "file descriptors", Duration.ofSeconds(15));
         assertTrue(said.contains(Integer.toString(LIMIT)), said);
         assertTrue(said.contains("ulimit -n"), said);
         Thread.sleep(3000); // Netty retries the accept every second
@@ -86,31 +74,16 @@ class DescriptorExhaustionTest {
         try (RawHttp fresh = new RawHttp(port)) {
           assertTrue(stats(fresh).startsWith("HTTP/1.1 200"));
         }
-        waitForLine(log, "accepting connections again", Duration.ofSeconds(5));
+        TargetProcess.waitForLine(log, "accepting connections again", Duration.ofSeconds(5));
       }
     } finally {
       for (Socket s : flood) {
         s.close();
       }
-      target.destroy();
-      target.waitFor();
     }
   }
 
   private static String stats(RawHttp c) throws Exception {
     return c.send("GET /stats HTTP/1.1\r\nHost: x\r\n\r\n").readResponse(Duration.ofSeconds(15));
-  }
-
-  private static String waitForLine(Path log, String text, Duration wait) throws Exception {
-    long deadline = System.nanoTime() + wait.toNanos();
-    while (System.nanoTime() < deadline) {
-      for (String line : Files.readAllLines(log)) {
-        if (line.contains(text)) {
-          return line;
-        }
-      }
-      Thread.sleep(100);
-    }
-    throw new AssertionError("no line with '" + text + "' in " + Files.readString(log));
   }
 }
