@@ -45,6 +45,9 @@ final class MultipartDecoder {
   private static final int MAX_BOUNDARY = 70;
   private static final int MAX_PADDING = 64;
 
+  /** What a scan copies from a chunk at a time, outside a field. */
+  private static final int SCAN_PIECE = 16 * 1024;
+
   private enum State {
     /** Before the first delimiter: skipped. */
     PREAMBLE,
@@ -144,6 +147,11 @@ final class MultipartDecoder {
       throw Refusal.badRequest(
           "malformed multipart body: it ends before its closing boundary delimiter");
     }
+  }
+
+  /** The size of the buffer that holds bytes between chunks. */
+  int heldCapacity() {
+    return pending.capacity();
   }
 
   /** Frees the held bytes. */
@@ -335,11 +343,9 @@ final class MultipartDecoder {
       return false;
     }
     pending.discardReadBytes();
-    // A field is small: take no more than it may hold, so a large chunk behind it is not copied.
-    int room =
-        state == State.FIELD
-            ? Math.max(0, MAX_FIELD + delimiter.length - pending.readableBytes())
-            : in.readableBytes();
+    // A bounded piece at a time: a network read can be a megabyte, and every upload in flight keeps
+    // its decoder and what it holds.
+    int room = Math.max(0, SCAN_PIECE + delimiter.length - pending.readableBytes());
     pending.writeBytes(in, Math.min(room, in.readableBytes()));
     int at = indexOfDelimiter(pending);
     if (at >= 0) {
@@ -353,7 +359,7 @@ final class MultipartDecoder {
     if (safe > 0) {
       content(pending.readSlice(safe));
     }
-    return in.isReadable() && room > 0;
+    return in.isReadable();
   }
 
   private void content(ByteBuf bytes) throws Refusal {

@@ -485,7 +485,14 @@ final class RequestHandler extends SimpleChannelInboundHandler<HttpObject> {
 
   @Override
   public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-    // Connection resets from clients that give up are routine under load; just drop the channel.
+    // Connection resets from clients that give up are routine under load: drop the channel. Any
+    // other failure (out of memory, a bug) is said, or the client would only see its connection
+    // reset.
+    if (!(cause instanceof IOException)) {
+      System.err.printf(
+          "loadfleet service: closing the connection from %s after an unexpected %s: %s%n",
+          ctx.channel().remoteAddress(), cause.getClass().getSimpleName(), cause.getMessage());
+    }
     endForm(exchange);
     exchange = null;
     ctx.close();

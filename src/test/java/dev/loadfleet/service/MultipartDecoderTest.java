@@ -127,6 +127,27 @@ class MultipartDecoderTest {
   }
 
   @Test
+  void aLargeChunkWithTheWholeFormIsNotHeldWhileTheFileStreams() throws Refusal {
+    // One network read can hold the fields and a megabyte of the file; 500 uploads in flight
+    // must not each keep a copy of theirs.
+    byte[] file = new byte[2 << 20];
+    new Random(3).nextBytes(file);
+    byte[] body = body("", file, "");
+    for (boolean counted : new boolean[] {true, false}) {
+      Recorder r = new Recorder(counted);
+      MultipartDecoder d = new MultipartDecoder(B, r);
+      d.offer(Unpooled.wrappedBuffer(body, 0, 1 << 20));
+      assertTrue(
+          d.heldCapacity() <= 128 * 1024,
+          (counted ? "counted" : "scanned") + ": holds " + d.heldCapacity() + " bytes");
+      d.offer(Unpooled.wrappedBuffer(body, 1 << 20, body.length - (1 << 20)));
+      d.end();
+      d.close();
+      assertDecoded(r, file);
+    }
+  }
+
+  @Test
   void anEmptyFilePartDecodes() throws Refusal {
     byte[] body = body("", new byte[0], "");
     assertDecoded(decode(body, true), new byte[0]);
