@@ -93,7 +93,9 @@ public final class TargetCommand implements Command {
             + (options.discard() ? "discarding uploads" : "storing under " + options.dataDir())
             + "; GET "
             + service.baseUrl()
-            + "/stats; stop with Ctrl+C or SIGTERM");
+            + "/stats ("
+            + service.transport()
+            + "); stop with Ctrl+C or SIGTERM");
     out.flush();
     if (duration == null) {
       stopped.await();

@@ -8,9 +8,6 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.nio.NioIoHandler;
-import io.netty.channel.socket.SocketChannel;
-import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.codec.http.HttpDecoderConfig;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.util.concurrent.DefaultThreadFactory;
@@ -32,15 +29,19 @@ import java.util.concurrent.atomic.AtomicLong;
  *
  * <ul>
  *   <li>{@code POST /upload}: multipart form with fields {@code studentId}, {@code examId}, {@code
- *       seq}, {@code sha256} (hex), {@code size} (bytes) and one file part. Stored under {@code
+ *       seq} (canonical decimal), {@code sha256} (hex), {@code size} (bytes) and one file part
+ *       named {@code file}. Stored under {@code
  *       <dataDir>/<examId>/recordings/<studentId>/<seq>.<ext>} when the checksum and size match
- *       (201), else 400; bad ids 400; over the body limit 413; client silent mid-body 408.
+ *       (201), else 400; bad ids 400; the same seq again in this run 409; over the body limit 413;
+ *       client silent mid-request 408.
  *   <li>{@code POST /heartbeat}: urlencoded (or multipart) {@code studentId}, {@code examId}; 200.
  *   <li>{@code GET /stats}: {@link ServiceStats} as JSON.
  * </ul>
  *
  * <p>Uploads stream chunk by chunk to a temporary file (or nowhere, with discard) while being
- * hashed, so heap use does not grow with upload size or count.
+ * hashed, so heap use does not grow with upload size or count. Connections that hold the service
+ * without progress are cut ({@link ConnectionGuard}); running out of file descriptors is said once
+ * ({@link AcceptFailures}).
  */
 public final class ProctoringService implements AutoCloseable {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -56,13 +57,19 @@ public final class ProctoringService implements AutoCloseable {
   private final EventLoopGroup group;
   private final Channel channel;
   private final Counters counters;
+  private final String transport;
 
   private ProctoringService(
-      ServiceOptions options, EventLoopGroup group, Channel channel, Counters counters) {
+      ServiceOptions options,
+      EventLoopGroup group,
+      Channel channel,
+      Counters counters,
+      String transport) {
     this.options = options;
     this.group = group;
     this.channel = channel;
     this.counters = counters;
+    this.transport = transport;
   }
 
   /** Binds and starts serving; the returned service is ready for requests. */
@@ -74,21 +81,22 @@ public final class ProctoringService implements AutoCloseable {
     ServiceOptions resolved = options.withDataDir(dataDir);
     // Daemon threads: a stand-in embedded in a Gatling JVM whose run crashes (so after() never
     // stops it) must not keep that JVM alive.
+    Transport transport = Transport.best();
     EventLoopGroup group =
         new MultiThreadIoEventLoopGroup(
-            0, new DefaultThreadFactory("proctoring-service", true), NioIoHandler.newFactory());
+            0, new DefaultThreadFactory("proctoring-service", true), transport.handlers());
     try {
       Channel channel =
           new ServerBootstrap()
               .group(group)
-              .channel(NioServerSocketChannel.class)
+              .channel(transport.server())
               // 500 students connect within seconds; the default backlog (often 128) drops SYNs.
               .option(ChannelOption.SO_BACKLOG, 1024)
               .handler(new AcceptFailures(counters))
               .childHandler(
-                  new ChannelInitializer<SocketChannel>() {
+                  new ChannelInitializer<Channel>() {
                     @Override
-                    protected void initChannel(SocketChannel ch) {
+                    protected void initChannel(Channel ch) {
                       ConnectionGuard guard = new ConnectionGuard(options.timeouts(), counters);
                       ch.pipeline()
                           .addLast(guard)
@@ -99,7 +107,7 @@ public final class ProctoringService implements AutoCloseable {
               .bind(options.bindAddress(), options.port())
               .sync()
               .channel();
-      return new ProctoringService(resolved, group, channel, counters);
+      return new ProctoringService(resolved, group, channel, counters, transport.name());
     } catch (InterruptedException e) {
       group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
       Thread.currentThread().interrupt();
@@ -134,6 +142,11 @@ public final class ProctoringService implements AutoCloseable {
 
   public ServiceOptions options() {
     return options;
+  }
+
+  /** The socket transport in use: "epoll" or "nio". */
+  public String transport() {
+    return transport;
   }
 
   public ServiceStats stats() {

@@ -10,27 +10,29 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Out of file descriptors: {@code loadfleet target} in a forked JVM under {@code ulimit -n 256}
- * gets 300 connections. It says so once, in a sentence, keeps serving the connections it has, and
- * accepts again once some close.
+ * gets 300 connections, over each transport. It says so once, in a sentence, keeps serving the
+ * connections it has, and accepts again once some close.
  */
 class DescriptorExhaustionTest {
   private static final int LIMIT = 256;
 
   @TempDir Path tmp;
 
-  @Test
-  void runningOutOfDescriptorsIsSaidOnceAndServingGoesOn() throws Exception {
+  @ParameterizedTest
+  @ValueSource(strings = {"epoll", "nio"})
+  void runningOutOfDescriptorsIsSaidOnceAndServingGoesOn(String transport) throws Exception {
     List<Socket> flood = new ArrayList<>();
     try (TargetProcess target =
         TargetProcess.start(
             tmp.resolve("target.log"),
             LIMIT,
-            List.of("-Xmx128m"),
+            List.of("-Xmx128m", "-Dloadfleet.service.transport=" + transport),
             "--port",
             "0",
             "--discard",
@@ -42,6 +44,7 @@ class DescriptorExhaustionTest {
             "60s")) {
       Path log = target.log;
       int port = target.baseUrl.getPort();
+      TargetProcess.waitForLine(log, "(" + transport + ")", Duration.ofSeconds(5));
       try (RawHttp kept = new RawHttp(port)) {
         assertTrue(stats(kept).startsWith("HTTP/1.1 200"));
         for (int i = 0; i < 300; i++) {
