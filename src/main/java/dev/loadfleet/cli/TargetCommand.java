@@ -101,9 +101,16 @@ public final class TargetCommand implements Command {
       stopped.await();
       return ExitCode.OK;
     }
-    stopped.await(duration.toMillis(), TimeUnit.MILLISECONDS);
-    if (Runtime.getRuntime().removeShutdownHook(hook)) {
-      hook.run();
+    if (!stopped.await(duration.toMillis(), TimeUnit.MILLISECONDS)) {
+      boolean ours;
+      try {
+        ours = Runtime.getRuntime().removeShutdownHook(hook);
+      } catch (IllegalStateException shuttingDown) {
+        ours = false; // a signal came at the very end: the hook stops the service
+      }
+      if (ours) {
+        hook.run();
+      }
     }
     return ExitCode.OK;
   }
