@@ -81,9 +81,15 @@ public final class ServiceBenchmark {
     for (String step : Arrays.copyOfRange(args, 1, args.length)) {
       String[] p = step.split(":");
       System.out.printf("%n== %s  (%s, load %s)%n", step, Instant.now(), Machine.loadAvg());
-      ObjectNode r =
-          bench.step(
-              p[0], Integer.parseInt(p[1]), p.length > 2 && p[2].equals("store"), steps.size());
+      ObjectNode r;
+      try {
+        r =
+            bench.step(
+                p[0], Integer.parseInt(p[1]), p.length > 2 && p[2].equals("store"), steps.size());
+      } catch (Exception e) {
+        // One step lost (e.g. /stats unanswered on a box starved by other work), not the run.
+        r = JSON.createObjectNode().put("step", step).put("error", e.toString());
+      }
       steps.add(r);
       System.out.println(JSON.writerWithDefaultPrettyPrinter().writeValueAsString(r));
       JSON.writerWithDefaultPrettyPrinter()
@@ -168,6 +174,16 @@ public final class ServiceBenchmark {
     long windowEnd = windowStart + windowSeconds * 1000L;
     Load load = new Load(base, students, t0, windowEnd);
     load.start();
+    try {
+      measure(base, pid, students, r, load, windowStart, windowEnd);
+    } finally {
+      load.stopped = true; // on a failure, too: no student outlives its step
+    }
+  }
+
+  private void measure(
+      URI base, long pid, int students, ObjectNode r, Load load, long windowStart, long windowEnd)
+      throws Exception {
     sleepUntil(windowStart);
     Sample a = sample(base, pid);
     List<Long> probe = new ArrayList<>();
@@ -224,6 +240,7 @@ public final class ServiceBenchmark {
     final List<Long> heartbeatMs = Collections.synchronizedList(new ArrayList<>());
     final List<Thread> threads = new ArrayList<>();
     volatile String firstError = "";
+    volatile boolean stopped;
 
     Load(URI base, int students, long t0, long stopAt) {
       this.base = base;
@@ -257,7 +274,7 @@ public final class ServiceBenchmark {
     private void loop(int student, long interval, boolean uploads) {
       long next = t0 + student * interval / students;
       Connection c = null;
-      for (int seq = 0; next < stopAt; seq++, next += interval) {
+      for (int seq = 0; next < stopAt && !stopped; seq++, next += interval) {
         sleepUntil(next);
         long start = System.nanoTime();
         int status;
@@ -464,6 +481,18 @@ public final class ServiceBenchmark {
    * client's selector thread; a plain read cannot be).
    */
   private static JsonNode stats(URI base) throws Exception {
+    for (int attempt = 1; ; attempt++) {
+      try {
+        return statsOnce(base);
+      } catch (IOException e) {
+        if (attempt == 3) {
+          throw e;
+        }
+      }
+    }
+  }
+
+  private static JsonNode statsOnce(URI base) throws Exception {
     try (java.net.Socket socket = new java.net.Socket(base.getHost(), base.getPort())) {
       socket.setSoTimeout(READ_TIMEOUT_MS);
       socket
@@ -516,6 +545,10 @@ public final class ServiceBenchmark {
             + " service peak RSS MiB | load avg start/end |\n");
     md.append("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
     for (JsonNode s : results.get("steps")) {
+      if (s.has("error")) {
+        md.append("| " + s.get("step").asText() + " | failed: " + s.get("error").asText() + " |\n");
+        continue;
+      }
       md.append(
           String.format(
               "| %s:%d | %s | %.1f | %.1f | %.2f | %.0f %% | %.2f | %.2f | %d/%d | %d | %s | %d/%d"
@@ -542,6 +575,50 @@ public final class ServiceBenchmark {
               first(s.get("loadAvgStart").asText()),
               first(s.get("loadAvgEnd").asText())));
     }
+    md.append(ratios(results.get("steps")));
+    return md.toString();
+  }
+
+  /** Mean CPU s/GB of each variant per students and mode, as ratios to "old". */
+  private static String ratios(JsonNode steps) {
+    java.util.Map<String, List<Double>> byKey = new java.util.TreeMap<>();
+    for (JsonNode s : steps) {
+      if (s.has("error")) {
+        continue;
+      }
+      String key =
+          s.get("variant").asText()
+              + ":"
+              + s.get("students").asInt()
+              + ":"
+              + s.get("mode").asText();
+      byKey
+          .computeIfAbsent(key, k -> new ArrayList<>())
+          .add(s.get("serviceCpuSecondsPerGB").asDouble());
+    }
+    StringBuilder md =
+        new StringBuilder(
+            "\n| variant | students | mode | steps | mean service CPU s/GB | vs old |\n|---|---|---|---|---|---|\n");
+    byKey.forEach(
+        (key, values) -> {
+          String[] k = key.split(":");
+          double mean =
+              values.stream().mapToDouble(Double::doubleValue).average().orElse(Double.NaN);
+          List<Double> old = byKey.get("old:" + k[1] + ":" + k[2]);
+          double oldMean =
+              old == null
+                  ? Double.NaN
+                  : old.stream().mapToDouble(Double::doubleValue).average().orElse(Double.NaN);
+          md.append(
+              String.format(
+                  "| %s | %s | %s | %d | %.2f | %s |%n",
+                  k[0],
+                  k[1],
+                  k[2],
+                  values.size(),
+                  mean,
+                  Double.isNaN(oldMean) ? "-" : String.format("%.2f", mean / oldMean)));
+        });
     return md.toString();
   }
 
