@@ -44,7 +44,22 @@ public final class TargetCommand implements Command {
         .addOption(
             valued("error-rate", "R", "fault knob: answer this share 0-1 with 503 (default 0)"))
         .addOption(
-            valued("idle-timeout", "DURATION", "408 for a client silent mid-request (default 30s)"))
+            valued(
+                "idle-timeout",
+                "DURATION",
+                "cut a connection silent this long before or inside a request, 408 inside one"
+                    + " (default 30s)"))
+        .addOption(
+            valued(
+                "header-timeout",
+                "DURATION",
+                "408 for a request head not complete this long after its first byte (default"
+                    + " 10s)"))
+        .addOption(
+            valued(
+                "keep-alive-timeout",
+                "DURATION",
+                "close a kept-alive connection with no new request this long (default 2m)"))
         .addOption(
             valued(
                 "duration",
@@ -78,15 +93,24 @@ public final class TargetCommand implements Command {
             + (options.discard() ? "discarding uploads" : "storing under " + options.dataDir())
             + "; GET "
             + service.baseUrl()
-            + "/stats; stop with Ctrl+C or SIGTERM");
+            + "/stats ("
+            + service.transport()
+            + "); stop with Ctrl+C or SIGTERM");
     out.flush();
     if (duration == null) {
       stopped.await();
       return ExitCode.OK;
     }
-    stopped.await(duration.toMillis(), TimeUnit.MILLISECONDS);
-    if (Runtime.getRuntime().removeShutdownHook(hook)) {
-      hook.run();
+    if (!stopped.await(duration.toMillis(), TimeUnit.MILLISECONDS)) {
+      boolean ours;
+      try {
+        ours = Runtime.getRuntime().removeShutdownHook(hook);
+      } catch (IllegalStateException shuttingDown) {
+        ours = false; // a signal came at the very end: the hook stops the service
+      }
+      if (ours) {
+        hook.run();
+      }
     }
     return ExitCode.OK;
   }
@@ -94,9 +118,10 @@ public final class TargetCommand implements Command {
   static ServiceOptions parse(CommandLine line) throws UsageException {
     ServiceOptions options =
         ServiceOptions.loopback(Path.of(line.getOptionValue("data-dir", "server_data")));
-    int port = (int) whole(line, "port", 8080, 0, 65535);
-    long latency = whole(line, "latency", 0, 0, 3_600_000);
+    int port = (int) whole(line, "port", 8080, 0, 65535, "a TCP port number");
+    long latency = whole(line, "latency", 0, 0, 3_600_000, "a whole number of milliseconds");
     double errorRate = fraction(line, "error-rate");
+    ServiceOptions.Timeouts t = options.timeouts();
     try {
       options = options.withAddress(line.getOptionValue("bind", "127.0.0.1"), port);
       options = options.withDiscard(line.hasOption("discard"));
@@ -104,17 +129,21 @@ public final class TargetCommand implements Command {
         options = options.withMaxBody(Quantities.parseSize(line.getOptionValue("max-body")));
       }
       options = options.withFaults(latency, errorRate);
-      if (line.hasOption("idle-timeout")) {
-        options = options.withIdleTimeout(duration(line, "idle-timeout"));
-      }
     } catch (IllegalArgumentException e) {
       throw new UsageException(e.getMessage());
     }
-    return options;
+    return options.withTimeouts(
+        new ServiceOptions.Timeouts(
+            line.hasOption("idle-timeout") ? duration(line, "idle-timeout") : t.idle(),
+            line.hasOption("header-timeout") ? duration(line, "header-timeout") : t.header(),
+            line.hasOption("keep-alive-timeout")
+                ? duration(line, "keep-alive-timeout")
+                : t.keepAlive()));
   }
 
   /** A whole number from {@code min} to {@code max}, else a sentence naming the option. */
-  private static long whole(CommandLine line, String name, long fallback, long min, long max)
+  private static long whole(
+      CommandLine line, String name, long fallback, long min, long max, String what)
       throws UsageException {
     String v = line.getOptionValue(name);
     if (v == null) {
@@ -128,7 +157,7 @@ public final class TargetCommand implements Command {
     }
     if (n < min || n > max) {
       throw new UsageException(
-          "--" + name + " '" + v + "' is not a whole number from " + min + " to " + max);
+          "--" + name + " must be " + what + " from " + min + " to " + max + ", not '" + v + "'");
     }
     return n;
   }
@@ -143,7 +172,7 @@ public final class TargetCommand implements Command {
       d = Double.NaN;
     }
     if (!(d >= 0 && d <= 1)) {
-      throw new UsageException("--" + name + " '" + v + "' is not a number from 0 to 1");
+      throw new UsageException("--" + name + " must be a number from 0 to 1, not '" + v + "'");
     }
     return d;
   }

@@ -60,8 +60,8 @@ class ArgumentBoundsTest {
   void targetNumbersAreBounded(String option, String value, String range) {
     Outcome o = run("target", "--" + option, value, "--duration", "1ms");
     assertEquals(ExitCode.USAGE.code(), o.code(), o.out() + o.err());
-    assertTrue(o.err().contains("--" + option + " '" + value + "'"), o.err());
-    assertTrue(o.err().contains(range), o.err());
+    assertTrue(o.err().contains("--" + option + " must be"), o.err());
+    assertTrue(o.err().contains(range + ", not '" + value + "'"), o.err());
     assertFalse(o.err().contains("For input string"), o.err());
   }
 
