@@ -4,8 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -20,15 +18,6 @@ import org.junit.jupiter.params.provider.CsvSource;
 class ArgumentBoundsTest {
   @TempDir Path tmp;
 
-  private record Outcome(int code, String out, String err) {}
-
-  private static Outcome run(String... args) {
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    int code = Main.standard().run(new PrintWriter(out), new PrintWriter(err), args);
-    return new Outcome(code, out.toString(), err.toString());
-  }
-
   @ParameterizedTest(name = "run --{0} {1}")
   @CsvSource({
     "start-delay, NaN, from 0 to 3600",
@@ -42,7 +31,8 @@ class ArgumentBoundsTest {
   void runTimesAreBoundedNumbersOfSeconds(String option, String value, String range) {
     // No inventory exists: the bound is said first, before any file is read.
     Outcome o =
-        run("run", "-i", tmp.resolve("none.yaml").toString(), "--" + option, value, "--dry-run");
+        Outcome.run(
+            "run", "-i", tmp.resolve("none.yaml").toString(), "--" + option, value, "--dry-run");
     assertEquals(ExitCode.USAGE.code(), o.code(), o.out() + o.err());
     assertTrue(
         o.err().contains("--" + option + " '" + value + "' is not a number of seconds " + range),
@@ -58,7 +48,7 @@ class ArgumentBoundsTest {
     "error-rate, NaN, from 0 to 1",
   })
   void targetNumbersAreBounded(String option, String value, String range) {
-    Outcome o = run("target", "--" + option, value, "--duration", "1ms");
+    Outcome o = Outcome.run("target", "--" + option, value, "--duration", "1ms");
     assertEquals(ExitCode.USAGE.code(), o.code(), o.out() + o.err());
     assertTrue(o.err().contains("--" + option + " must be"), o.err());
     assertTrue(o.err().contains(range + ", not '" + value + "'"), o.err());
@@ -78,7 +68,7 @@ class ArgumentBoundsTest {
     String name = Path.of("results").toAbsolutePath().relativize(escaped).toString();
     assertTrue(name.startsWith(".."), name);
 
-    Outcome o = run("report", "--name", name, run.toString());
+    Outcome o = Outcome.run("report", "--name", name, run.toString());
 
     assertEquals(ExitCode.USAGE.code(), o.code(), o.out() + o.err());
     assertTrue(o.err().contains("--name '" + name + "' must be"), o.err());

@@ -4,8 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -15,18 +13,9 @@ import org.junit.jupiter.api.io.TempDir;
 class PlanCommandTest {
   @TempDir Path tmp;
 
-  private record Outcome(int code, String out, String err) {}
-
-  private static Outcome run(String... args) {
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    int code = Main.standard().run(new PrintWriter(out), new PrintWriter(err), args);
-    return new Outcome(code, out.toString(), err.toString());
-  }
-
   @Test
   void howManyInjectorsFor500StudentsNeedsNoInventory() {
-    Outcome o = run("plan", "--users", "500", "--profile", "full", "--nic", "1Gbps");
+    Outcome o = Outcome.run("plan", "--users", "500", "--profile", "full", "--nic", "1Gbps");
     assertEquals(ExitCode.OK.code(), o.code(), o.err());
     assertTrue(o.out().contains("Workload: 500 users, each uploading 17.5 MB every 30 s"), o.out());
     assertTrue(o.out().contains("needed: 3 (the larger, set by bandwidth)"), o.out());
@@ -35,7 +24,7 @@ class PlanCommandTest {
   @Test
   void anyWorkloadKnobIsAFlagAndHostsGivesTheShares() {
     Outcome o =
-        run(
+        Outcome.run(
             "plan",
             "--users",
             "500",
@@ -52,7 +41,7 @@ class PlanCommandTest {
     assertTrue(o.out().matches("(?s).*injector-4\\s+1\\.00\\s+125 .*375\\.\\.499.*"), o.out());
     assertTrue(o.out().contains("The inventory carries the load."), o.out());
 
-    Outcome slow = run("plan", "--users", "500", "--profile", "full", "--hosts", "2");
+    Outcome slow = Outcome.run("plan", "--users", "500", "--profile", "full", "--hosts", "2");
     assertEquals(ExitCode.OK.code(), slow.code(), slow.err());
     assertTrue(
         slow.out().contains("Warnings: the inventory cannot carry the load")
@@ -62,13 +51,13 @@ class PlanCommandTest {
 
   @Test
   void badFlagsAreOneSentenceEach() {
-    Outcome knob = run("plan", "--recordingSize", "lots");
+    Outcome knob = Outcome.run("plan", "--recordingSize", "lots");
     assertEquals(ExitCode.ERROR.code(), knob.code());
     assertTrue(knob.err().contains("'recordingSize' = 'lots'"), knob.err());
-    Outcome nic = run("plan", "--nic", "fast");
+    Outcome nic = Outcome.run("plan", "--nic", "fast");
     assertEquals(ExitCode.USAGE.code(), nic.code());
     assertTrue(nic.err().contains("--nic: 'fast' is not a link speed"), nic.err());
-    Outcome hosts = run("plan", "--hosts", "0");
+    Outcome hosts = Outcome.run("plan", "--hosts", "0");
     assertEquals(ExitCode.USAGE.code(), hosts.code());
     assertTrue(hosts.err().contains("--hosts '0' is not a number of injectors"), hosts.err());
   }
@@ -80,10 +69,10 @@ class PlanCommandTest {
         Files.writeString(
             tmp.resolve("c.yaml"),
             "users: 10\nrampRate: 1\nhosts:\n  - address: 10.0.0.1\n    keyFile: " + key + "\n");
-    Outcome o = run("plan", "-i", inv.toString(), "--users", "20");
+    Outcome o = Outcome.run("plan", "-i", inv.toString(), "--users", "20");
     assertEquals(ExitCode.USAGE.code(), o.code());
     assertTrue(o.err().contains("--users plan without an inventory"), o.err());
-    Outcome ok = run("plan", "-i", inv.toString());
+    Outcome ok = Outcome.run("plan", "-i", inv.toString());
     assertEquals(ExitCode.OK.code(), ok.code(), ok.err());
     assertFalse(ok.out().isEmpty());
   }

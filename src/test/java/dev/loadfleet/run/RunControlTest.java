@@ -159,9 +159,11 @@ class RunControlTest {
     assertEquals(0, status.code(), status.transcript());
     assertTrue(status.out().matches("(?s).*host0\\s+running\\s+running.*"), status.transcript());
     assertFalse(status.transcript().contains("For input string"), status.transcript());
+    assertTrue(status.out().matches("(?s).*host1\\s+failed\\s.*"), status.transcript());
+    assertTrue(status.transcript().contains("garbage"), status.transcript());
+    // status only looks: run.json is the business of the launcher that runs or collects the run
     JsonNode host1 = runJson(results).path("hosts").get(1);
-    assertEquals("failed", host1.path("state").asText(), host1.toString());
-    assertTrue(host1.path("message").asText().contains("exited garbage"), host1.toString());
+    assertEquals("running", host1.path("state").asText(), host1.toString());
     assertEquals(0, cli(concat("stop", run)).code());
   }
 
