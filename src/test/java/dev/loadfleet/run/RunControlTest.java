@@ -206,7 +206,8 @@ class RunControlTest {
     Reporting failing =
         new Reporting() {
           @Override
-          public Outcome report(List<HostLog> logs, Path outDir, Map<String, HostNotes> notes)
+          public Outcome report(
+              List<HostLog> logs, Path outDir, Map<String, HostNotes> notes, RunNotes run)
               throws IOException {
             throw new IOException("the logs hold no request records");
           }
