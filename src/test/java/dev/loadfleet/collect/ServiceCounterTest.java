@@ -4,7 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.loadfleet.config.HostSpec;
+import dev.loadfleet.config.ServiceHost;
 import dev.loadfleet.remote.ExecResult;
+import dev.loadfleet.remote.SshHosts;
+import dev.loadfleet.remote.SshOptions;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -13,6 +17,7 @@ import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -20,7 +25,65 @@ import org.junit.jupiter.api.io.TempDir;
  * SSH exec), and how its output becomes a number or one sentence.
  */
 class ServiceCounterTest {
+  @RegisterExtension static final SshHosts HOSTS = SshHosts.of(1);
   @TempDir Path tmp;
+
+  @Test
+  void theCountIsAskedOverSshWithTheInjectorsRules() throws Exception {
+    SshHosts.Host service = HOSTS.get(0);
+    Path recordings = Files.createDirectories(service.home().resolve("data/30/recordings"));
+    for (int i = 0; i < 4; i++) {
+      Files.writeString(recordings.resolve("r" + i), "x");
+    }
+    String command = "find data/30/recordings -type f | wc -l";
+
+    ServiceCounter.Count c =
+        ServiceCounter.count(
+                new ServiceHost(service.spec(), Optional.of(command)),
+                SshOptions.of(HOSTS.knownHosts(), false))
+            .orElseThrow();
+
+    assertEquals(OptionalLong.of(4), c.stored(), c.problem());
+    assertEquals(service.name(), c.host());
+    assertEquals(command, c.command());
+    assertTrue(
+        ServiceCounter.count(
+                new ServiceHost(service.spec(), Optional.empty()),
+                SshOptions.of(HOSTS.knownHosts(), false))
+            .isEmpty(),
+        "no count command: nothing asked");
+  }
+
+  @Test
+  void anUnreachableServiceHostIsNoCountAndOneSentence() throws Exception {
+    HostSpec live = HOSTS.get(0).spec();
+    int closed;
+    try (var s = new java.net.ServerSocket(0)) {
+      closed = s.getLocalPort();
+    }
+    HostSpec gone =
+        new HostSpec(
+            live.name(),
+            live.address(),
+            closed,
+            live.user(),
+            live.keyFile(),
+            live.jump(),
+            live.baseDir(),
+            live.weight(),
+            live.maxUsers(),
+            live.nicBitsPerSecond(),
+            live.netInterface());
+
+    ServiceCounter.Count c =
+        ServiceCounter.count(
+                new ServiceHost(gone, Optional.of("echo 1")),
+                SshOptions.of(HOSTS.knownHosts(), false))
+            .orElseThrow();
+
+    assertTrue(c.stored().isEmpty());
+    assertTrue(c.problem().startsWith("cannot reach the service host " + live.name()), c.problem());
+  }
 
   @Test
   void theOperatorsFindLineCountsTheStoredRecordings() throws Exception {
