@@ -83,7 +83,7 @@ class ReportPagesTest {
   static void reportBothRuns() throws Exception {
     RunHeader header;
     try (SimulationLogReader r = SimulationLogReader.open(FixtureRuns.log(FixtureRuns.A))) {
-      header = r.header(); // its simulation and assertions: KO < 60 %, max < 5000 ms
+      header = r.header(); // its simulation and assertions: KO < 60 %, max < 120 s: both hold
     }
     deleteTree(OUT);
     current = OUT.resolve("current");
@@ -185,8 +185,7 @@ class ReportPagesTest {
     assertTrue(byTopic.get("assertions").size() == 1, byTopic.toString());
     String clock = text(summary, "clock");
     assertTrue(clock.contains("lf-d +2,000 ms \u00b1 15 ms"), clock);
-    assertTrue(
-        text(summary, "assertions").contains("max of response time"), text(summary, "assertions"));
+    assertEquals("All 2 Gatling assertions held.", text(summary, "assertions"));
   }
 
   @Test
@@ -297,17 +296,9 @@ class ReportPagesTest {
     assertEquals(String.valueOf(failures.size()), suite.getAttribute("failures"));
     // 2 assertions + 2 per injector with a log + 1 for the host without + service + stop
     assertEquals(2 + 2 * 4 + 1 + 1 + 1, cases.getLength(), failures + " " + passed);
-    String max = summary.get("assertions").get(1).get("assertion").asText();
-    assertTrue(
-        failures
-            .get(max)
-            .contains(
-                "actual value "
-                    + facts.values().stream().mapToInt(SyntheticFleet.Facts::max).max().getAsInt()),
-        failures.get(max));
-    assertTrue(
-        passed.contains(summary.get("assertions").get(0).get("assertion").asText()),
-        passed.toString());
+    for (JsonNode a : summary.get("assertions")) {
+      assertTrue(passed.contains(a.get("assertion").asText()), a + " " + passed);
+    }
     assertTrue(
         failures.get("lf-e finished").contains("lost: unreachable at collect"),
         failures.toString());
