@@ -59,6 +59,9 @@ final class Reports {
     if (run.serviceCount().isPresent()) {
       request = request.withServiceCount(serviceCount(run.serviceCount().get()));
     }
+    if (run.stopped().isPresent()) {
+      request = request.withStopped(run.stopped().get());
+    }
     return request;
   }
 

@@ -35,8 +35,16 @@ public interface Reporting {
    *
    * @param t0 the common start instant, epoch ms on the launcher's clock
    * @param serviceCount what the service's host said it stored, when the inventory asks
+   * @param stopped why the run ended early, as summary.json's {@code stopped} entry: {@code at}
+   *     (ISO instant), {@code by} ({@link StopReason.By#id}), {@code detail}, and a {@code
+   *     criterion} object when a stop criterion fired; empty when the run ran to its end
    */
-  record RunNotes(long t0, Optional<ServiceCounter.Count> serviceCount) {}
+  record RunNotes(
+      long t0, Optional<ServiceCounter.Count> serviceCount, Optional<ObjectNode> stopped) {
+    public RunNotes(long t0, Optional<ServiceCounter.Count> serviceCount) {
+      this(t0, serviceCount, Optional.empty());
+    }
+  }
 
   /**
    * Where the report is and its verdict.
