@@ -107,6 +107,7 @@ public final class ReportCommand implements Command {
     out.println("Report:    " + result.reportIndex());
     out.println("Per host:  " + result.hostsPage());
     out.println("Summary:   " + result.summaryJson());
+    out.println("JUnit XML: " + result.junitXml());
     if (!result.assertionsPassed()) {
       out.println("At least one assertion failed (see the report).");
       return ExitCode.ASSERTIONS_FAILED;

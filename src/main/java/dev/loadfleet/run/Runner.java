@@ -172,7 +172,8 @@ public final class Runner {
           fleet,
           options.results(),
           reporting,
-          new RunControl.CollectOptions(interrupted.get(), options.onSaturation()),
+          new RunControl.CollectOptions(interrupted.get(), options.onSaturation())
+              .withService(inventory.service()),
           out,
           err);
     } finally {

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.loadfleet.cli.Main;
+import dev.loadfleet.config.ServiceHost;
 import dev.loadfleet.remote.RemoteHost;
 import dev.loadfleet.remote.Shell;
 import dev.loadfleet.remote.SshHosts;
@@ -20,6 +21,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -131,12 +134,27 @@ class RunControlTest {
               fleet,
               results,
               reporting,
-              RunControl.CollectOptions.LATER,
+              RunControl.CollectOptions.LATER.withService(
+                  Optional.of(
+                      new ServiceHost(
+                          HOSTS.get(1).spec(),
+                          Optional.of(
+                              "ls -d "
+                                  + HOSTS
+                                      .get(1)
+                                      .baseDir()
+                                      .resolve("runs")
+                                      .resolve(RecordedRun.RUN_ID)
+                                  + " | wc -l")))),
               new PrintWriter(out),
               new PrintWriter(err));
     }
     assertEquals(RunOutcome.PARTIAL, outcome, "stopped early: " + out + "\n" + err);
     FakeReporting.Call reported = reporting.calls.get(0);
+    assertEquals(
+        OptionalLong.of(1),
+        reported.run().serviceCount().orElseThrow().stored(),
+        "the service host's count reaches the report: " + out + "\n" + err);
     assertEquals(List.of("host0", "host1"), reported.logNames(), out + "\n" + err);
     assertEquals("stopped", reported.state("host0"));
     assertEquals("stopped", reported.state("host1"));
@@ -208,7 +226,8 @@ class RunControlTest {
     Reporting failing =
         new Reporting() {
           @Override
-          public Outcome report(List<HostLog> logs, Path outDir, Map<String, HostNotes> notes)
+          public Outcome report(
+              List<HostLog> logs, Path outDir, Map<String, HostNotes> notes, RunNotes run)
               throws IOException {
             throw new IOException("the logs hold no request records");
           }
