@@ -1,9 +1,11 @@
 package dev.loadfleet.cli;
 
 import dev.loadfleet.config.Inventory;
+import dev.loadfleet.remote.RemoteHost;
 import dev.loadfleet.run.RunOutcome;
 import dev.loadfleet.run.Runner;
 import java.io.PrintWriter;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
 import org.apache.commons.cli.CommandLine;
@@ -67,15 +69,20 @@ public final class RunCommand implements Command {
 
   @Override
   public ExitCode execute(CommandLine line, PrintWriter out, PrintWriter err) throws Exception {
-    Inventory inventory = LauncherOptions.loadInventory(line);
+    Inventory inventory =
+        line.hasOption("dry-run")
+            ? LauncherOptions.loadInventory(line)
+            : LauncherOptions.loadForConnecting(line);
     Duration poll = LauncherOptions.seconds(line, "poll", 2);
     if (poll.isZero() || poll.compareTo(Duration.ofSeconds(5)) > 0) {
       throw new UsageException("--poll must be above 0 and at most 5 seconds");
     }
-    Optional<String> runId = Optional.ofNullable(line.getOptionValue(LauncherOptions.RUN_ID));
-    if (runId.isPresent()) {
-      LauncherOptions.validRunId(runId.get());
+    Optional<String> given = Optional.ofNullable(line.getOptionValue(LauncherOptions.RUN_ID));
+    if (given.isPresent()) {
+      LauncherOptions.validRunId(given.get());
     }
+    // Chosen here, so that the run's full log can go to results/<runId>/launcher.log.
+    String runId = given.orElseGet(Runner::newRunId);
     Runner.Options options =
         new Runner.Options(
             LauncherOptions.results(line),
@@ -85,18 +92,31 @@ public final class RunCommand implements Command {
             poll,
             LauncherOptions.seconds(line, "lost-after", 15),
             LauncherOptions.seconds(line, "lost-wait", 30),
-            runId,
+            Optional.of(runId),
             line.hasOption("ignore-saturation")
                 ? RunOutcome.OnSaturation.WARN
                 : RunOutcome.OnSaturation.FAIL);
-    return ExitCode.result(
-        Runner.run(
-            inventory,
-            LauncherOptions.sshOptions(line, inventory),
-            options,
-            Reports.standard(),
-            out,
-            err),
-        out);
+    Path results = LauncherOptions.results(line);
+    long attempts = RemoteHost.connectAttempts();
+    LauncherLog.Session log =
+        LauncherLog.start(
+            Optional.of(results.resolve(runId)), LauncherLog.commandLog(results, name()));
+    try {
+      return ExitCode.result(
+          Runner.run(
+              inventory,
+              LauncherOptions.sshOptions(line, inventory),
+              options,
+              Reports.standard(),
+              out,
+              err),
+          out);
+    } finally {
+      // A run refused before its folder existed keeps its log apart, if it touched any host.
+      Optional<Path> written = log.close(RemoteHost.connectAttempts() > attempts);
+      if (written.isPresent() && !written.equals(log.runLog())) {
+        err.println("full log: " + written.get());
+      }
+    }
   }
 }
