@@ -375,6 +375,76 @@ class RemoteHostTest {
   }
 
   @Test
+  void withoutAKeyFileTheKeysARealSshAgentHoldsLogIn() throws Exception {
+    HostSpec noKey = keyless(HOSTS.get(0).spec());
+    SshFailure none = assertThrows(SshFailure.class, () -> RemoteHost.connect(noKey, strict()));
+    assertEquals(SshFailure.Kind.KEY, none.kind());
+    assertTrue(none.fix().contains("ssh-add"), none.fix());
+
+    Path socket = tmp.resolve("agent.sock");
+    Process agent =
+        new ProcessBuilder("ssh-agent", "-D", "-a", socket.toString())
+            .redirectErrorStream(true)
+            .redirectOutput(tmp.resolve("agent.out").toFile())
+            .start();
+    try {
+      for (int i = 0; i < 100 && !Files.exists(socket); i++) {
+        Thread.sleep(50);
+      }
+      assertTrue(Files.exists(socket), "ssh-agent made no socket: " + readQuietly("agent.out"));
+      // ssh-add refuses a key file others may read.
+      Path key = tmp.resolve("id_ed25519");
+      Files.copy(SshHosts.clientKey(), key);
+      Files.setPosixFilePermissions(key, PosixFilePermissions.fromString("rw-------"));
+      ProcessBuilder add =
+          new ProcessBuilder("ssh-add", key.toString())
+              .redirectErrorStream(true)
+              .redirectOutput(tmp.resolve("add.out").toFile());
+      add.environment().put("SSH_AUTH_SOCK", socket.toString());
+      assertEquals(0, add.start().waitFor(), "ssh-add failed: " + readQuietly("add.out"));
+      Files.delete(key); // only the agent has it now
+
+      SshOptions viaAgent =
+          new SshOptions(
+              HOSTS.knownHosts(),
+              false,
+              Duration.ofSeconds(5),
+              Credentials.none().withAgent(socket));
+      try (Fleet fleet = Fleet.connect(List.of(noKey, keyless(HOSTS.get(1).spec())), viaAgent)) {
+        var ran = fleet.each(remote -> remote.exec("echo in", Duration.ofSeconds(10)).stdout());
+        ran.forEach((name, r) -> assertEquals("in\n", r.ok() ? r.value() : r.message(), name));
+        assertEquals(2, ran.size());
+      }
+    } finally {
+      agent.destroy();
+      agent.waitFor();
+    }
+  }
+
+  private String readQuietly(String file) {
+    try {
+      return Files.readString(tmp.resolve(file));
+    } catch (java.io.IOException e) {
+      return "(" + file + " unreadable)";
+    }
+  }
+
+  private static HostSpec keyless(HostSpec spec) {
+    return new HostSpec(
+        spec.name(),
+        spec.address(),
+        spec.port(),
+        spec.user(),
+        Optional.empty(),
+        spec.jump(),
+        spec.baseDir(),
+        1,
+        0,
+        HostSpec.DEFAULT_NIC_BITS_PER_SECOND,
+        Optional.empty());
+  }
+
+  @Test
   void aHostBehindAJumpHostIsReachedThroughItWithBothKeysVerified() throws Exception {
     var target = HOSTS.get(1).spec();
     var jump = new JumpHost(target.user(), "127.0.0.1", HOSTS.get(0).port());
