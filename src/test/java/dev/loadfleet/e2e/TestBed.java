@@ -382,8 +382,8 @@ public final class TestBed {
           .bed;
     }
 
-    private record Holder(TestBed bed)
-        implements ExtensionContext.Store.CloseableResource, AutoCloseable {
+    /** JUnit (5.13+) closes an AutoCloseable value of the root store at the end of the run. */
+    private record Holder(TestBed bed) implements AutoCloseable {
       @Override
       public void close() {
         bed.down();
