@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Brings up the loadfleet test bed: 4 injector hosts (lf-inj1..4, each a network namespace with
 # Debian's sshd, its own unix user, home and /tmp) and a target host (lf-target: the stand-in
-# service, and an sshd for its user lftarget) on the private bridge lf-br0, 10.203.7.0/24. Idempotent:
+# service, and an sshd for its user lftarget) on the private bridge lf-br0, 10.203.7.0/24. The
+# injectors differ as a stranger's fleet would (port, SFTP, login shell, clock; see lib.sh). Idempotent:
 # what exists is kept and checked. If any step fails, everything is torn down again (down.sh).
 #
 # usage: deploy/testbed/up.sh [--no-target] [--skew HOST=OFFSET]...
@@ -88,8 +89,9 @@ make_user() {
   user="$(host_user "$h")"
   home="/home/$user"
   if ! id "$user" >/dev/null 2>&1; then
-    useradd --create-home --home-dir "$home" --shell /bin/bash --user-group "$user"
+    useradd --create-home --home-dir "$home" --shell "$(host_shell "$h")" --user-group "$user"
   fi
+  usermod -s "$(host_shell "$h")" "$user"
   [ "$(getent passwd "$user" | cut -d: -f6)" = "$home" ] || die "user $user exists with another home; remove it (userdel -r $user)"
   # '*' = no password but not locked: sshd (UsePAM no) refuses even keys for a locked account.
   usermod -p '*' "$user"
@@ -97,6 +99,14 @@ make_user() {
   install -d -m 700 -o "$user" -g "$user" "$home/.ssh"
   install -m 600 -o "$user" -g "$user" "$STATE/id_ed25519.pub" "$home/.ssh/authorized_keys"
   install -d -m 1777 "/tmp/loadfleet-testbed/$h"
+  if [ "$(host_shell "$h")" = /usr/bin/zsh ]; then
+    # A login file that talks, as some hosts' do: zsh reads ~/.zshenv for every command.
+    printf '%s\n' "echo 'Welcome to $h (a notice from ~/.zshenv on stdout)'" \
+      "echo '$h: a notice from ~/.zshenv on stderr' >&2" >"$home/.zshenv"
+    chown "$user:$user" "$home/.zshenv"
+  else
+    rm -f "$home/.zshenv"
+  fi
 }
 
 make_host_key() {
@@ -142,6 +152,7 @@ write_inventory() {
       echo "  - name: $h"
       echo "    address: $(host_addr "$h")"
       echo "    user: $(host_user "$h")"
+      [ "$(host_port "$h")" = 22 ] || echo "    port: $(host_port "$h")"
       echo "    weight: $n"
     done
   } >"$STATE/cluster.yaml"
@@ -160,11 +171,15 @@ write_env() {
     for h in "${INJECTORS[@]}"; do
       echo "$h.address=$(host_addr "$h")"
       echo "$h.user=$(host_user "$h")"
+      echo "$h.port=$(host_port "$h")"
+      echo "$h.shell=$(host_shell "$h")"
+      echo "$h.sftp=$(has_sftp "$h" && echo yes || echo no)"
       echo "$h.veth=$(host_veth "$h")"
       echo "$h.skew=$(cat "$(host_dir "$h")/faketime" 2>/dev/null || true)"
     done
     echo "$TARGET.address=$(host_addr "$TARGET")"
     echo "$TARGET.user=$(host_user "$TARGET")"
+    echo "$TARGET.port=$(host_port "$TARGET")"
     echo "TARGET_DATA=$TARGET_DATA"
   } >"$STATE/testbed.env"
 }
@@ -199,4 +214,4 @@ check_logins
 if [ "$start_target" = 1 ]; then
   "$TESTBED_DIR/target.sh" start
 fi
-log "up: injectors ${INJECTORS[*]} at 10.203.7.11-14:22, target $TARGET at $(host_addr "$TARGET"); facts in $STATE/testbed.env"
+log "up: injectors ${INJECTORS[*]} at 10.203.7.11-14 (lf-inj1 on port 2222), target $TARGET at $(host_addr "$TARGET"); facts in $STATE/testbed.env"

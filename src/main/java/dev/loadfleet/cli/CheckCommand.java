@@ -11,6 +11,7 @@ import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 import org.apache.commons.cli.CommandLine;
 import org.apache.commons.cli.Option;
 import org.apache.commons.cli.Options;
@@ -33,20 +34,25 @@ public final class CheckCommand implements Command {
   @Override
   public Options options() {
     Options o =
-        LauncherOptions.bundle(LauncherOptions.ssh(LauncherOptions.inventory(new Options())));
+        LauncherOptions.results(
+            LauncherOptions.bundle(LauncherOptions.ssh(LauncherOptions.inventory(new Options()))));
     return o.addOption(
         Option.builder()
             .longOpt("install-java")
             .desc("install a JRE 17 where Java is missing, through apt-get/dnf/yum with sudo -n")
-            .build());
+            .get());
   }
 
   @Override
   public ExitCode execute(CommandLine line, PrintWriter out, PrintWriter err) throws Exception {
-    Inventory inventory = LauncherOptions.loadInventory(line);
+    Inventory inventory = LauncherOptions.loadForConnecting(line);
     Plan plan = Plan.of(inventory);
     Path archive = Bundle.locate(LauncherOptions.bundlePath(line));
     long bundleBytes = Files.isRegularFile(archive) ? Files.size(archive) : 0;
+    LauncherLog.Session log =
+        LauncherLog.start(
+            Optional.empty(), LauncherLog.commandLog(LauncherOptions.results(line), name()));
+    ExitCode code;
     try (Fleet fleet =
         Fleet.connect(inventory.hosts(), LauncherOptions.sshOptions(line, inventory))) {
       List<HostReport> reports =
@@ -56,7 +62,10 @@ public final class CheckCommand implements Command {
               inventory.target(),
               new CheckOptions(line.hasOption("install-java"), bundleBytes));
       Checker.print(reports, out);
-      return Checker.allOk(reports) ? ExitCode.OK : ExitCode.CHECK_FAILED;
+      code = Checker.allOk(reports) ? ExitCode.OK : ExitCode.CHECK_FAILED;
+    } finally {
+      log.close(true).ifPresent(f -> out.println("full log: " + f));
     }
+    return code;
   }
 }

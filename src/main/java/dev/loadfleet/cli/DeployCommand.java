@@ -6,6 +6,7 @@ import dev.loadfleet.deploy.Deployer;
 import dev.loadfleet.remote.Fleet;
 import java.io.PrintWriter;
 import java.util.Map;
+import java.util.Optional;
 import org.apache.commons.cli.CommandLine;
 import org.apache.commons.cli.Option;
 import org.apache.commons.cli.Options;
@@ -28,18 +29,22 @@ public final class DeployCommand implements Command {
   @Override
   public Options options() {
     Options o =
-        LauncherOptions.bundle(LauncherOptions.ssh(LauncherOptions.inventory(new Options())));
+        LauncherOptions.results(
+            LauncherOptions.bundle(LauncherOptions.ssh(LauncherOptions.inventory(new Options()))));
     return o.addOption(
         Option.builder()
             .longOpt("prune")
             .desc("remove other bundles under each host's <baseDir>/bundles (never anything else)")
-            .build());
+            .get());
   }
 
   @Override
   public ExitCode execute(CommandLine line, PrintWriter out, PrintWriter err) throws Exception {
-    Inventory inventory = LauncherOptions.loadInventory(line);
+    Inventory inventory = LauncherOptions.loadForConnecting(line);
     Bundle bundle = Bundle.of(Bundle.locate(LauncherOptions.bundlePath(line)));
+    LauncherLog.Session log =
+        LauncherLog.start(
+            Optional.empty(), LauncherLog.commandLog(LauncherOptions.results(line), name()));
     try (Fleet fleet =
         Fleet.connect(inventory.hosts(), LauncherOptions.sshOptions(line, inventory))) {
       Map<String, Deployer.HostDeploy> results =
@@ -48,6 +53,8 @@ public final class DeployCommand implements Command {
       boolean failed =
           results.values().stream().anyMatch(r -> r.outcome() == Deployer.Outcome.FAILED);
       return failed ? ExitCode.ERROR : ExitCode.OK;
+    } finally {
+      log.close(true).ifPresent(f -> out.println("full log: " + f));
     }
   }
 }

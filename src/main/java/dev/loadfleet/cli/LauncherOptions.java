@@ -1,15 +1,20 @@
 package dev.loadfleet.cli;
 
+import dev.loadfleet.config.HostSpec;
 import dev.loadfleet.config.Inventory;
 import dev.loadfleet.config.InventoryException;
 import dev.loadfleet.config.InventoryLoader;
 import dev.loadfleet.config.Names;
+import dev.loadfleet.config.SshConfig;
+import dev.loadfleet.remote.KeyFiles;
 import dev.loadfleet.remote.SshOptions;
 import dev.loadfleet.run.RunRecord;
 import dev.loadfleet.units.Units;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import org.apache.commons.cli.CommandLine;
 import org.apache.commons.cli.Option;
@@ -23,6 +28,7 @@ final class LauncherOptions {
   static final String BUNDLE = "bundle";
   static final String RESULTS = "results";
   static final String RUN_ID = "run-id";
+  static final String SSH_CONFIG = "ssh-config";
 
   private LauncherOptions() {}
 
@@ -33,25 +39,35 @@ final class LauncherOptions {
             .hasArg()
             .argName("FILE")
             .desc("the inventory (conf/cluster.example.yaml shows the format)")
-            .build());
+            .get());
   }
 
   static Options ssh(Options o) {
     return o.addOption(
+            Option.builder()
+                .longOpt(SSH_CONFIG)
+                .hasArg()
+                .argName("FILE")
+                .desc(
+                    "OpenSSH client config that host aliases are resolved through (HostName, User,"
+                        + " Port, IdentityFile, ProxyJump; the inventory's values win); default"
+                        + " ~/.ssh/config, 'none' for none")
+                .get())
+        .addOption(
             Option.builder()
                 .longOpt(KNOWN_HOSTS)
                 .hasArg()
                 .argName("FILE")
                 .desc(
                     "OpenSSH known_hosts to verify host keys against (default: the inventory's knownHosts, else ~/.ssh/known_hosts)")
-                .build())
+                .get())
         .addOption(
             Option.builder()
                 .longOpt(ACCEPT_NEW)
                 .desc(
                     "trust unknown host keys on first use and record them (like ssh -o StrictHostKeyChecking=accept-new); "
                         + "a changed key is always refused")
-                .build());
+                .get());
   }
 
   static Options bundle(Options o) {
@@ -62,25 +78,71 @@ final class LauncherOptions {
             .argName("FILE")
             .desc(
                 "the injector bundle archive (default: target/loadfleet-bundle.tar.gz beside the running bundle)")
-            .build());
+            .get());
+  }
+
+  /** {@code --results DIR}, for commands that keep only their log there. */
+  static Options results(Options o) {
+    return o.addOption(
+        Option.builder()
+            .longOpt(RESULTS)
+            .hasArg()
+            .argName("DIR")
+            .desc("results root; this command's full log goes to DIR/logs/ (default: results)")
+            .get());
   }
 
   static Options runId(Options o, String what) {
-    return o.addOption(Option.builder().longOpt(RUN_ID).hasArg().argName("ID").desc(what).build())
+    return o.addOption(Option.builder().longOpt(RUN_ID).hasArg().argName("ID").desc(what).get())
         .addOption(
             Option.builder()
                 .longOpt(RESULTS)
                 .hasArg()
                 .argName("DIR")
                 .desc("results root (default: results)")
-                .build());
+                .get());
   }
 
   static Inventory loadInventory(CommandLine line) throws UsageException, InventoryException {
     if (!line.hasOption(INVENTORY)) {
       throw new UsageException("--inventory FILE is required");
     }
-    return InventoryLoader.load(Path.of(line.getOptionValue(INVENTORY)));
+    return InventoryLoader.load(Path.of(line.getOptionValue(INVENTORY)), sshConfig(line));
+  }
+
+  /** The ssh_config named by --ssh-config ({@code none}: none), else ~/.ssh/config if any. */
+  static SshConfig sshConfig(CommandLine line) throws InventoryException {
+    String named = line.getOptionValue(SSH_CONFIG);
+    if (named == null) {
+      return SshConfig.user();
+    }
+    return named.equals("none") ? SshConfig.NONE : SshConfig.of(Path.of(named));
+  }
+
+  /**
+   * The inventory of a command that connects, with every host's key file checked first (a regular,
+   * readable file of a key's size): a bad one stops the command before any host is touched.
+   */
+  static Inventory loadForConnecting(CommandLine line) throws UsageException, InventoryException {
+    Inventory inventory = loadInventory(line);
+    List<HostSpec> hosts = new ArrayList<>(inventory.hosts());
+    inventory.service().ifPresent(s -> hosts.add(s.host()));
+    for (HostSpec h : hosts) {
+      if (h.keyFile().isPresent()) {
+        Optional<String> problem = KeyFiles.problem(h.keyFile().get());
+        if (problem.isPresent()) {
+          throw new InventoryException(
+              inventory.source()
+                  + ": host "
+                  + h.name()
+                  + " keyFile: "
+                  + problem.get()
+                  + "; "
+                  + KeyFiles.fix(h.keyFile().get()));
+        }
+      }
+    }
+    return inventory;
   }
 
   static SshOptions sshOptions(CommandLine line, Inventory inventory) {

@@ -19,6 +19,9 @@ import org.apache.commons.cli.ParseException;
  * result: the one place that calls {@code System.exit}.
  */
 public final class Main {
+  /** Every command takes it: library log lines on stderr too. */
+  static final String VERBOSE = "verbose";
+
   private final Map<String, Command> commands = new LinkedHashMap<>();
 
   public Main(List<Command> commands) {
@@ -65,7 +68,12 @@ public final class Main {
       return ExitCode.USAGE;
     }
     Options options = command.options();
-    options.addOption(Option.builder("h").longOpt("help").desc("show this help").build());
+    options.addOption(Option.builder("h").longOpt("help").desc("show this help").get());
+    options.addOption(
+        Option.builder()
+            .longOpt(VERBOSE)
+            .desc("also print the libraries' log lines (SSH, ...) on stderr")
+            .get());
     String[] rest = Arrays.copyOfRange(args, 1, args.length);
     CommandLine line;
     try {
@@ -79,6 +87,9 @@ public final class Main {
       printUsage(out, command, options);
       return ExitCode.OK;
     }
+    LauncherLog.console(line.hasOption(VERBOSE));
+    out = LauncherLog.tee(out, "out");
+    err = LauncherLog.tee(err, "err");
     try {
       return command.execute(line, out, err);
     } catch (UsageException e) {
@@ -89,6 +100,9 @@ public final class Main {
       String message = e.getMessage() == null ? e.toString() : e.getMessage();
       err.println("loadfleet " + command.name() + ": " + message);
       return ExitCode.ERROR;
+    } finally {
+      out.close();
+      err.close();
     }
   }
 

@@ -1,9 +1,11 @@
 package dev.loadfleet.cli;
 
 import dev.loadfleet.config.Inventory;
+import dev.loadfleet.remote.RemoteHost;
 import dev.loadfleet.run.RunOutcome;
 import dev.loadfleet.run.Runner;
 import java.io.PrintWriter;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
 import org.apache.commons.cli.CommandLine;
@@ -77,12 +79,17 @@ public final class RunCommand implements Command {
     Duration poll = LauncherOptions.seconds(line, "poll", 2, 0.1, 5);
     Duration lostAfter = LauncherOptions.seconds(line, "lost-after", 15, 1, MAX_WAIT_SECONDS);
     Duration lostWait = LauncherOptions.seconds(line, "lost-wait", 30, 0, MAX_WAIT_SECONDS);
-    Optional<String> runId = Optional.ofNullable(line.getOptionValue(LauncherOptions.RUN_ID));
-    if (runId.isPresent()) {
-      LauncherOptions.validRunId(runId.get());
+    Optional<String> given = Optional.ofNullable(line.getOptionValue(LauncherOptions.RUN_ID));
+    if (given.isPresent()) {
+      LauncherOptions.validRunId(given.get());
     }
-    Inventory inventory = LauncherOptions.loadInventory(line);
+    Inventory inventory =
+        line.hasOption("dry-run")
+            ? LauncherOptions.loadInventory(line)
+            : LauncherOptions.loadForConnecting(line);
     inventory.warnings().forEach(w -> err.println("warning: " + w));
+    // Chosen here, so that the run's full log can go to results/<runId>/launcher.log.
+    String runId = given.orElseGet(Runner::newRunId);
     Runner.Options options =
         new Runner.Options(
             LauncherOptions.results(line),
@@ -92,18 +99,31 @@ public final class RunCommand implements Command {
             poll,
             lostAfter,
             lostWait,
-            runId,
+            Optional.of(runId),
             line.hasOption("ignore-saturation")
                 ? RunOutcome.OnSaturation.WARN
                 : RunOutcome.OnSaturation.FAIL);
-    return ExitCode.result(
-        Runner.run(
-            inventory,
-            LauncherOptions.sshOptions(line, inventory),
-            options,
-            Reports.standard(),
-            out,
-            err),
-        out);
+    Path results = LauncherOptions.results(line);
+    long attempts = RemoteHost.connectAttempts();
+    LauncherLog.Session log =
+        LauncherLog.start(
+            Optional.of(results.resolve(runId)), LauncherLog.commandLog(results, name()));
+    try {
+      return ExitCode.result(
+          Runner.run(
+              inventory,
+              LauncherOptions.sshOptions(line, inventory),
+              options,
+              Reports.standard(),
+              out,
+              err),
+          out);
+    } finally {
+      // A run refused before its folder existed keeps its log apart, if it touched any host.
+      Optional<Path> written = log.close(RemoteHost.connectAttempts() > attempts);
+      if (written.isPresent() && !written.equals(log.runLog())) {
+        err.println("full log: " + written.get());
+      }
+    }
   }
 }

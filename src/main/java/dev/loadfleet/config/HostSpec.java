@@ -8,6 +8,8 @@ import java.util.Optional;
  * shell-quoted remote command, and {@code baseDir} has no {@code ..} segment.
  *
  * @param name the host's name in tables, results folders and the report (defaults to its address)
+ * @param keyFile the private key to log in with (the inventory's, else ~/.ssh/config's
+ *     IdentityFile); empty = the keys ssh-agent holds, then ~/.ssh/id_ed25519, id_ecdsa, id_rsa
  * @param baseDir remote base dir; relative paths are relative to the login directory
  * @param weight share of the users relative to the other hosts' weights
  * @param maxUsers the most users this host may run, or 0 for no limit
@@ -19,7 +21,7 @@ public record HostSpec(
     String address,
     int port,
     String user,
-    Path keyFile,
+    Optional<Path> keyFile,
     Optional<JumpHost> jump,
     String baseDir,
     double weight,
@@ -29,7 +31,7 @@ public record HostSpec(
 
   public static final long DEFAULT_NIC_BITS_PER_SECOND = 1_000_000_000L;
 
-  /** A host with the default NIC (1 Gbps, default route's interface). */
+  /** A host with a key file and the default NIC (1 Gbps, default route's interface). */
   public HostSpec(
       String name,
       String address,
@@ -45,7 +47,7 @@ public record HostSpec(
         address,
         port,
         user,
-        keyFile,
+        Optional.of(keyFile),
         jump,
         baseDir,
         weight,

@@ -130,20 +130,36 @@ public final class InventoryLoader {
 
   private final Path file;
   private final Map<String, String> env;
+  private final SshConfig sshConfig;
 
-  private InventoryLoader(Path file, Map<String, String> env) {
+  private InventoryLoader(Path file, Map<String, String> env, SshConfig sshConfig) {
     this.file = file;
     this.env = env;
+    this.sshConfig = sshConfig;
   }
 
-  /** Loads and validates {@code file}; relative key files resolve against the user's home. */
+  /**
+   * Loads and validates {@code file}, host aliases resolved through ~/.ssh/config; relative key
+   * files resolve against the inventory's directory. Key files are not read here: only the commands
+   * that connect need them ({@code plan} does not).
+   */
   public static Inventory load(Path file) throws InventoryException {
-    return load(file, System.getenv());
+    return load(file, System.getenv(), SshConfig.user());
   }
 
   /** As {@link #load(Path)}, with {@code ${env:NAME}} taken from {@code env}. */
   static Inventory load(Path file, Map<String, String> env) throws InventoryException {
-    return new InventoryLoader(file, env).read();
+    return load(file, env, SshConfig.user());
+  }
+
+  /** As {@link #load(Path)}, with host aliases resolved through {@code sshConfig}. */
+  public static Inventory load(Path file, SshConfig sshConfig) throws InventoryException {
+    return load(file, System.getenv(), sshConfig);
+  }
+
+  static Inventory load(Path file, Map<String, String> env, SshConfig sshConfig)
+      throws InventoryException {
+    return new InventoryLoader(file, env, sshConfig).read();
   }
 
   private Inventory read() throws InventoryException {
@@ -411,41 +427,42 @@ public final class InventoryLoader {
 
     String address = text(merged, "address", where, null);
     match(ADDRESS, address, where, "address", "a host name or IP address");
-    int port = intField(merged, "port", where, 22, 1);
+    // The inventory's own values win; what it leaves out, ~/.ssh/config may give for the alias.
+    SshConfig.Entry config = sshConfig.resolve(address);
+    Integer ownPort = merged.hasNonNull("port") ? intField(merged, "port", where, 22, 1) : null;
+    int port = ownPort != null ? ownPort : config.port().orElse(22);
     if (port > 65535) {
       throw error(where, "port", port + " is not a TCP port (1-65535)");
     }
-    String defaultName = (port == 22 ? address : address + "-" + port).replace(':', '_');
+    String defaultName =
+        (ownPort == null || ownPort == 22 ? address : address + "-" + ownPort).replace(':', '_');
     String name = text(merged, "name", where, defaultName);
     match(NAME, name, where, "name", Names.HOST_RULE);
     where = "host " + name;
-    String user = text(merged, "user", where, System.getProperty("user.name"));
-    match(USER, user, where, "user", "a unix user name");
-    String keyText = text(merged, "keyFile", where, null);
-    Path keyFile = localPath(keyText, where, "keyFile");
-    if (!Files.isReadable(keyFile)) {
-      throw error(
+    if (config.hostName().isPresent()) {
+      address = config.hostName().get();
+      match(
+          ADDRESS,
+          address,
           where,
-          "keyFile",
-          keyFile
-              + " does not exist or is not readable; create a key with "
-              + "ssh-keygen -t ed25519 -f "
-              + keyFile
-              + " and install it with ssh-copy-id");
+          "address",
+          "a host name or IP address (HostName in " + sshConfigFile() + ")");
+    }
+    String user =
+        text(merged, "user", where, config.user().orElse(System.getProperty("user.name")));
+    match(USER, user, where, "user", "a unix user name");
+    Optional<Path> keyFile;
+    if (merged.hasNonNull("keyFile")) {
+      keyFile = Optional.of(localPath(text(merged, "keyFile", where, null), where, "keyFile"));
+    } else {
+      // ssh tries each IdentityFile in turn and skips those missing; the first present is ours.
+      keyFile = config.identityFiles().stream().filter(Files::isRegularFile).findFirst();
     }
     Optional<JumpHost> jump = Optional.empty();
-    if (merged.hasNonNull("jump")) {
-      String j = merged.get("jump").asText();
-      Matcher m = JUMP.matcher(j);
-      if (!m.matches()) {
-        throw error(where, "jump", "'" + printable(j) + "' is not [user@]host[:port]");
-      }
-      jump =
-          Optional.of(
-              new JumpHost(
-                  m.group(1) == null ? user : m.group(1),
-                  m.group(2),
-                  m.group(3) == null ? 22 : jumpPort(m.group(3), where)));
+    Optional<String> jumpText =
+        merged.hasNonNull("jump") ? Optional.of(merged.get("jump").asText()) : config.proxyJump();
+    if (jumpText.isPresent()) {
+      jump = Optional.of(jump(jumpText.get(), user, where));
     }
     String baseDir = text(merged, "baseDir", where, "loadfleet");
     match(DIR, baseDir, where, "baseDir", "a path of letters, digits, '.', '_', '-', '+' and '/'");
@@ -503,6 +520,34 @@ public final class InventoryLoader {
     }
     return new HostSpec(
         name, address, port, user, keyFile, jump, baseDir, weight, maxUsers, nic, netInterface);
+  }
+
+  /**
+   * {@code [user@]host[:port]}, where host may itself be an ssh_config alias: what the text gives
+   * wins, then the alias's HostName, User and Port, then the host's own user and port 22.
+   */
+  private JumpHost jump(String text, String hostUser, String where) throws InventoryException {
+    Matcher m = JUMP.matcher(text);
+    if (text.contains(",")) {
+      throw error(
+          where,
+          "jump",
+          "'" + printable(text) + "' names several jump hosts; one jump host is supported");
+    }
+    if (!m.matches()) {
+      throw error(where, "jump", "'" + printable(text) + "' is not [user@]host[:port]");
+    }
+    SshConfig.Entry config = sshConfig.resolve(m.group(2));
+    String address = config.hostName().orElse(m.group(2));
+    match(ADDRESS, address, where, "jump", "a host name or IP address");
+    String user = m.group(1) != null ? m.group(1) : config.user().orElse(hostUser);
+    match(USER, user, where, "jump", "a unix user name");
+    long port = m.group(3) != null ? jumpPort(m.group(3), where) : config.port().orElse(22);
+    return new JumpHost(user, address, (int) port);
+  }
+
+  private String sshConfigFile() {
+    return sshConfig.file().map(Path::toString).orElse("~/.ssh/config");
   }
 
   private Map<String, String> workload(JsonNode node) throws InventoryException {

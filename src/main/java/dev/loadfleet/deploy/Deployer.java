@@ -3,6 +3,7 @@ package dev.loadfleet.deploy;
 import dev.loadfleet.config.HostSpec;
 import dev.loadfleet.remote.ExecResult;
 import dev.loadfleet.remote.Fleet;
+import dev.loadfleet.remote.Installer;
 import dev.loadfleet.remote.RemoteHost;
 import dev.loadfleet.remote.Shell;
 import java.io.IOException;
@@ -17,10 +18,11 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.LongConsumer;
 
 /**
- * {@code deploy}: the bundle to every host in parallel over SFTP. Atomic on the host: the archive
- * is uploaded under a temporary name, checked against its sha256, unpacked into a temporary dir and
- * only then renamed to {@code <baseDir>/bundles/<sha256>}; a host that already has that dir is
- * skipped. An interrupted upload leaves only temporary names, which no run ever uses.
+ * {@code deploy}: the bundle to every host in parallel, streamed over a plain SSH command channel
+ * (no SFTP needed). Atomic on the host ({@link Installer}): the archive is uploaded under a
+ * temporary name, checked against its sha256, unpacked into a temporary dir and only then renamed
+ * to {@code <baseDir>/bundles/<sha256>}; a host that already has that dir is skipped. An
+ * interrupted upload leaves only temporary names, which no run ever uses.
  */
 public final class Deployer {
   private static final Duration STEP = Duration.ofMinutes(5);
@@ -124,17 +126,18 @@ public final class Deployer {
     } else {
       String token =
           bundle.sha256().substring(0, 16) + "-" + UUID.randomUUID().toString().substring(0, 8);
-      String upload = bundles + "/.upload-" + token + ".tar.gz";
-      String unpack = bundles + "/.unpack-" + token;
       // Leftovers of earlier interrupted deploys (temporary names only, never a bundle dir).
-      remote.execOk(
-          "mkdir -p "
-              + Shell.quote(bundles)
-              + " && find "
-              + Shell.quote(bundles)
-              + " -mindepth 1 -maxdepth 1 \\( -name '.upload-*' -o -name '.unpack-*' \\) -mmin +30 -exec rm -rf -- {} +",
-          STEP,
-          "preparing " + bundles);
+      ExecResult prepared =
+          remote.exec(
+              "mkdir -p "
+                  + Shell.quote(bundles)
+                  + " && find "
+                  + Shell.quote(bundles)
+                  + " -mindepth 1 -maxdepth 1 \\( -name '.upload-*' -o -name '.unpack-*' \\) -mmin +30 -exec rm -rf -- {} +",
+              STEP);
+      if (!prepared.ok()) {
+        throw Installer.explain(remote, "preparing " + bundles, bundles, prepared, bundle.bytes());
+      }
       LongConsumer progress =
           n -> {
             try {
@@ -144,38 +147,17 @@ public final class Deployer {
             }
           };
       try {
-        remote.upload(bundle.archive(), upload, progress);
-      } catch (IOException | java.io.UncheckedIOException e) {
-        remote.exec("rm -f -- " + Shell.quote(upload), STEP);
-        throw new IOException(
-            host.name() + ": upload to " + upload + " failed: " + e.getMessage(), e);
-      }
-      String script =
-          String.join(
-              "\n",
-              "set -e",
-              "up="
-                  + Shell.quote(upload)
-                  + "; tmp="
-                  + Shell.quote(unpack)
-                  + "; dst="
-                  + Shell.quote(target),
-              "if command -v sha256sum >/dev/null; then",
-              "  sum=$(sha256sum \"$up\" | cut -d ' ' -f 1)",
-              "  if [ \"$sum\" != "
-                  + Shell.quote(bundle.sha256())
-                  + " ]; then rm -f -- \"$up\"; echo \"sha256 mismatch: $sum\" >&2; exit 4; fi",
-              "fi",
-              "mkdir \"$tmp\"",
-              "tar -xzf \"$up\" -C \"$tmp\"",
-              "rm -f -- \"$up\"",
-              "test -x \"$tmp/bin/injector\"",
-              // Another launcher may have won the race; its copy is as good as ours.
-              "mv -T \"$tmp\" \"$dst\" 2>/dev/null || { test -x \"$dst/bin/injector\" && rm -rf -- \"$tmp\"; }");
-      ExecResult r = remote.exec(script, STEP);
-      if (!r.ok()) {
-        remote.exec("rm -rf -- " + Shell.quote(unpack) + " " + Shell.quote(upload), STEP);
-        throw new IOException(host.name() + ": unpacking the bundle failed (" + r.describe() + ")");
+        Installer.install(
+            remote,
+            bundle.archive(),
+            bundle.sha256(),
+            bundles,
+            token,
+            target,
+            "bin/injector",
+            progress);
+      } catch (java.io.UncheckedIOException e) {
+        throw new IOException(host.name() + ": upload aborted: " + e.getCause().getMessage(), e);
       }
       outcome = Outcome.UPLOADED;
     }

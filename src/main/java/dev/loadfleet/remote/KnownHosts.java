@@ -3,12 +3,16 @@ package dev.loadfleet.remote;
 import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.security.PublicKey;
+import java.util.ArrayList;
 import java.util.Base64;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
 import net.schmizz.sshj.common.Buffer;
 import net.schmizz.sshj.common.KeyType;
@@ -19,28 +23,34 @@ import net.schmizz.sshj.transport.verification.OpenSSHKnownHosts;
  * refused (or trusted on first use and recorded with accept-new), changed key always refused.
  * sshj's {@link OpenSSHKnownHosts} parses the file and writes {@code [host]:port} names for
  * non-default ports; this class only decides, and remembers why it refused so the caller can say it
- * with both fingerprints.
+ * with both fingerprints and the exact command that fixes it.
+ *
+ * <p>A missing known_hosts is read as empty and never created just by reading it: only accept-new
+ * creates it (and its directory, mode 0700, like {@code ssh}), once, when it records a first key.
  */
 final class KnownHosts extends OpenSSHKnownHosts {
-  /** Serializes appends from the hosts connecting in parallel. */
+  /** Serializes creating and appending from the hosts connecting in parallel. */
   private static final Object WRITE_LOCK = new Object();
 
+  private final Path path;
   private final boolean acceptNew;
   private final AtomicReference<HostKeyException> refusal = new AtomicReference<>();
 
-  private KnownHosts(File file, boolean acceptNew) throws IOException {
-    super(file);
+  private KnownHosts(Path path, boolean acceptNew) throws IOException {
+    super(path.toFile());
+    this.path = path;
     this.acceptNew = acceptNew;
   }
 
   static KnownHosts open(Path file, boolean acceptNew) throws IOException {
-    if (!Files.exists(file)) {
-      if (file.getParent() != null) {
-        Files.createDirectories(file.getParent());
-      }
-      Files.createFile(file);
+    Path path = file.toAbsolutePath().normalize();
+    if (Files.exists(path) && !Files.isRegularFile(path)) {
+      throw new SshFailure(
+          SshFailure.Kind.HOST_KEY_UNKNOWN,
+          "known_hosts " + path + " is not a regular file",
+          "give --known-hosts (or the inventory's knownHosts) a file, e.g. ~/.ssh/known_hosts");
     }
-    return new KnownHosts(file.toFile(), acceptNew);
+    return new KnownHosts(path, acceptNew);
   }
 
   /** Why the last verification failed, if it did. */
@@ -50,45 +60,72 @@ final class KnownHosts extends OpenSSHKnownHosts {
 
   @Override
   protected boolean hostKeyUnverifiableAction(String hostname, PublicKey key) {
-    String fingerprint = fingerprint(key);
+    String offered = KeyType.fromKey(key) + " " + fingerprint(key);
     if (!acceptNew) {
       refusal.set(
           new HostKeyException(
-              "host key for "
+              false,
+              "host key of "
                   + hostname
                   + " is unknown: "
-                  + KeyType.fromKey(key)
-                  + " "
-                  + fingerprint
-                  + "; if that is the host's key (compare with `ssh-keygen -lf /etc/ssh/ssh_host_*_key.pub` on it), "
-                  + "run again with --accept-new or add it with `ssh-keyscan -p PORT HOST >> "
-                  + getFile()
-                  + "`",
-              false));
+                  + offered
+                  + (Files.exists(path) ? "" : " (" + path + " does not exist yet)"),
+              "if that is the host's key (compare `ssh-keygen -lf /etc/ssh/ssh_host_*_key.pub` on"
+                  + " the host), run again with --accept-new to record it in "
+                  + path));
       return false;
     }
     try {
       synchronized (WRITE_LOCK) {
+        create(path);
         write(new HostEntry(null, hostname, KeyType.fromKey(key), key));
       }
       return true;
     } catch (IOException e) {
       refusal.set(
           new HostKeyException(
+              false,
               "could not record the host key of "
                   + hostname
                   + " in "
-                  + getFile()
-                  + ": "
-                  + e.getMessage(),
-              false));
+                  + path
+                  + " ("
+                  + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage())
+                  + ")",
+              "make " + path + " and its directory writable, or give another --known-hosts"));
       return false;
+    }
+  }
+
+  /** Creates known_hosts and the directories it needs (0700 each, as ssh makes ~/.ssh). */
+  private static void create(Path path) throws IOException {
+    if (Files.exists(path)) {
+      return;
+    }
+    List<Path> missing = new ArrayList<>();
+    for (Path p = path.getParent(); p != null && !Files.exists(p); p = p.getParent()) {
+      missing.add(0, p);
+    }
+    for (Path dir : missing) {
+      try {
+        Files.createDirectory(
+            dir,
+            PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+      } catch (FileAlreadyExistsException raced) {
+        // another launcher made it meanwhile: as good as ours
+      }
+    }
+    try {
+      Files.createFile(
+          path, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+    } catch (FileAlreadyExistsException raced) {
+      // likewise
     }
   }
 
   @Override
   protected boolean hostKeyChangedAction(String hostname, PublicKey key) {
-    String old = "?";
+    String old = "another key";
     for (KnownHostEntry entry : entries()) {
       try {
         if (entry.appliesTo(KeyType.fromKey(key), hostname)) {
@@ -101,23 +138,23 @@ final class KnownHosts extends OpenSSHKnownHosts {
     }
     refusal.set(
         new HostKeyException(
+            true,
             "HOST KEY CHANGED for "
                 + hostname
-                + ": known_hosts "
-                + getFile()
+                + ": "
+                + path
                 + " has "
                 + old
                 + ", the host offers "
                 + KeyType.fromKey(key)
                 + " "
                 + fingerprint(key)
-                + ". Someone may be intercepting the connection, or the host was "
-                + "reinstalled; if you have verified the new key, remove the old one with `ssh-keygen -R '"
+                + "; someone may be intercepting the connection, or the host was reinstalled",
+            "if you have verified the new key on the host, remove the old one with `ssh-keygen -R '"
                 + hostname
                 + "' -f "
-                + getFile()
-                + "` and run again with --accept-new",
-            true));
+                + path
+                + "` and run again with --accept-new"));
     return false;
   }
 
@@ -140,5 +177,10 @@ final class KnownHosts extends OpenSSHKnownHosts {
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException(e);
     }
+  }
+
+  @Override
+  public File getFile() {
+    return path.toFile();
   }
 }

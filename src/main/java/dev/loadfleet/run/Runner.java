@@ -312,7 +312,8 @@ public final class Runner {
   }
 
   /** Sorts by time, unique across launchers: 20261126-051500-3f9a. */
-  static String newRunId() {
+  /** A fresh run id: UTC time and a random suffix. */
+  public static String newRunId() {
     return DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")
             .withZone(ZoneOffset.UTC)
             .format(java.time.Instant.now())

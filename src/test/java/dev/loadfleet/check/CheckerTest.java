@@ -40,7 +40,7 @@ class CheckerTest {
             "127.0.0.1",
             closedPort,
             good.user(),
-            good.keyFile(),
+            good.keyFile().orElseThrow(),
             good.jump(),
             good.baseDir(),
             1,
@@ -90,11 +90,22 @@ class CheckerTest {
 
       HostReport unreachable = reports.get(2);
       assertFalse(unreachable.ok());
+      assertEquals("REFUSED", unreachable.fact("ssh"));
       assertTrue(
-          unreachable.problems().get(0).what().contains("cannot reach 127.0.0.1:" + closedPort),
+          unreachable
+              .problems()
+              .get(0)
+              .what()
+              .equals(
+                  "127.0.0.1:"
+                      + closedPort
+                      + " refused the connection (nothing listens on port "
+                      + closedPort
+                      + ")"),
           table.toString());
       assertTrue(
-          unreachable.problems().get(0).fix().contains("ssh -p " + closedPort), table.toString());
+          unreachable.problems().get(0).fix().contains("check the port in the inventory"),
+          table.toString());
 
       assertFalse(Checker.allOk(reports));
       assertTrue(table.toString().contains("2 of 3 hosts not ready"), table.toString());

@@ -65,7 +65,8 @@ class LauncherCliTest {
   @Test
   void checkExitsCheckFailedWhenAHostLacksJavaAndOkWhenAllAreReady() throws Exception {
     Path inv = Files.writeString(tmp.resolve("c.yaml"), inventory(HOSTS, 4, ""));
-    Outcome ok = Outcome.run("check", "-i", inv.toString());
+    String results = tmp.resolve("results").toString();
+    Outcome ok = Outcome.run("check", "-i", inv.toString(), "--results", results);
     assertEquals(ExitCode.OK.code(), ok.code(), ok.out() + ok.err());
     assertTrue(ok.out().contains("all 2 hosts ready"), ok.out());
 
@@ -75,12 +76,76 @@ class LauncherCliTest {
     }
     HOSTS.get(1).restrictPath(noJava.toString());
     try {
-      Outcome failed = Outcome.run("check", "-i", inv.toString());
+      Outcome failed = Outcome.run("check", "-i", inv.toString(), "--results", results);
       assertEquals(ExitCode.CHECK_FAILED.code(), failed.code(), failed.out());
       assertTrue(failed.out().contains("host1: java not found on PATH"), failed.out());
       assertTrue(failed.out().contains("fix: install a JRE 17+"), failed.out());
     } finally {
       HOSTS.get(1).restrictPath(System.getenv("PATH"));
+    }
+  }
+
+  @Test
+  void planningNeedsNoKeyWhileEveryCommandThatConnectsRefusesABadOneBeforeConnecting()
+      throws Exception {
+    String inv = inventory(HOSTS, 4, "");
+    for (String key : List.of(tmp.resolve("no-such-key").toString(), tmp.toString(), "/dev/zero")) {
+      Path f =
+          Files.writeString(
+              tmp.resolve("c.yaml"), inv.replace(SshHosts.clientKey().toString(), key));
+      Outcome plan = Outcome.run("plan", "-i", f.toString());
+      assertEquals(ExitCode.OK.code(), plan.code(), key + ": " + plan.err());
+      long attempts = dev.loadfleet.remote.RemoteHost.connectAttempts();
+      for (String command : List.of("check", "deploy", "run")) {
+        Outcome o =
+            Outcome.run(
+                command, "-i", f.toString(), "--results", tmp.resolve("results").toString());
+        assertEquals(ExitCode.ERROR.code(), o.code(), command + " " + key + ": " + o.out());
+        assertTrue(
+            o.err().contains(f + ": host host0 keyFile: " + key) && o.err().contains("ssh-keygen"),
+            command + " " + key + ": " + o.err());
+      }
+      assertEquals(
+          attempts, dev.loadfleet.remote.RemoteHost.connectAttempts(), "no host was contacted");
+    }
+  }
+
+  @Test
+  void checkKeepsItsFullLogAndPrintsWhere() throws Exception {
+    Path inv = Files.writeString(tmp.resolve("c.yaml"), inventory(HOSTS, 4, ""));
+    Path results = tmp.resolve("results");
+    Outcome o = Outcome.run("check", "-i", inv.toString(), "--results", results.toString());
+    assertEquals(ExitCode.OK.code(), o.code(), o.out() + o.err());
+    List<Path> logs;
+    try (var s = Files.list(results.resolve("logs"))) {
+      logs = s.toList();
+    }
+    assertEquals(1, logs.size(), logs.toString());
+    assertTrue(logs.get(0).getFileName().toString().matches("check-\\d{8}-\\d{6}-\\d{3}\\.log"));
+    assertTrue(o.out().contains("full log: " + logs.get(0)), o.out());
+    String log = Files.readString(logs.get(0));
+    assertTrue(log.contains("all 2 hosts ready"), "the console lines are in the log: " + log);
+  }
+
+  @Test
+  void checkTableColumnsAreAsWideAsTheirWidestValue() throws Exception {
+    Path inv = Files.writeString(tmp.resolve("c.yaml"), inventory(HOSTS, 4, ""));
+    Outcome o =
+        Outcome.run("check", "-i", inv.toString(), "--results", tmp.resolve("results").toString());
+    List<String> rows = o.out().lines().filter(l -> l.matches("(host|host\\d) .*")).toList();
+    assertEquals(3, rows.size(), o.out());
+    // Every column starts where its header starts, however wide its values are.
+    String header = rows.get(0);
+    for (String column : List.of("nofile", "clockOffsetMs", "target", "status")) {
+      int at = header.indexOf(column);
+      for (String row : rows.subList(1, 3)) {
+        assertTrue(
+            at > 0
+                && row.charAt(at - 1) == ' '
+                && row.charAt(at - 2) == ' '
+                && row.charAt(at) != ' ',
+            column + " misaligned:\n" + o.out());
+      }
     }
   }
 

@@ -1,6 +1,7 @@
 package dev.loadfleet.e2e;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -34,6 +35,29 @@ class BedHostsIT {
           r.output().matches("(?s).*version \"(1[7-9]|[2-9][0-9])[.\"].*"),
           host + " has no Java 17+: " + r.output());
     }
+  }
+
+  @Test
+  void theInjectorsDifferAsAStrangersFleetWould(TestBed bed) {
+    // lf-inj1: sshd on 2222 only.
+    assertEquals(2222, bed.port("lf-inj1"));
+    assertTrue(bed.listens("lf-inj1", 2222), "lf-inj1's sshd does not listen on 2222");
+    assertFalse(bed.listens("lf-inj1", 22), "lf-inj1 still answers on port 22");
+    // lf-inj2: no SFTP subsystem; the others serve it.
+    assertFalse(bed.hasSftp("lf-inj2"));
+    for (String host : TestBed.INJECTORS) {
+      TestBed.Result sftp = bed.sftp(host);
+      assertEquals(bed.hasSftp(host), sftp.code() == 0, host + ": sftp said " + sftp.output());
+    }
+    // lf-inj3: zsh, whose ~/.zshenv talks on both streams (ssh.sh cuts what comes before the
+    // command, as the launcher does; a zsh started inside the command shows it).
+    TestBed.Result zsh = bed.ssh("lf-inj3", "echo \"$SHELL\"; zsh -c 'echo inner'");
+    assertEquals(0, zsh.code(), zsh.output());
+    assertTrue(zsh.output().contains("/usr/bin/zsh\n"), zsh.output());
+    assertTrue(zsh.output().contains("Welcome to lf-inj3"), zsh.output());
+    assertTrue(zsh.output().contains("a notice from ~/.zshenv on stderr"), zsh.output());
+    assertEquals("plain\n", bed.ssh("lf-inj3", "echo plain").output());
+    assertEquals("/bin/bash\n", bed.ssh("lf-inj2", "echo \"$SHELL\"").output());
   }
 
   @Test

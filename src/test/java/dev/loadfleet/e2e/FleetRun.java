@@ -81,18 +81,7 @@ public final class FleetRun {
     y.append("hosts:\n");
     weights.forEach(
         (host, weight) ->
-            y.append("  - name: ")
-                .append(host)
-                .append('\n')
-                .append("    address: ")
-                .append(bed.address(host))
-                .append('\n')
-                .append("    user: ")
-                .append(bed.user(host))
-                .append('\n')
-                .append("    weight: ")
-                .append(weight)
-                .append('\n'));
+            y.append(bed.hostEntry(host)).append("    weight: ").append(weight).append('\n'));
     return withInventory(bed, name, y.toString());
   }
 

@@ -50,15 +50,7 @@ class NicSaturationIT {
     y.append("defaults:\n  keyFile: ").append(bed.key()).append("\n  baseDir: loadfleet\n");
     y.append("hosts:\n");
     for (String host : new String[] {FAST, SLOW}) {
-      y.append("  - name: ")
-          .append(host)
-          .append('\n')
-          .append("    address: ")
-          .append(bed.address(host))
-          .append('\n')
-          .append("    user: ")
-          .append(bed.user(host))
-          .append('\n')
+      y.append(bed.hostEntry(host))
           .append("    weight: 1\n")
           .append("    nic: ")
           .append(host.equals(SLOW) ? "16Mbps" : "1Gbps")

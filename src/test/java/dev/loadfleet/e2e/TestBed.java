@@ -133,6 +133,36 @@ public final class TestBed {
     return fact(host, "user");
   }
 
+  /** The host's sshd port: 22, but 2222 on lf-inj1. */
+  public int port(String host) {
+    return Integer.parseInt(fact(host, "port"));
+  }
+
+  /** The host's inventory entry (name, address, port, user), indented as a list item. */
+  public String hostEntry(String host) {
+    return "  - name: "
+        + host
+        + "\n    address: "
+        + address(host)
+        + "\n    port: "
+        + port(host)
+        + "\n    user: "
+        + user(host)
+        + "\n";
+  }
+
+  /**
+   * The user's login shell on the host: /bin/bash, but zsh (with talkative login files) on lf-inj3.
+   */
+  public String shell(String host) {
+    return fact(host, "shell");
+  }
+
+  /** Whether the host's sshd has an SFTP subsystem (lf-inj2's has none). */
+  public boolean hasSftp(String host) {
+    return fact(host, "sftp").equals("yes");
+  }
+
   private String fact(String host, String name) {
     String value = facts.getProperty(host + "." + name);
     if (value == null) {
@@ -150,6 +180,42 @@ public final class TestBed {
   /** A command on a host (an injector or the target) through its sshd, strict host keys. */
   public Result ssh(String host, String command) {
     return script("ssh.sh", host, command);
+  }
+
+  /** Whether something accepts TCP connections on the host's {@code port} (from this machine). */
+  public boolean listens(String host, int port) {
+    try (java.net.Socket socket = new java.net.Socket()) {
+      socket.connect(new java.net.InetSocketAddress(address(host), port), 3000);
+      return true;
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
+  /** OpenSSH's sftp client against the host with the bed's key: does its sshd serve SFTP? */
+  public Result sftp(String host) {
+    return run(
+        Duration.ofSeconds(30),
+        "sftp",
+        "-b",
+        "/dev/null",
+        "-P",
+        String.valueOf(port(host)),
+        "-i",
+        key().toString(),
+        "-o",
+        "IdentitiesOnly=yes",
+        "-o",
+        "IdentityAgent=none",
+        "-o",
+        "UserKnownHostsFile=" + knownHosts(),
+        "-o",
+        "GlobalKnownHostsFile=/dev/null",
+        "-o",
+        "StrictHostKeyChecking=yes",
+        "-o",
+        "BatchMode=yes",
+        user(host) + "@" + address(host));
   }
 
   /** Cuts ({@code false}) or restores ({@code true}) the host's only link. */
@@ -316,8 +382,8 @@ public final class TestBed {
           .bed;
     }
 
-    private record Holder(TestBed bed)
-        implements ExtensionContext.Store.CloseableResource, AutoCloseable {
+    /** JUnit (5.13+) closes an AutoCloseable value of the root store at the end of the run. */
+    private record Holder(TestBed bed) implements AutoCloseable {
       @Override
       public void close() {
         bed.down();

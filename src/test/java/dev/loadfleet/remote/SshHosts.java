@@ -41,6 +41,8 @@ public final class SshHosts implements BeforeAllCallback, AfterAllCallback {
     private final Path hostKey;
     private volatile Optional<String> path = Optional.empty();
     private volatile boolean chatty;
+    private volatile boolean sftp = true;
+    private volatile boolean nologin;
     private final java.util.Map<String, String> env =
         new java.util.concurrent.ConcurrentHashMap<>();
     private SshServer server;
@@ -104,6 +106,22 @@ public final class SshHosts implements BeforeAllCallback, AfterAllCallback {
       chatty = on;
     }
 
+    /** The user's login shell runs no command, as nologin(8): it prints its excuse and exits 1. */
+    public void nologin(boolean on) {
+      nologin = on;
+    }
+
+    /**
+     * Restarts the host with or without the SFTP subsystem (hardened sshds drop it): the launcher
+     * must not need it.
+     */
+    public void sftp(boolean on) throws IOException {
+      sftp = on;
+      int port = server.getPort();
+      server.stop(true);
+      start(port);
+    }
+
     public void stop() throws IOException {
       server.stop(true);
     }
@@ -121,7 +139,7 @@ public final class SshHosts implements BeforeAllCallback, AfterAllCallback {
       server.setKeyPairProvider(new FileKeyPairProvider(hostKey));
       server.setPublickeyAuthenticator(
           new AuthorizedKeysAuthenticator(root.resolve("authorized_keys")));
-      server.setSubsystemFactories(List.of(new SftpSubsystemFactory()));
+      server.setSubsystemFactories(sftp ? List.of(new SftpSubsystemFactory()) : List.of());
       // Each host can also be a jump host (direct-tcpip), as a bastion would be.
       server.setForwardingFilter(org.apache.sshd.server.forward.AcceptAllForwardingFilter.INSTANCE);
       server.setCommandFactory(
@@ -137,15 +155,18 @@ public final class SshHosts implements BeforeAllCallback, AfterAllCallback {
               prefix += "export " + e.getKey() + "=" + Shell.quote(e.getValue()) + "; ";
             }
             String wrapped =
-                chatty
-                    ? prefix
-                        + "echo 'Welcome to "
-                        + name
-                        + " (from .bashrc)'; echo '*** maintenance: sunday 02:00 ***'; echo; "
-                        + "cd \"$HOME\" && /bin/sh -c "
-                        + Shell.quote(command)
-                        + "; rc=$?; echo 'logout: bye (from .bash_logout)'; exit $rc"
-                    : prefix + "cd \"$HOME\" && exec /bin/sh -c " + Shell.quote(command);
+                nologin
+                    ? "echo 'This account is currently not available.'; exit 1"
+                    : chatty
+                        ? prefix
+                            + "echo 'Welcome to "
+                            + name
+                            + " (from .bashrc)'; echo '*** maintenance: sunday 02:00 ***'; echo; "
+                            + "printf 'no newline on stderr (from .zshenv)' >&2; "
+                            + "cd \"$HOME\" && /bin/sh -c "
+                            + Shell.quote(command)
+                            + "; rc=$?; echo 'logout: bye (from .bash_logout)'; exit $rc"
+                        : prefix + "cd \"$HOME\" && exec /bin/sh -c " + Shell.quote(command);
             return new ProcessShellFactory(wrapped, List.of(wrapped)).createShell(channel);
           });
       server.start();
