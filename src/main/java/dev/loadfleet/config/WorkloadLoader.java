@@ -37,12 +37,17 @@ final class WorkloadLoader {
   private WorkloadLoader() {}
 
   static Workload fromSystemProperties() {
-    Properties props = System.getProperties();
+    return load(
+        Path.of(System.getProperty("loadfleet.conf", "conf")), overrides(System.getProperties()));
+  }
+
+  /** Every property as a possible override (names that are not ours are checked for typos). */
+  static Map<String, String> overrides(Properties props) {
     Map<String, String> overrides = new TreeMap<>();
     for (String name : props.stringPropertyNames()) {
       overrides.put(name, props.getProperty(name));
     }
-    return load(Path.of(System.getProperty("loadfleet.conf", "conf")), overrides);
+    return overrides;
   }
 
   static Workload load(Path confDir, Map<String, String> overrides) {
@@ -60,7 +65,8 @@ final class WorkloadLoader {
       }
     }
     String profileName = ours.getOrDefault(profile, Workload.DEFAULT_PROFILE).trim();
-    Path file = profileFile(confDir, profileName);
+    Path file =
+        profileFile(confDir, profileName, ours.containsKey(profile) ? "-Dprofile" : "default");
     Map<WorkloadKey, String> texts = new EnumMap<>(WorkloadKey.class);
     Map<WorkloadKey, String> sources = new EnumMap<>(WorkloadKey.class);
     for (WorkloadKey key : WorkloadKey.values()) {
@@ -98,14 +104,16 @@ final class WorkloadLoader {
     return names;
   }
 
-  private static Path profileFile(Path confDir, String name) {
+  private static Path profileFile(Path confDir, String name, String source) {
     List<String> available = profiles(confDir);
     Path file = confDir.resolve("workload-" + name + ".yaml");
     if (!PROFILE.matcher(name).matches() || !Files.isRegularFile(file)) {
       throw new InvalidWorkloadException(
           "workload key 'profile' = '"
               + name
-              + "': no such profile in "
+              + "' (from "
+              + source
+              + "): no such profile in "
               + confDir.toAbsolutePath()
               + "; accepted: "
               + (available.isEmpty()
