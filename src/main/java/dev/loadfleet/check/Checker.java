@@ -8,6 +8,7 @@ import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 
 /** {@code check}: every host at once, one table, a row per host and every problem with its fix. */
 public final class Checker {
@@ -47,25 +48,24 @@ public final class Checker {
     return reports.stream().allMatch(HostReport::ok);
   }
 
+  /**
+   * The table (each column as wide as its header or its widest value, so a long value never shifts
+   * the columns after it), each host's problems with their fixes under its row, and a verdict line.
+   */
   public static void print(List<HostReport> reports, PrintWriter out) {
-    // Every column as wide as its widest value or its header, whichever is wider.
-    int nameWidth = Math.max(4, reports.stream().mapToInt(r -> r.host().length()).max().orElse(4));
-    Map<String, Integer> widths = new java.util.HashMap<>();
-    for (String c : COLUMNS) {
-      widths.put(
-          c,
-          Math.max(c.length(), reports.stream().mapToInt(r -> r.fact(c).length()).max().orElse(0)));
-    }
-    StringBuilder header = new StringBuilder(String.format("%-" + nameWidth + "s", "host"));
-    for (String c : COLUMNS) {
-      header.append("  ").append(String.format("%-" + widths.get(c) + "s", c));
+    int nameWidth = width("host", reports.stream().map(HostReport::host));
+    int[] widths =
+        COLUMNS.stream().mapToInt(c -> width(c, reports.stream().map(r -> r.fact(c)))).toArray();
+    StringBuilder header = new StringBuilder(pad("host", nameWidth));
+    for (int i = 0; i < COLUMNS.size(); i++) {
+      header.append("  ").append(pad(COLUMNS.get(i), widths[i]));
     }
     header.append("  status");
     out.println(header);
     for (HostReport r : reports) {
-      StringBuilder row = new StringBuilder(String.format("%-" + nameWidth + "s", r.host()));
-      for (String c : COLUMNS) {
-        row.append("  ").append(String.format("%-" + widths.get(c) + "s", r.fact(c)));
+      StringBuilder row = new StringBuilder(pad(r.host(), nameWidth));
+      for (int i = 0; i < COLUMNS.size(); i++) {
+        row.append("  ").append(pad(r.fact(COLUMNS.get(i)), widths[i]));
       }
       row.append("  ").append(r.ok() ? "OK" : "FAIL");
       out.println(row);
@@ -84,5 +84,14 @@ public final class Checker {
             ? "all " + reports.size() + " hosts ready"
             : failed + " of " + reports.size() + " hosts not ready");
     out.flush();
+  }
+
+  /** A column's width: its header's or its widest value's length. */
+  private static int width(String header, Stream<String> values) {
+    return Math.max(header.length(), values.mapToInt(String::length).max().orElse(0));
+  }
+
+  private static String pad(String value, int width) {
+    return value + " ".repeat(width - value.length());
   }
 }

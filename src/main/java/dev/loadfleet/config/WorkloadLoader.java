@@ -52,12 +52,16 @@ final class WorkloadLoader {
    * launcher hands credentials to an injector that way, never on its command line).
    */
   static Workload fromSystemProperties() {
-    Properties props = System.getProperties();
+    return fromProperties(overrides(System.getProperties()));
+  }
+
+  /** Every property as a possible override (names that are not ours are checked for typos). */
+  static Map<String, String> overrides(Properties props) {
     Map<String, String> properties = new TreeMap<>();
     for (String name : props.stringPropertyNames()) {
       properties.put(name, props.getProperty(name));
     }
-    return fromProperties(properties);
+    return properties;
   }
 
   /** As {@link #fromSystemProperties()}, from {@code properties}. */
@@ -134,7 +138,8 @@ final class WorkloadLoader {
       }
     }
     String profileName = ours.getOrDefault(profile, Workload.DEFAULT_PROFILE).trim();
-    Path file = profileFile(confDir, profileName);
+    Path file =
+        profileFile(confDir, profileName, ours.containsKey(profile) ? "-Dprofile" : "default");
     Map<WorkloadKey, String> texts = new EnumMap<>(WorkloadKey.class);
     Map<WorkloadKey, String> sources = new EnumMap<>(WorkloadKey.class);
     for (WorkloadKey key : WorkloadKey.values()) {
@@ -172,14 +177,16 @@ final class WorkloadLoader {
     return names;
   }
 
-  private static Path profileFile(Path confDir, String name) {
+  private static Path profileFile(Path confDir, String name, String source) {
     List<String> available = profiles(confDir);
     Path file = confDir.resolve("workload-" + name + ".yaml");
     if (!PROFILE.matcher(name).matches() || !Files.isRegularFile(file)) {
       throw new InvalidWorkloadException(
           "workload key 'profile' = '"
               + name
-              + "': no such profile in "
+              + "' (from "
+              + source
+              + "): no such profile in "
               + confDir.toAbsolutePath()
               + "; accepted: "
               + (available.isEmpty()

@@ -94,7 +94,9 @@ public final class RunControl {
           h.name(),
           h.state(),
           r.value().status().text(),
-          p.map(x -> String.valueOf(x.usersActive())).orElse("-"),
+          // The progress file keeps its last count when an injector is stopped or dies: only a
+          // running injector has active users.
+          p.map(x -> String.valueOf(r.value().running() ? x.usersActive() : 0)).orElse("-"),
           p.map(x -> String.valueOf(x.requestsOk())).orElse("-"),
           p.map(x -> String.valueOf(x.requestsKo())).orElse("-"));
     }

@@ -383,7 +383,7 @@ class WorkloadTest {
     InvalidWorkloadException e =
         assertThrows(
             InvalidWorkloadException.class, () -> Workload.load(CONF, Map.of("profile", "huge")));
-    assertTrue(e.getMessage().contains("'profile' = 'huge'"), e.getMessage());
+    assertTrue(e.getMessage().contains("'profile' = 'huge' (from -Dprofile)"), e.getMessage());
     assertTrue(e.getMessage().contains("[full, smoke]"), e.getMessage());
     assertThrows(
         InvalidWorkloadException.class, () -> Workload.load(CONF, Map.of("profile", "../conf/x")));

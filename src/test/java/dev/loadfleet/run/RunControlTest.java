@@ -121,6 +121,14 @@ class RunControlTest {
           ProcessHandle.of(pids.get(i)).map(ProcessHandle::isAlive).orElse(false),
           "injector " + pids.get(i) + " stopped");
     }
+    // The stopped injectors' progress files still say 2 active users: nobody is active now.
+    Cli stopped = cli(concat("status", run));
+    assertEquals(0, stopped.code(), stopped.transcript());
+    for (SshHosts.Host h : HOSTS.all()) {
+      assertTrue(
+          stopped.out().matches("(?s).*" + h.name() + "\\s+stopped\\s+stopped\\s+0\\s.*"),
+          stopped.transcript());
+    }
 
     FakeReporting reporting = new FakeReporting(true);
     RunOutcome outcome;

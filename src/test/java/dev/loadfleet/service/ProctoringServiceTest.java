@@ -484,7 +484,7 @@ class ProctoringServiceTest {
 
     @Test
     void aRecordingLeftByAnEarlierRunIsReplacedNotRefused() throws Exception {
-      // The embedded stand-in keeps target/server_data between `./mvnw gatling:test` runs.
+      // A data dir used again (`loadfleet target --data-dir`) holds an earlier run's files.
       Uploads.Content old = new Uploads.Content(36, 10_000);
       Uploads.Content fresh = new Uploads.Content(37, 10_000);
       service = ProctoringService.start(ServiceOptions.loopback(data()));

@@ -22,7 +22,10 @@ import io.gatling.javaapi.http.BodyPart;
 import io.gatling.javaapi.http.HttpProtocolBuilder;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -131,7 +134,7 @@ public class ProctoringSimulation extends Simulation {
     System.out.println("loadfleet workload: " + WORKLOAD);
     if (TARGET.embedded()) {
       ServiceOptions options =
-          ServiceOptions.loopback(WORKLOAD.service().dataDir())
+          ServiceOptions.loopback(runDataDir(WORKLOAD.service().dataDir()))
               .withDiscard(WORKLOAD.service().discard());
       try {
         embedded = ProctoringService.start(options);
@@ -170,6 +173,15 @@ public class ProctoringSimulation extends Simulation {
           stats.uploadsStored() == PROGRESS.uploadsOk() ? "==" : "!= (MISMATCH)",
           PROGRESS.uploadsOk());
     }
+  }
+
+  /**
+   * This run's own folder under {@code serviceDataDir} ({@code run-<yyyyMMdd-HHmmss-SSS>}, local
+   * time), so the recordings of one run never mix with an earlier run's.
+   */
+  static Path runDataDir(Path serviceDataDir) {
+    return serviceDataDir.resolve(
+        "run-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss-SSS")));
   }
 
   /**

@@ -57,6 +57,10 @@ class ProctoringSimulationIT {
   @Test
   void embeddedRunReportsTheSameCountsAsTheService() throws Exception {
     Path data = tmp.resolve("server_data");
+    // An earlier run's recordings in the same serviceDataDir stay out of this run's folder.
+    Path earlier = data.resolve("run-20260101-000000-000/30/recordings/test_100/0.webm");
+    Files.createDirectories(earlier.getParent());
+    Files.writeString(earlier, "an earlier run");
     Path console = tmp.resolve("console.log");
     int exit =
         shortRun()
@@ -81,13 +85,24 @@ class ProctoringSimulationIT {
     assertEquals(uploads[1] * 256 * 1024, stats.get("bytesReceived").asLong());
     assertTrue(out.contains("uploads stored by the service " + uploads[1] + " == OK uploads"), out);
 
-    // The files on disk agree, under the guide's layout, with the shifted student ids.
-    try (Stream<Path> students = Files.list(data.resolve("30/recordings"))) {
+    // The files on disk agree, in this run's own folder under the guide's layout, with the
+    // shifted student ids.
+    List<Path> runs;
+    try (Stream<Path> s = Files.list(data)) {
+      runs = s.filter(p -> !p.getFileName().toString().equals("run-20260101-000000-000")).toList();
+    }
+    assertEquals(1, runs.size(), "one new run folder: " + runs);
+    assertTrue(
+        runs.get(0).getFileName().toString().matches("run-\\d{8}-\\d{6}-\\d{3}"), runs.toString());
+    assertTrue(out.contains("recordings under " + runs.get(0)), out);
+    Path recordings = runs.get(0).resolve("30/recordings");
+    assertEquals("an earlier run", Files.readString(earlier));
+    try (Stream<Path> students = Files.list(recordings)) {
       assertEquals(
           List.of("test_100", "test_101", "test_102", "test_103"),
           students.map(p -> p.getFileName().toString()).sorted().toList());
     }
-    try (Stream<Path> files = Files.walk(data.resolve("30/recordings"))) {
+    try (Stream<Path> files = Files.walk(recordings)) {
       assertEquals(uploads[1], files.filter(Files::isRegularFile).count());
     }
 
