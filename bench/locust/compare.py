@@ -11,7 +11,7 @@ Every step gets a fresh nginx (bench/locust/nginx.conf.in) on a free loopback po
 utime+stime: each process's total from wait4() (this process is their parent, or their subreaper
 for the injector's detached wrapper), and, sampled from /proc every 0.1 s, what each had spent when
 the sink saw the first request begin; "from first request" is the difference. Bytes are the sum of
-nginx's $request_length over the step. Every process is bounded: each step ends SECONDS + 90 s after
+nginx's $request_length over the step. Every process is bounded: each step ends SECONDS + 240 s after
 its start at the latest (the injector is stopped, Locust and nginx are killed).
 """
 
@@ -29,6 +29,7 @@ import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 TICK = os.sysconf("SC_CLK_TCK")
+BOUND = 240  # seconds past a step's own length before it is stopped
 RATE = 10  # students arriving per second, both tools
 UPLOAD_S, HEARTBEAT_S, SIZE = 30, 10, 17_500_000
 SIMULATION = "dev.loadfleet.simulations.ProctoringSimulation"
@@ -187,12 +188,12 @@ def run_locust(step_dir, port, students, seconds, sampler):
         for _ in range(2)]
     procs = [master] + workers
     sampler.pids.update(p.pid for p in procs)
-    deadline = time.time() + seconds + 90
+    deadline = time.time() + seconds + BOUND
 
     def kill_all():
-        print(f"  locust still running at {seconds + 90} s: killed", flush=True)
+        print(f"  locust still running at {seconds + BOUND} s: killed", flush=True)
         for p in procs:
-            p.kill()
+            os.kill(p.pid, signal.SIGKILL)  # not p.kill(): its poll() could reap the pid first
 
     total = {p.pid: wait4(p.pid, deadline, kill_all) for p in procs}
     stats = {}
@@ -227,14 +228,19 @@ def run_loadfleet(step_dir, port, students, seconds, sampler, bundle, nocds):
         time.sleep(0.05)
     jvm = int(open(os.path.join(run_dir, "jvm.pid")).read())
     sampler.pids.add(jvm)
-    deadline = time.time() + seconds + 90
+    deadline = time.time() + seconds + BOUND
 
     def stop():
-        print(f"  injector still running at {seconds + 90} s: stopped", flush=True)
+        print(f"  injector still running at {seconds + BOUND} s: stopped", flush=True)
         subprocess.run([os.path.join(bundle, "bin", "injector"), "stop", run_dir, "10"])
 
-    # The wrapper waits for the JVM, so its rusage holds the JVM's CPU (and its own few ms).
+    # The wrapper waits for the JVM, so its rusage holds the JVM's CPU (and its own few ms). A
+    # wrapper ended by `injector stop` dies before reaping the JVM: the orphan comes here.
     total = {jvm: wait4(wrapper, deadline, stop)}
+    try:
+        total[jvm] += wait4(jvm, time.time() + 30, lambda: os.kill(jvm, signal.SIGKILL))
+    except ChildProcessError:
+        pass  # reaped by the wrapper: already in its rusage
     reap_strays()
     exit_code = open(os.path.join(run_dir, "exit")).read().strip() \
         if os.path.exists(os.path.join(run_dir, "exit")) else "none"
@@ -281,7 +287,7 @@ def step(out, bundle, spec):
     finally:
         time.sleep(1.5)  # the access log's flush=1s
         nginx.send_signal(signal.SIGQUIT)  # graceful: the workers finish and are reaped
-        sink_cpu = wait4(nginx.pid, time.time() + 20, nginx.kill)
+        sink_cpu = wait4(nginx.pid, time.time() + 20, lambda: os.kill(nginx.pid, signal.SIGKILL))
         sampler.stop.set()
         sampler.join()
     first, total_bytes, uploads, uploads_read, heartbeats, other = read_access_log(sink)

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Locust vs one loadfleet injector, side by side, against the same nginx sink that reads every
-# body (see BENCHMARKS.md, "Locust"). Loopback only; every step is bounded (its SECONDS + 90 s).
+# body (see BENCHMARKS.md, "Locust"). Loopback only; every step is bounded (its SECONDS + 240 s).
 # Needs Debian's packages: apt-get install python3-locust nginx-light (nginx-light pulls in
 # libnginx-mod-http-echo, which the sink uses to read each body).
 # Usage: bench/locust/run.sh [STEP...]     (about 11 minutes with the default steps)
