@@ -5,7 +5,6 @@ Usage: compare.py OUT_DIR BUNDLE_DIR STEP...
   STEP = TOOL:STUDENTS[:SECONDS]  (SECONDS defaults to 90 up to 200 students, 150 above)
   TOOL = locust           Debian's locust, 1 master + 2 workers (bench/locust/locustfile.py)
        | loadfleet        BUNDLE_DIR/bin/injector start ... ProctoringSimulation, profile full
-       | loadfleet-nocds  the same with the JDK's default CDS archive instead of the bundle's
 
 Every step gets a fresh nginx (bench/locust/nginx.conf.in) on a free loopback port. CPU is
 utime+stime: each process's total from wait4() (this process is their parent, or their subreaper
@@ -205,16 +204,10 @@ def run_locust(step_dir, port, students, seconds, sampler):
     return total, stats, {"procs": len(procs)}
 
 
-def run_loadfleet(step_dir, port, students, seconds, sampler, bundle, nocds):
+def run_loadfleet(step_dir, port, students, seconds, sampler, bundle):
     run_dir = os.path.join(step_dir, "run")
     env = dict(os.environ)
-    opts = [f"-Xlog:gc:file={step_dir}/gc.log"]
-    if nocds:
-        java_home = subprocess.run(
-            ["java", "-XshowSettings:properties", "-version"], capture_output=True, text=True
-        ).stderr.split("java.home = ")[1].split()[0]
-        opts.append(f"-XX:SharedArchiveFile={java_home}/lib/server/classes.jsa")
-    env["INJECTOR_JAVA_OPTS"] = " ".join(opts)
+    env["INJECTOR_JAVA_OPTS"] = f"-Xlog:gc:file={step_dir}/gc.log"
     ramp = students / RATE
     subprocess.run(
         [os.path.join(bundle, "bin", "injector"), "start", run_dir, SIMULATION,
@@ -278,12 +271,10 @@ def step(out, bundle, spec):
     try:
         if tool == "locust":
             total, stats, extra = run_locust(step_dir, port, students, seconds, sampler)
-        elif tool in ("loadfleet", "loadfleet-nocds"):
-            total, stats, extra = run_loadfleet(
-                step_dir, port, students, seconds, sampler, bundle, tool == "loadfleet-nocds")
+        elif tool == "loadfleet":
+            total, stats, extra = run_loadfleet(step_dir, port, students, seconds, sampler, bundle)
         else:
-            raise SystemExit(f"unknown tool '{tool}' in step '{spec}' (locust, loadfleet or "
-                             "loadfleet-nocds)")
+            raise SystemExit(f"unknown tool '{tool}' in step '{spec}' (locust or loadfleet)")
     finally:
         time.sleep(1.5)  # the access log's flush=1s
         nginx.send_signal(signal.SIGQUIT)  # graceful: the workers finish and are reaped
