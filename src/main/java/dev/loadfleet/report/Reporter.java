@@ -20,6 +20,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -172,7 +173,7 @@ public final class Reporter {
             keys,
             charts(request, warnings)),
         StandardCharsets.UTF_8);
-    linkHostsPage(index, merged.inputs().size(), warnings);
+    linkHostsPage(index, merged.inputs().size(), request.stopped(), warnings);
     return new ReportResult(index, summaryFile, hostsPage, passed, warnings);
   }
 
@@ -254,16 +255,56 @@ public final class Reporter {
         n.set("annotation", annotation);
       }
     }
+    // Hosts the launcher knows of whose log did not come home, or was empty: named, with why.
+    ArrayNode without = root.putArray("hostsWithoutLog");
+    Set<String> reported = new java.util.HashSet<>();
+    merged.inputs().forEach(in -> reported.add(in.name()));
+    request
+        .hostAnnotations()
+        .forEach(
+            (name, annotation) -> {
+              if (!reported.contains(name)) {
+                ObjectNode n = without.addObject().put("name", name);
+                if (annotation instanceof ObjectNode o) {
+                  n.setAll(o.deepCopy());
+                }
+              }
+            });
+    request
+        .stopped()
+        .ifPresent(
+            s ->
+                root.putObject("stopped")
+                    .put("at", Instant.ofEpochMilli(s.atEpochMs()).toString())
+                    .put("atEpochMs", s.atEpochMs())
+                    .put("by", s.by())
+                    .put("detail", s.detail()));
     ArrayNode w = root.putArray("warnings");
     warnings.forEach(w::add);
     return root;
   }
 
   /**
+   * The banner of a stopped run: when, by whom or what, and that the report ends at the stop. Red
+   * like Gatling's KO figures, above Gatling's own page.
+   */
+  private static String stoppedBanner(ReportRequest.Stopped s) {
+    return "<div class=\"loadfleet-stopped\" style=\"padding:8px 16px;background:#f8d7da;"
+        + "color:#721c24;font-family:sans-serif;font-weight:bold\">Stopped early at "
+        + HostsPage.esc(Instant.ofEpochMilli(s.atEpochMs()).toString())
+        + " by "
+        + HostsPage.esc(s.by())
+        + ": "
+        + HostsPage.esc(s.detail())
+        + ". This report covers the run up to the stop.</div>";
+  }
+
+  /**
    * Puts a link to hosts.html at the top of Gatling's index.html, so the per-host page is one click
    * from the report. Only a marked block is added; Gatling's content is untouched.
    */
-  private static void linkHostsPage(Path index, int inputs, List<String> warnings)
+  private static void linkHostsPage(
+      Path index, int inputs, Optional<ReportRequest.Stopped> stopped, List<String> warnings)
       throws IOException {
     String html = Files.readString(index, StandardCharsets.UTF_8);
     if (html.contains(LINK_MARKER)) {
@@ -288,7 +329,8 @@ public final class Reporter {
             + "\">per-host breakdown</a>"
             + " &middot; <a href=\""
             + SUMMARY
-            + "\">summary.json</a></div>";
+            + "\">summary.json</a></div>"
+            + stopped.map(Reporter::stoppedBanner).orElse("");
     Files.writeString(
         index, html.substring(0, at + 1) + link + html.substring(at + 1), StandardCharsets.UTF_8);
   }
