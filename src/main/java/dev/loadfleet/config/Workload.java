@@ -20,6 +20,8 @@ import java.util.Map;
  * Upload} and {@link Heartbeat}, the launcher's shares change {@link Population}.
  *
  * @param progressFile where the simulation writes its progress every second; {@code null} = none
+ * @param stopFile a file whose appearance ends the run early, polled once a second; {@code null} =
+ *     none
  */
 public record Workload(
     String profile,
@@ -30,7 +32,8 @@ public record Workload(
     Form form,
     Slo slo,
     EmbeddedService service,
-    Path progressFile) {
+    Path progressFile,
+    Path stopFile) {
 
   /** The profile used when {@code -Dprofile} is absent. */
   public static final String DEFAULT_PROFILE = "smoke";

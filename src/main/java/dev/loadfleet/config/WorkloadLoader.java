@@ -240,7 +240,8 @@ final class WorkloadLoader {
               get(extraFields)),
           new Slo(get(sloFailedPercent), get(sloMeanMs), get(sloP95Ms)),
           new EmbeddedService(get(serviceDataDir), get(serviceDiscard)),
-          get(progressFile));
+          get(progressFile),
+          get(stopFile));
     }
 
     /** The parsed value of {@code key}, of the type its rule makes (see WorkloadKey#parse). */

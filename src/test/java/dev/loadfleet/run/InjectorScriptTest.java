@@ -19,8 +19,9 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 /**
  * The bundle's bin/injector on a host, driven by {@link Injector} over SSH, with {@link
  * StandInGatling} in Gatling's place, pinning what the script owns: detaching, the pid file,
- * progress.json passing through, exit codes, and stopping the whole process group. Real Gatling
- * runs through it in the launcher's integration test.
+ * progress.json passing through, exit codes, asking the run to end (the stop file) and signalling
+ * the whole process group after the grace. Real Gatling runs through it in the launcher's
+ * integration test.
  */
 class InjectorScriptTest {
   @RegisterExtension static final SshHosts HOSTS = SshHosts.of(1);
@@ -41,7 +42,7 @@ class InjectorScriptTest {
   }
 
   @Test
-  void startedInjectorSurvivesTheConnectionAndStopKillsItsWholeGroup() throws Exception {
+  void startedInjectorSurvivesTheConnectionAndStopAsksItToEndItsRun() throws Exception {
     HostRun h = hostRun("survive");
     long pgid;
     try (RemoteHost remote = connect()) {
@@ -57,14 +58,67 @@ class InjectorScriptTest {
       assertTrue(
           console.contains("-Dweird=a b'c") && console.contains("--simulation x.Sim"), console);
 
-      assertEquals("stopped", Injector.stop(remote, h, 5));
-      assertEquals("stopped", Injector.poll(remote, h).status().text());
+      long asked = System.nanoTime();
+      assertEquals("ended", Injector.stop(remote, h, 30));
+      assertTrue(
+          System.nanoTime() - asked < Duration.ofSeconds(10).toNanos(),
+          "ended on the request, long before its grace");
+      assertTrue(Files.exists(Path.of(h.paths().runDir(), "stop")), "the request stays");
+      assertFalse(Files.exists(Path.of(h.paths().runDir(), "stopped")), "never signalled");
+      assertEquals("exited 0", Injector.poll(remote, h).status().text(), "its own exit code");
+      assertTrue(
+          Files.readString(Path.of(h.paths().runDir(), "console.log")).contains("stop file seen"));
       assertFalse(
           remote.exec("kill -0 -- -" + pgid, Duration.ofSeconds(5)).ok(),
           "no process of the group is left");
       assertTrue(
           Files.isSymbolicLink(Path.of(h.paths().runDir(), "simulation.log")),
           "simulation.log linked into the run dir");
+    }
+  }
+
+  @Test
+  void anInjectorThatIgnoresTheStopFileIsSignalledAfterTheGraceAndSaysSo() throws Exception {
+    HostRun h = hostRun("ignores");
+    try (RemoteHost remote = connect()) {
+      // -DstopFile= with no value, after the script's own: the stand-in never sees the request.
+      long pgid =
+          Long.parseLong(
+              remote
+                  .execOk(
+                      "INJECTOR_JAVA_OPTS='-DstopFile=' "
+                          + Shell.command(
+                              h.paths().bundleDir() + "/bin/injector",
+                              "start",
+                              h.paths().runDir(),
+                              "x.Sim"),
+                      Duration.ofSeconds(20),
+                      "starting the injector")
+                  .strip());
+      waitForProgress(remote, h);
+      assertEquals("asked", Injector.end(remote, h).answer());
+      Thread.sleep(1500);
+      Injector.Ending ending = Injector.end(remote, h);
+      assertTrue(ending.running(), "it ignores the request: " + ending);
+
+      long asked = System.nanoTime();
+      assertEquals("terminated", Injector.stop(remote, h, 2));
+      long tookMs = (System.nanoTime() - asked) / 1_000_000;
+      assertTrue(tookMs >= 2000, "waited out the 2 s grace first: " + tookMs + " ms");
+      assertTrue(Files.exists(Path.of(h.paths().runDir(), "stopped")), "marked signalled");
+      assertEquals("stopped", Injector.poll(remote, h).status().text());
+      assertFalse(remote.exec("kill -0 -- -" + pgid, Duration.ofSeconds(5)).ok());
+    }
+  }
+
+  @Test
+  void endOnARunThatIsNotRunningAsksNothing() throws Exception {
+    HostRun h = hostRun("never");
+    try (RemoteHost remote = connect()) {
+      Injector.Ending absent = Injector.end(remote, h);
+      assertEquals("absent", absent.answer());
+      assertEquals(Injector.Status.Kind.ABSENT, absent.status().kind());
+      assertFalse(Files.exists(Path.of(h.paths().runDir(), "stop")));
     }
   }
 
@@ -165,7 +219,8 @@ class InjectorScriptTest {
       assertEquals(Injector.Status.Kind.RUNNING, poll.status().kind());
       assertTrue(poll.jvmPid().isPresent(), "the JVM's pid, not a greeting");
       assertEquals(2, poll.progress().orElseThrow().usersActive());
-      assertEquals("stopped", Injector.stop(remote, h, 5));
+      assertEquals("asked", Injector.end(remote, h).answer());
+      assertEquals("ended", Injector.stop(remote, h, 30));
     } finally {
       HOSTS.get(0).chattyLoginShell(false);
     }

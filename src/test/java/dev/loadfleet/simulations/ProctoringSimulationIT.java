@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.loadfleet.merge.LogRecord;
+import dev.loadfleet.merge.SimulationLogReader;
 import dev.loadfleet.report.GatlingProcess;
 import dev.loadfleet.service.ProctoringService;
 import dev.loadfleet.service.ServiceOptions;
@@ -13,6 +15,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -153,6 +157,110 @@ class ProctoringSimulationIT {
       assertEquals(uploads[2], progress.get("uploadsKo").asLong());
       assertEquals(heartbeats[2], progress.get("heartbeatsKo").asLong());
     }
+  }
+
+  /**
+   * The guide's slow cadence (a heartbeat every 10 s, an upload every 30 s) stopped a few seconds
+   * in: every student is in its pause, and 10 minutes of exam are left. The stop file ends the run
+   * within about two seconds, Gatling ends normally and its log holds every request the service
+   * answered, although far less than Gatling's 8 KiB write buffer was ever written.
+   */
+  @Test
+  void theStopFileEndsASlowRunWithinSecondsAndTheLogHoldsEveryRequest() throws Exception {
+    Path stop = tmp.resolve("stop");
+    Path console = tmp.resolve("console.log");
+    Path progress = tmp.resolve("progress.json");
+    CompletableFuture<Integer> gatling =
+        CompletableFuture.supplyAsync(
+            () -> {
+              try {
+                return shortRun()
+                    .withSystemProperty("steadyDuration", "10m")
+                    .withSystemProperty("uploadInterval", "30s")
+                    .withSystemProperty("heartbeatInterval", "10s")
+                    .withSystemProperty("stopFile", stop.toString())
+                    .withSystemProperty("serviceDataDir", tmp.resolve("server_data").toString())
+                    .simulate(SIMULATION, tmp.resolve("results"), console, Duration.ofMinutes(3));
+              } catch (Exception e) {
+                throw new IllegalStateException(e);
+              }
+            });
+    // Every student has sent its first upload and heartbeat and sits in a 10-30 s pause.
+    long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
+    while (System.nanoTime() < deadline
+        && !(Files.exists(progress)
+            && JSON.readTree(progress.toFile()).path("uploadsOk").asLong() == 4
+            && JSON.readTree(progress.toFile()).path("heartbeatsOk").asLong() == 4)) {
+      Thread.sleep(200);
+    }
+    Thread.sleep(2000);
+    assertTrue(!gatling.isDone(), "the run is still on: " + Files.readString(console));
+
+    Files.writeString(stop, "now\n");
+    long asked = System.nanoTime();
+    int exit = gatling.get(60, TimeUnit.SECONDS);
+    long tookMs = (System.nanoTime() - asked) / 1_000_000;
+    String out = Files.readString(console);
+    assertEquals(GatlingProcess.SUCCESS, exit, out);
+    // Polled once a second, then the JVM's own end (a generous bound for a loaded machine).
+    assertTrue(tookMs < 10_000, "ended " + tookMs + " ms after the stop file appeared:\n" + out);
+    System.out.println("ProctoringSimulationIT: ended " + tookMs + " ms after the stop file");
+    assertTrue(out.contains("loadfleet: stop requested"), out);
+    assertTrue(out.contains("4 students left") || out.contains("8 students leave"), out);
+
+    long[] uploads = requestCounts(out, "upload");
+    long[] heartbeats = requestCounts(out, "heartbeat");
+    JsonNode stats = serviceStats(out);
+    assertEquals(stats.get("uploadsStored").asLong(), uploads[1], out);
+    assertEquals(stats.get("heartbeats").asLong(), heartbeats[1], out);
+    assertEquals(4, uploads[1], "one upload each before the stop");
+    Path log = runFolder(tmp.resolve("results")).resolve("simulation.log");
+    assertTrue(
+        Files.size(log) < 8192, "all of it was in Gatling's unwritten buffer: " + Files.size(log));
+    try (SimulationLogReader reader = SimulationLogReader.open(log)) {
+      long requests = 0;
+      for (LogRecord r = reader.next(); r != null; r = reader.next()) {
+        if (r instanceof LogRecord.Request q && q.ok()) {
+          requests++;
+        }
+      }
+      assertEquals(uploads[1] + heartbeats[1], requests, "every answered request is in the log");
+    }
+    JsonNode last = JSON.readTree(progress.toFile());
+    assertTrue(last.get("finished").asBoolean());
+    assertEquals(0, last.get("usersActive").asLong());
+  }
+
+  /** A stop before startAt: nobody waits for the start, no request is sent, Gatling ends. */
+  @Test
+  void aStopBeforeTheStartEndsTheRunWithoutARequest() throws Exception {
+    Path stop = tmp.resolve("stop");
+    Path console = tmp.resolve("console.log");
+    CompletableFuture<Integer> gatling =
+        CompletableFuture.supplyAsync(
+            () -> {
+              try {
+                return shortRun()
+                    .withSystemProperty(
+                        "startAt", String.valueOf(System.currentTimeMillis() + 120_000))
+                    .withSystemProperty("stopFile", stop.toString())
+                    .withSystemProperty("serviceDataDir", tmp.resolve("server_data").toString())
+                    .simulate(SIMULATION, tmp.resolve("results"), console, Duration.ofMinutes(3));
+              } catch (Exception e) {
+                throw new IllegalStateException(e);
+              }
+            });
+    long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+    while (System.nanoTime() < deadline
+        && !(Files.exists(console) && Files.readString(console).contains("loadfleet: waiting"))) {
+      Thread.sleep(200);
+    }
+    Files.writeString(stop, "now\n");
+    int exit = gatling.get(60, TimeUnit.SECONDS);
+    String out = Files.readString(console);
+    assertEquals(GatlingProcess.SUCCESS, exit, out);
+    assertEquals(0, serviceStats(out).get("heartbeats").asLong(), out);
+    assertEquals(0, serviceStats(out).get("uploadsStored").asLong(), out);
   }
 
   /** Total, OK and KO of one request name in Gatling's last console table. */
