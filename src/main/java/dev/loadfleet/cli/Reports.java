@@ -7,11 +7,13 @@ import dev.loadfleet.report.ReportRequest;
 import dev.loadfleet.report.ReportResult;
 import dev.loadfleet.report.Reporter;
 import dev.loadfleet.run.Reporting;
+import dev.loadfleet.run.StopReason;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * The report step the run and collect commands use: the merger and Reporter of the report package.
@@ -24,8 +26,25 @@ final class Reports {
       @Override
       public Outcome report(List<HostLog> logs, Path outDir, Map<String, HostNotes> notes)
           throws Exception {
+        return report(logs, outDir, notes, Optional.empty());
+      }
+
+      @Override
+      public Outcome report(
+          List<HostLog> logs,
+          Path outDir,
+          Map<String, HostNotes> notes,
+          Optional<StopReason> stopped)
+          throws Exception {
         ReportResult r =
-            Reporter.generate(new ReportRequest(mergeInputs(logs), outDir, annotations(notes)));
+            Reporter.generate(
+                new ReportRequest(
+                    mergeInputs(logs),
+                    outDir,
+                    annotations(notes),
+                    false,
+                    stopped.map(
+                        s -> new ReportRequest.Stopped(s.atEpochMs(), s.by().id(), s.detail()))));
         return new Outcome(r.reportIndex(), r.summaryJson(), r.assertionsPassed(), r.warnings());
       }
 

@@ -38,6 +38,17 @@ public interface Reporting {
    */
   Outcome report(List<HostLog> logs, Path outDir, Map<String, HostNotes> notes) throws Exception;
 
+  /**
+   * Like {@link #report(List, Path, Map)}, for a run that was stopped early: the report says so,
+   * when and by whom or what (summary.json's "stopped", a banner on its pages). A report step that
+   * knows no such marking reports the run unmarked.
+   */
+  default Outcome report(
+      List<HostLog> logs, Path outDir, Map<String, HostNotes> notes, Optional<StopReason> stopped)
+      throws Exception {
+    return report(logs, outDir, notes);
+  }
+
   /** The longest {@link #report} may take before it gives up: what a Ctrl+C must wait for. */
   Duration timeout();
 }

@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
@@ -13,7 +14,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
  */
 final class FakeReporting implements Reporting {
   /** One call of {@link #report}. */
-  record Call(List<HostLog> logs, Path outDir, Map<String, HostNotes> notes) {
+  record Call(
+      List<HostLog> logs, Path outDir, Map<String, HostNotes> notes, Optional<StopReason> stopped) {
     List<String> logNames() {
       return logs.stream().map(HostLog::name).toList();
     }
@@ -43,7 +45,14 @@ final class FakeReporting implements Reporting {
   @Override
   public Outcome report(List<HostLog> logs, Path outDir, Map<String, HostNotes> notes)
       throws Exception {
-    calls.add(new Call(logs, outDir, notes));
+    return report(logs, outDir, notes, Optional.empty());
+  }
+
+  @Override
+  public Outcome report(
+      List<HostLog> logs, Path outDir, Map<String, HostNotes> notes, Optional<StopReason> stopped)
+      throws Exception {
+    calls.add(new Call(logs, outDir, notes, stopped));
     Files.createDirectories(outDir);
     return new Outcome(
         outDir.resolve("index.html"), outDir.resolve("summary.json"), assertionsPassed, List.of());
