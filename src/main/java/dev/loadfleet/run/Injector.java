@@ -224,7 +224,8 @@ public final class Injector {
    * What {@link #end} found: whether the injector was asked (or was already not running) and its
    * state right after, read in the same round trip.
    *
-   * @param answer what {@code injector end} printed: asked, not running or absent
+   * @param answer what {@code injector end} printed: asked, ended (asked before, and it ended by
+   *     itself), not running or absent
    */
   public record Ending(String answer, Status status) {
     /** Whether the injector still runs its run. */

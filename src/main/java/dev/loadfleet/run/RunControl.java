@@ -189,7 +189,8 @@ public final class RunControl {
         }
         unreachable.remove(name);
         Injector.Ending ending = r.value();
-        if (ending.answer().equals("asked")) {
+        // "ended": asked before, by this process or another (`loadfleet stop` beside the run).
+        if (ending.answer().equals("asked") || ending.answer().equals("ended")) {
           asked.add(name);
         }
         if (ending.running()) {

@@ -66,6 +66,8 @@ class InjectorScriptTest {
       assertTrue(Files.exists(Path.of(h.paths().runDir(), "stop")), "the request stays");
       assertFalse(Files.exists(Path.of(h.paths().runDir(), "stopped")), "never signalled");
       assertEquals("exited 0", Injector.poll(remote, h).status().text(), "its own exit code");
+      // Asked again (the run's own process beside `loadfleet stop`): it ended by itself.
+      assertEquals("ended", Injector.end(remote, h).answer());
       assertTrue(
           Files.readString(Path.of(h.paths().runDir(), "console.log")).contains("stop file seen"));
       assertFalse(
@@ -107,6 +109,7 @@ class InjectorScriptTest {
       assertTrue(tookMs >= 2000, "waited out the 2 s grace first: " + tookMs + " ms");
       assertTrue(Files.exists(Path.of(h.paths().runDir(), "stopped")), "marked signalled");
       assertEquals("stopped", Injector.poll(remote, h).status().text());
+      assertEquals("not running", Injector.end(remote, h).answer(), "signalled, not ended");
       assertFalse(remote.exec("kill -0 -- -" + pgid, Duration.ofSeconds(5)).ok());
     }
   }

@@ -197,16 +197,26 @@ class ProctoringSimulationIT {
     assertTrue(!gatling.isDone(), "the run is still on: " + Files.readString(console));
 
     Files.writeString(stop, "now\n");
+    long askedAt = System.currentTimeMillis();
     long asked = System.nanoTime();
     int exit = gatling.get(60, TimeUnit.SECONDS);
     long tookMs = (System.nanoTime() - asked) / 1_000_000;
     String out = Files.readString(console);
     assertEquals(GatlingProcess.SUCCESS, exit, out);
-    // Polled once a second, then the JVM's own end (a generous bound for a loaded machine).
-    assertTrue(tookMs < 10_000, "ended " + tookMs + " ms after the stop file appeared:\n" + out);
-    System.out.println("ProctoringSimulationIT: ended " + tookMs + " ms after the stop file");
-    assertTrue(out.contains("loadfleet: stop requested"), out);
-    assertTrue(out.contains("4 students left") || out.contains("8 students leave"), out);
+    // Seen within the poll's second (plus scheduling on a loaded machine); then the run's end,
+    // Gatling's own report included, in a bound generous for a loaded machine.
+    Matcher seen = Pattern.compile("loadfleet: stop requested at (\\S+) ").matcher(out);
+    assertTrue(seen.find(), out);
+    long seenMs = java.time.Instant.parse(seen.group(1)).toEpochMilli() - askedAt;
+    System.out.println(
+        "ProctoringSimulationIT: stop seen "
+            + seenMs
+            + " ms, JVM ended "
+            + tookMs
+            + " ms after the stop file appeared");
+    assertTrue(seenMs < 3_000, "seen " + seenMs + " ms after the stop file appeared:\n" + out);
+    assertTrue(tookMs < 30_000, "ended " + tookMs + " ms after the stop file appeared:\n" + out);
+    assertTrue(out.contains("8 virtual users leave"), out);
 
     long[] uploads = requestCounts(out, "upload");
     long[] heartbeats = requestCounts(out, "heartbeat");
@@ -258,7 +268,17 @@ class ProctoringSimulationIT {
     Files.writeString(stop, "now\n");
     int exit = gatling.get(60, TimeUnit.SECONDS);
     String out = Files.readString(console);
-    assertEquals(GatlingProcess.SUCCESS, exit, out);
+    // The run ended normally; with no request, Gatling's report generator (which the injectors
+    // do not run) refuses to build a report and exits 1.
+    assertTrue(
+        exit == GatlingProcess.SUCCESS
+            || out.contains("There were no requests sent during the simulation"),
+        "exit " + exit + ":\n" + out);
+    assertTrue(
+        out.contains("loadfleet: students' requests: uploads 0 OK / 0 KO, heartbeats 0 OK / 0 KO"),
+        out);
+    assertTrue(
+        Files.isRegularFile(runFolder(tmp.resolve("results")).resolve("simulation.log")), out);
     assertEquals(0, serviceStats(out).get("heartbeats").asLong(), out);
     assertEquals(0, serviceStats(out).get("uploadsStored").asLong(), out);
   }

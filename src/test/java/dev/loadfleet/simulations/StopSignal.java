@@ -102,7 +102,7 @@ final class StopSignal {
     raised = true;
     raisedLatch.countDown();
     System.out.printf(
-        "loadfleet: stop requested at %s (%s): %d students leave, requests in flight complete,"
+        "loadfleet: stop requested at %s (%s): %d virtual users leave (two per student), requests in flight complete,"
             + " then Gatling ends its run and writes out its log%n",
         Instant.now(), why, present.get());
     for (Parked p : parked) {
