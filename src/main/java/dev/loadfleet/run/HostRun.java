@@ -9,7 +9,6 @@ import dev.loadfleet.config.HostSpec;
 import dev.loadfleet.config.JumpHost;
 import dev.loadfleet.plan.Share;
 import java.nio.file.Path;
-import java.util.Arrays;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.OptionalInt;
@@ -60,16 +59,7 @@ public record HostRun(
 
     @JsonCreator
     public static StopOutcome of(String text) {
-      return Arrays.stream(values())
-          .filter(s -> s.text().equals(text))
-          .findFirst()
-          .orElseThrow(
-              () ->
-                  new IllegalArgumentException(
-                      "stop outcome '"
-                          + text
-                          + "' is none of "
-                          + Arrays.stream(values()).map(StopOutcome::text).toList()));
+      return EnumText.of(values(), StopOutcome::text, text, "stop outcome");
     }
 
     /** Whether the injector was signalled, so its log lacks Gatling's last buffer. */

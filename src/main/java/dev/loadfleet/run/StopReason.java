@@ -5,7 +5,6 @@ import com.fasterxml.jackson.annotation.JsonValue;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
-import java.util.Arrays;
 import java.util.Locale;
 
 /**
@@ -39,16 +38,7 @@ public record StopReason(long atEpochMs, By by, String detail) {
 
     @JsonCreator
     public static By of(String id) {
-      return Arrays.stream(values())
-          .filter(b -> b.id().equals(id))
-          .findFirst()
-          .orElseThrow(
-              () ->
-                  new IllegalArgumentException(
-                      "stopped by '"
-                          + id
-                          + "' is none of "
-                          + Arrays.stream(values()).map(By::id).toList()));
+      return EnumText.of(values(), By::id, id, "stopped by");
     }
   }
 
