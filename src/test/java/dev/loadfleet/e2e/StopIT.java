@@ -56,7 +56,7 @@ class StopIT {
     FleetRun run = FleetRun.plan(bed, "stop-10s", USERS, USERS, "10m", equal(), SLOW);
     LauncherProcess launcher = run.start("run");
     String runId = run.awaitRunId(launcher, Duration.ofMinutes(2));
-    run.awaitInjection(Duration.ofSeconds(10));
+    awaitStudents(run, launcher, Duration.ofSeconds(10));
 
     String results = run.results().toString();
     LauncherProcess stop =
@@ -112,7 +112,7 @@ class StopIT {
     FleetRun run = FleetRun.plan(bed, "ctrl-c-60s", USERS, USERS, "10m", equal(), SLOW);
     LauncherProcess launcher = run.start("run");
     run.awaitRunId(launcher, Duration.ofMinutes(2));
-    run.awaitInjection(Duration.ofSeconds(60));
+    awaitStudents(run, launcher, Duration.ofSeconds(60));
     launcher.signal("INT");
     int code = launcher.waitFor(Duration.ofMinutes(4));
     String out = launcher.output();
@@ -168,6 +168,22 @@ class StopIT {
         othersUploads + progress.path("uploadsOk").asLong(),
         othersHeartbeats + progress.path("heartbeatsOk").asLong(),
         out);
+  }
+
+  /**
+   * Waits until T0 + {@code after}, and until the service has seen every student: on a loaded
+   * machine the injector JVMs may start their students well after T0, and a stop before any request
+   * would test nothing here.
+   */
+  private void awaitStudents(FleetRun run, LauncherProcess launcher, Duration after) {
+    run.awaitInjection(after);
+    long end = System.nanoTime() + Duration.ofMinutes(2).toNanos();
+    while (bed.targetStats().path("studentsSeen").asLong() < USERS) {
+      assertTrue(
+          System.nanoTime() < end && launcher.alive(),
+          "the service did not see all " + USERS + " students:\n" + launcher.output());
+      LauncherProcess.sleep(500);
+    }
   }
 
   private static Map<String, Integer> equal() {
