@@ -190,6 +190,7 @@ public final class RunControl {
         unreachable.remove(name);
         Injector.Ending ending = r.value();
         // "ended": asked before, by this process or another (`loadfleet stop` beside the run).
+        boolean askedElsewhere = ending.answer().equals("ended") && !asked.contains(name);
         if (ending.answer().equals("asked") || ending.answer().equals("ended")) {
           asked.add(name);
         }
@@ -201,10 +202,13 @@ public final class RunControl {
           outcomes.put(name, HostRun.StopOutcome.ENDED);
           messages.put(
               name,
-              String.format(
-                  Locale.ROOT,
-                  "ended its run by itself %.1f s after the stop request; its log is complete",
-                  after));
+              askedElsewhere
+                  // asked by another launcher process before this one looked
+                  ? "had ended its run by itself on an earlier request; its log is complete"
+                  : String.format(
+                      Locale.ROOT,
+                      "ended its run by itself %.1f s after the stop request; its log is complete",
+                      after));
           out.printf("  %-16s %s%n", name, messages.get(name));
         } else {
           out.printf("  %-16s not running (%s)%n", name, ending.status().text());
