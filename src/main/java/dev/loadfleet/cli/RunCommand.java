@@ -67,6 +67,16 @@ public final class RunCommand implements Command {
                 .build())
         .addOption(
             Option.builder()
+                .longOpt("stop-grace")
+                .hasArg()
+                .argName("SECONDS")
+                .desc(
+                    "on an early stop (Ctrl+C, loadfleet stop), how long the injectors may take to"
+                        + " end their runs by themselves before they are signalled (default: the"
+                        + " workload's requestTimeout + 15 s)")
+                .build())
+        .addOption(
+            Option.builder()
                 .longOpt("ignore-saturation")
                 .desc("report saturated injectors but do not exit with code 5 for them")
                 .build());
@@ -102,7 +112,10 @@ public final class RunCommand implements Command {
             Optional.of(runId),
             line.hasOption("ignore-saturation")
                 ? RunOutcome.OnSaturation.WARN
-                : RunOutcome.OnSaturation.FAIL);
+                : RunOutcome.OnSaturation.FAIL,
+            line.hasOption("stop-grace")
+                ? Optional.of(LauncherOptions.seconds(line, "stop-grace", 0, 0, MAX_WAIT_SECONDS))
+                : Optional.empty());
     Path results = LauncherOptions.results(line);
     long attempts = RemoteHost.connectAttempts();
     LauncherLog.Session log =

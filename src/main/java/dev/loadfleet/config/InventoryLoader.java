@@ -43,7 +43,14 @@ public final class InventoryLoader {
   /** Knobs the launcher sets itself per host; the inventory sets them through top-level fields. */
   static final Set<String> LAUNCHER_KNOBS =
       Set.of(
-          "users", "rampRate", "idOffset", "startAt", "progressFile", "baseUrl", "steadyDuration");
+          "users",
+          "rampRate",
+          "idOffset",
+          "startAt",
+          "progressFile",
+          "stopFile",
+          "baseUrl",
+          "steadyDuration");
 
   private static final Set<String> TOP_FIELDS =
       Set.of(

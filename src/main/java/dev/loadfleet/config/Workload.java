@@ -21,6 +21,8 @@ import java.util.Set;
  * Upload} and {@link Heartbeat}, the launcher's shares change {@link Population}.
  *
  * @param progressFile where the simulation writes its progress every second; {@code null} = none
+ * @param stopFile a file whose appearance ends the run early, polled once a second; {@code null} =
+ *     none
  * @param secretsFile the file secret knobs were read from; {@code null} = none
  * @param secretKnobs the keys whose values are credentials, never shown ({@code authHeader} is
  *     never shown either way)
@@ -35,6 +37,7 @@ public record Workload(
     Slo slo,
     EmbeddedService service,
     Path progressFile,
+    Path stopFile,
     Path secretsFile,
     Set<String> secretKnobs) {
 

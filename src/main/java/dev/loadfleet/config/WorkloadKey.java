@@ -54,6 +54,12 @@ public enum WorkloadKey {
           "empty (none) or the path of a JSON file the simulation rewrites every second with what"
               + " its students have done so far"),
       Workload::progressFile),
+  stopFile(
+      "",
+      Rule.optionalPath(
+          "empty (none) or the path of a file whose appearance ends the run early: the students"
+              + " leave and Gatling ends normally, writing out its log (set by the launcher)"),
+      Workload::stopFile),
   uploadPath("/upload", Rule.urlPath(), w -> w.upload().path()),
   uploadMethod("POST", Rule.method(), w -> w.upload().method()),
   heartbeatPath("/heartbeat", Rule.urlPath(), w -> w.heartbeat().path()),

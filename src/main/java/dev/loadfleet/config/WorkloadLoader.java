@@ -339,6 +339,7 @@ final class WorkloadLoader {
           new Slo(get(sloFailedPercent), get(sloMeanMs), get(sloP95Ms)),
           new EmbeddedService(get(serviceDataDir), get(serviceDiscard)),
           get(progressFile),
+          get(stopFile),
           get(secretsFile),
           secret);
     }

@@ -8,11 +8,13 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.stream.Collectors;
 
 /**
  * SSH connections to every host of a run, opened in parallel; hosts that could not be reached keep
@@ -96,20 +98,34 @@ public final class Fleet implements Closeable {
    * values.
    */
   public <T> Map<String, Result<T>> each(Step<T> step) {
-    return eachHost(
-        h -> {
-          RemoteHost remote = connected.get(h.name());
-          if (remote == null || !remote.isConnected()) {
-            // dropped since (a cut link, a timed-out command): one fresh attempt
-            remote =
-                reconnect(h)
-                    .orElseThrow(
-                        () ->
-                            failed.getOrDefault(
-                                h.name(), new IOException(h.name() + ": not connected")));
-          }
-          return step.apply(remote);
-        });
+    return each(hosts.stream().map(HostSpec::name).collect(Collectors.toSet()), step);
+  }
+
+  /**
+   * Like {@link #each}, on the hosts named in {@code only}: the others are neither reconnected nor
+   * in the result.
+   */
+  public <T> Map<String, Result<T>> each(Set<String> only, Step<T> step) {
+    Map<String, Result<T>> results =
+        eachHost(
+            h -> {
+              if (!only.contains(h.name())) {
+                return null;
+              }
+              RemoteHost remote = connected.get(h.name());
+              if (remote == null || !remote.isConnected()) {
+                // dropped since (a cut link, a timed-out command): one fresh attempt
+                remote =
+                    reconnect(h)
+                        .orElseThrow(
+                            () ->
+                                failed.getOrDefault(
+                                    h.name(), new IOException(h.name() + ": not connected")));
+              }
+              return step.apply(remote);
+            });
+    results.keySet().retainAll(only);
+    return results;
   }
 
   /**

@@ -2,12 +2,14 @@ package dev.loadfleet.run;
 
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonValue;
 import dev.loadfleet.check.ClockOffset;
 import dev.loadfleet.config.HostSpec;
 import dev.loadfleet.config.JumpHost;
 import dev.loadfleet.plan.Share;
 import java.nio.file.Path;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.OptionalLong;
@@ -27,6 +29,7 @@ import java.util.OptionalLong;
  * @param startAt the instant its injection begins, in the host's own clock (epoch ms)
  * @param pid the injector's process group id, once started
  * @param exitCode Gatling's exit code, once known
+ * @param stop how its injector ended when the launcher asked it to, once it did
  */
 public record HostRun(
     HostSpec spec,
@@ -37,7 +40,33 @@ public record HostRun(
     HostState state,
     OptionalLong pid,
     OptionalInt exitCode,
-    String message) {
+    String message,
+    Optional<StopOutcome> stop) {
+
+  /** How a host's injector ended after the launcher asked it to end its run. */
+  public enum StopOutcome {
+    /** It ended its run by itself: Gatling wrote out its whole log. */
+    ENDED,
+    /** Still running after the grace: sent TERM; its log lacks what Gatling still buffered. */
+    TERMINATED,
+    /** TERM did not end it within 10 s: sent KILL; its log lacks what Gatling still buffered. */
+    KILLED;
+
+    @JsonValue
+    public String text() {
+      return name().toLowerCase(Locale.ROOT);
+    }
+
+    @JsonCreator
+    public static StopOutcome of(String text) {
+      return EnumText.of(values(), StopOutcome::text, text, "stop outcome");
+    }
+
+    /** Whether the injector was signalled, so its log lacks Gatling's last buffer. */
+    public boolean signalled() {
+      return this != ENDED;
+    }
+  }
 
   /**
    * Where the host's part of the run lives on it.
@@ -59,7 +88,8 @@ public record HostRun(
         HostState.PLANNED,
         OptionalLong.empty(),
         OptionalInt.empty(),
-        "");
+        "",
+        Optional.empty());
   }
 
   public String name() {
@@ -80,7 +110,23 @@ public record HostRun(
   }
 
   public HostRun withState(HostState newState, String newMessage) {
-    return new HostRun(spec, share, clock, startAt, paths, newState, pid, exitCode, newMessage);
+    return new HostRun(
+        spec, share, clock, startAt, paths, newState, pid, exitCode, newMessage, stop);
+  }
+
+  /** Stopped on request: how its injector ended, and in words. */
+  public HostRun withStop(StopOutcome outcome, String newMessage) {
+    return new HostRun(
+        spec,
+        share,
+        clock,
+        startAt,
+        paths,
+        HostState.STOPPED,
+        pid,
+        exitCode,
+        newMessage,
+        Optional.of(outcome));
   }
 
   /** Started: running as process group {@code newPid}. */
@@ -94,13 +140,14 @@ public record HostRun(
         HostState.RUNNING,
         OptionalLong.of(newPid),
         exitCode,
-        message);
+        message,
+        stop);
   }
 
   /** Gatling ended with {@code code}. */
   public HostRun withExit(HostState newState, int code, String newMessage) {
     return new HostRun(
-        spec, share, clock, startAt, paths, newState, pid, OptionalInt.of(code), newMessage);
+        spec, share, clock, startAt, paths, newState, pid, OptionalInt.of(code), newMessage, stop);
   }
 
   @JsonValue
@@ -126,7 +173,8 @@ public record HostRun(
         state,
         pid.isPresent() ? pid.getAsLong() : null,
         exitCode.isPresent() ? exitCode.getAsInt() : null,
-        message);
+        message,
+        stop.orElse(null));
   }
 
   @JsonCreator(mode = JsonCreator.Mode.DELEGATING)
@@ -156,7 +204,8 @@ public record HostRun(
         j.state(),
         j.pid() == null ? OptionalLong.empty() : OptionalLong.of(j.pid()),
         j.exitCode() == null ? OptionalInt.empty() : OptionalInt.of(j.exitCode()),
-        j.message() == null ? "" : j.message());
+        j.message() == null ? "" : j.message(),
+        Optional.ofNullable(j.stop()));
   }
 
   /** {@code user@address:port}, as {@link JumpHost#toString()} writes it. */
@@ -178,6 +227,7 @@ public record HostRun(
    *
    * @param nicBitsPerSecond 0 in a run.json written before it was recorded
    * @param netInterface the interface health sampling counts, or null for all but loopback
+   * @param stop null until the launcher stopped the host (and in a run.json written before)
    */
   @JsonIgnoreProperties(ignoreUnknown = true)
   record Json(
@@ -201,5 +251,6 @@ public record HostRun(
       HostState state,
       Long pid,
       Integer exitCode,
-      String message) {}
+      String message,
+      @JsonInclude(JsonInclude.Include.NON_NULL) StopOutcome stop) {}
 }

@@ -2,7 +2,6 @@ package dev.loadfleet.run;
 
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonValue;
-import java.util.Arrays;
 import java.util.Locale;
 
 /** Where one host of a run is; run.json writes it in lower case ({@code "running"}). */
@@ -33,16 +32,7 @@ public enum HostState {
 
   @JsonCreator
   public static HostState of(String text) {
-    return Arrays.stream(values())
-        .filter(s -> s.text().equals(text))
-        .findFirst()
-        .orElseThrow(
-            () ->
-                new IllegalArgumentException(
-                    "host state '"
-                        + text
-                        + "' is none of "
-                        + Arrays.stream(values()).map(HostState::text).toList()));
+    return EnumText.of(values(), HostState::text, text, "host state");
   }
 
   @Override

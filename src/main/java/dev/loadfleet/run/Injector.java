@@ -243,9 +243,56 @@ public final class Injector {
   }
 
   /**
-   * TERM to the injector's whole process group, KILL after {@code graceSeconds}.
+   * What {@link #end} found: whether the injector was asked (or was already not running) and its
+   * state right after, read in the same round trip.
    *
-   * @return what the script did: stopped, killed, not running or absent
+   * @param answer what {@code injector end} printed: asked, ended (asked before, and it ended by
+   *     itself), not running or absent
+   */
+  public record Ending(String answer, Status status) {
+    /** Whether the injector still runs its run. */
+    public boolean running() {
+      return status.kind() == Status.Kind.RUNNING;
+    }
+  }
+
+  /**
+   * Asks the injector to end its run (its simulation sees the run dir's stop file within a second;
+   * asking again is harmless), and reads its state.
+   *
+   * @throws IOException when the host's answer is cut short or has no status
+   */
+  public static Ending end(RemoteHost remote, HostRun host) throws IOException {
+    String script = host.paths().bundleDir() + "/bin/injector";
+    String cmd =
+        String.join(
+            "; ",
+            MarkedOutput.mark("ending"),
+            Shell.command(script, "end", host.paths().runDir()),
+            MarkedOutput.mark("status"),
+            Shell.command(script, "status", host.paths().runDir()),
+            MarkedOutput.END);
+    ExecResult r = remote.exec(cmd, TIMEOUT);
+    MarkedOutput out = MarkedOutput.parse(r.stdout());
+    Optional<String> answer = out.first("ending");
+    Optional<String> status = out.first("status");
+    if (!out.complete() || answer.isEmpty() || status.isEmpty()) {
+      throw new IOException(
+          host.name()
+              + ": asking the injector to end gave "
+              + (out.complete() ? "no answer" : "an answer cut short")
+              + " ("
+              + r.describe()
+              + ")");
+    }
+    return new Ending(answer.get(), Status.parse(status.get()));
+  }
+
+  /**
+   * Asks the injector to end its run, waits up to {@code graceSeconds} for it to, then sends TERM
+   * to its whole process group, and KILL 10 s later.
+   *
+   * @return what the script did: ended (by itself), terminated, killed, not running or absent
    */
   public static String stop(RemoteHost remote, HostRun host, int graceSeconds) throws IOException {
     MarkedOutput out =
@@ -273,8 +320,19 @@ public final class Injector {
                         + ")"));
   }
 
-  /** The longest {@link #stop} waits for a host: the grace, then time for KILL and the answer. */
+  /** How long the script waits after TERM before it sends KILL. */
+  static final Duration TERM_WAIT = Duration.ofSeconds(10);
+
+  /**
+   * The longest {@link #stop} waits for a host: the grace, the wait after TERM, and time for the
+   * answer.
+   */
   public static Duration stopTimeout(int graceSeconds) {
-    return Duration.ofSeconds(graceSeconds).plus(TIMEOUT);
+    return Duration.ofSeconds(graceSeconds).plus(TERM_WAIT).plus(TIMEOUT);
+  }
+
+  /** The longest one {@link #end} or {@link #poll} round trip waits. */
+  static Duration commandTimeout() {
+    return TIMEOUT;
   }
 }

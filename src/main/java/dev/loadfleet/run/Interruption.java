@@ -13,12 +13,15 @@ import java.util.stream.Stream;
 
 /**
  * A request to end a run early, with its {@link StopReason}: Ctrl+C, {@code loadfleet stop}, a stop
- * criterion or the launcher's own stop. The run stops every injector, then collects and reports
- * what ran. {@link #onCtrlC} wires it to the JVM's shutdown hook. The first reason asked for is the
- * one the run records.
+ * criterion or the launcher's own stop. The run asks every injector to end its run (a graceful
+ * stop: each Gatling ends normally and writes out its whole log), signals those still running after
+ * the grace, then collects and reports what ran. The first reason asked for is the one the run
+ * records. {@link #escalate} cuts the grace short (a second Ctrl+C). {@link #onCtrlC} wires it to
+ * the JVM's shutdown hook, {@link CtrlC} to the presses of Ctrl+C.
  */
 public final class Interruption {
   private final AtomicBoolean requested = new AtomicBoolean();
+  private final AtomicBoolean escalated = new AtomicBoolean();
   private final AtomicReference<StopReason> reason = new AtomicReference<>();
   private volatile Thread runThread;
 
@@ -46,6 +49,21 @@ public final class Interruption {
     return requested.get();
   }
 
+  /**
+   * Asks the stop not to wait for the injectors to end by themselves: those still running are
+   * signalled at once, and lose what their Gatling still buffers for simulation.log. Also a request
+   * (Ctrl+C) when none came before.
+   */
+  public void escalate() {
+    escalated.set(true);
+    request();
+  }
+
+  /** Whether the stop is to signal every injector still running now, without more grace. */
+  public boolean escalated() {
+    return escalated.get();
+  }
+
   /** Why the run was asked to stop, once it was. */
   public Optional<StopReason> reason() {
     return Optional.ofNullable(reason.get());
@@ -56,10 +74,11 @@ public final class Interruption {
   }
 
   /**
-   * What the JVM runs on Ctrl+C (its shutdown hook): asks the run to stop, then waits for it to
-   * stop the injectors, collect and report, at most {@code bound}. The JVM halts when the hook
-   * returns, and a child process would outlive it: past the bound, this process's children (the
-   * forked report generator) are ended, and the message says how to build the report again.
+   * What the JVM runs when it is asked to exit (its shutdown hook: SIGTERM, SIGHUP, or Ctrl+C when
+   * no {@link CtrlC} handler is installed): asks the run to stop, then waits for it to stop the
+   * injectors, collect and report, at most {@code bound}. The JVM halts when the hook returns, and
+   * a child process would outlive it: past the bound, this process's children (the forked report
+   * generator) are ended, and the message says how to build the report again.
    *
    * @param done released when the run has ended
    * @param children this process's children, ended past the bound
@@ -71,7 +90,11 @@ public final class Interruption {
       String runId,
       PrintWriter err) {
     return () -> {
-      request();
+      request(
+          new StopReason(
+              System.currentTimeMillis(),
+              StopReason.By.OPERATOR,
+              "the launcher process was asked to exit (a signal: SIGTERM, SIGHUP or SIGINT)"));
       boolean ended;
       try {
         ended = done.await(bound.toMillis(), TimeUnit.MILLISECONDS);

@@ -2,6 +2,7 @@ package dev.loadfleet.run;
 
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 
 /**
  * What a run, or a later collect of it, came to. The run stage only says what happened; the command
@@ -18,9 +19,15 @@ public enum RunOutcome {
   INJECTORS_SATURATED,
   /** The pre-flight checks refused the hosts; nothing was started. */
   CHECK_FAILED,
-  /** The operator interrupted the run; what ran was stopped, collected and reported if it could. */
+  /**
+   * Ctrl+C on the process that ran it: what ran was stopped, collected and reported if it could be
+   * (marked stopped).
+   */
   INTERRUPTED,
-  /** Stopped early on request ({@code loadfleet stop}, the launcher); reported, marked stopped. */
+  /**
+   * Stopped early on request ({@code loadfleet stop}, the launcher's own stop, or a Ctrl+C seen by
+   * a later collect); reported, marked stopped.
+   */
   STOPPED,
   /** A stop criterion held and ended the run; reported, with the criterion named. */
   STOP_CRITERION,
@@ -46,12 +53,17 @@ public enum RunOutcome {
   /**
    * What the collect and report stages found.
    *
-   * @param interrupted the operator stopped the run
+   * @param ctrlC this process got Ctrl+C while it ran the run
+   * @param stopped who or what stopped the run early, if anyone did (run.json's record)
    * @param unfinished the started hosts that did not finish (lost, failed, stopped), with why
    * @param saturated the hosts flagged saturated
    */
   public record Findings(
-      boolean interrupted, Report report, List<String> unfinished, List<String> saturated) {
+      boolean ctrlC,
+      Optional<StopReason.By> stopped,
+      Report report,
+      List<String> unfinished,
+      List<String> saturated) {
     public Findings {
       unfinished = List.copyOf(unfinished);
       saturated = List.copyOf(saturated);
@@ -59,15 +71,19 @@ public enum RunOutcome {
   }
 
   /**
-   * The outcome, worst first: an interrupt, then no report, then hosts that did not finish, failed
-   * assertions, and saturation (unless it is only to be reported).
+   * The outcome, worst first: a Ctrl+C on this process, then no report, then an early stop (a stop
+   * criterion apart from the other stops; a stopped run's hosts are unfinished by design), hosts
+   * that did not finish, failed assertions, and saturation (unless it is only to be reported).
    */
   public static RunOutcome decide(Findings f, OnSaturation onSaturation) {
-    if (f.interrupted()) {
+    if (f.ctrlC()) {
       return INTERRUPTED;
     }
     if (f.report() == Report.NO_LOGS || f.report() == Report.FAILED) {
       return ERROR;
+    }
+    if (f.stopped().isPresent()) {
+      return f.stopped().get() == StopReason.By.CRITERION ? STOP_CRITERION : STOPPED;
     }
     if (!f.unfinished().isEmpty()) {
       return PARTIAL;

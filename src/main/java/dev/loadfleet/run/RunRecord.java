@@ -1,6 +1,7 @@
 package dev.loadfleet.run;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -16,6 +17,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -47,6 +49,9 @@ import java.util.stream.Stream;
  * @param workload the knobs every injector got (besides its share), secret knobs left out
  * @param timings named instants (epoch ms): created, deployed, started, finished, collected, ...
  * @param report the report's index.html, relative to the run's folder, once there is one
+ * @param stopGraceMs how long a stop waits for the injectors to end their runs by themselves before
+ *     it signals them (0 in a run.json written before it was recorded: {@link #stopGrace} then)
+ * @param stopped why the run was stopped early, once it was (null otherwise)
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 public record RunRecord(
@@ -63,7 +68,9 @@ public record RunRecord(
     List<HostRun> hosts,
     Map<String, Long> timings,
     RunState state,
-    String report) {
+    String report,
+    @JsonInclude(JsonInclude.Include.NON_DEFAULT) long stopGraceMs,
+    @JsonInclude(JsonInclude.Include.NON_NULL) StopReason stopped) {
 
   private static final ObjectMapper JSON =
       new ObjectMapper()
@@ -269,7 +276,9 @@ public record RunRecord(
         updated,
         timings,
         state,
-        report);
+        report,
+        stopGraceMs,
+        stopped);
   }
 
   public RunRecord withTiming(String name, long epochMs) {
@@ -289,7 +298,9 @@ public record RunRecord(
         hosts,
         t,
         state,
-        report);
+        report,
+        stopGraceMs,
+        stopped);
   }
 
   public RunRecord withState(RunState newState, String newReport) {
@@ -307,6 +318,55 @@ public record RunRecord(
         hosts,
         timings,
         newState,
-        newReport);
+        newReport,
+        stopGraceMs,
+        stopped);
+  }
+
+  /**
+   * Records why the run was stopped; a run stopped before keeps its first reason (a Ctrl+C after
+   * {@code loadfleet stop} does not rename it).
+   */
+  public RunRecord withStopped(StopReason why) {
+    if (stopped != null) {
+      return this;
+    }
+    return new RunRecord(
+        runId,
+        inventory,
+        knownHosts,
+        simulation,
+        target,
+        bundleSha256,
+        users,
+        rampRate,
+        t0,
+        workload,
+        hosts,
+        timings,
+        state,
+        report,
+        stopGraceMs,
+        why);
+  }
+
+  /** Why the run was stopped early, if it was. */
+  public Optional<StopReason> stopReason() {
+    return Optional.ofNullable(stopped);
+  }
+
+  /**
+   * How long a stop waits for the injectors to end by themselves; for a run.json written before the
+   * grace was recorded, the default for the workload's default request timeout.
+   */
+  public Duration stopGrace() {
+    return stopGraceMs > 0
+        ? Duration.ofMillis(stopGraceMs)
+        : RunControl.defaultStopGrace(Duration.ofSeconds(60));
+  }
+
+  /** Whether run.json already says how the run ended (a later stage wrote its outcome). */
+  public boolean ended() {
+    return state != RunState.STARTING && state != RunState.RUNNING;
   }
 }

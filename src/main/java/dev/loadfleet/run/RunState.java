@@ -2,7 +2,6 @@ package dev.loadfleet.run;
 
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonValue;
-import java.util.Arrays;
 
 /**
  * Where a run is, as run.json says it: starting and running, then how it ended (one state per
@@ -43,16 +42,7 @@ public enum RunState {
 
   @JsonCreator
   public static RunState of(String text) {
-    return Arrays.stream(values())
-        .filter(s -> s.text.equals(text))
-        .findFirst()
-        .orElseThrow(
-            () ->
-                new IllegalArgumentException(
-                    "run state '"
-                        + text
-                        + "' is none of "
-                        + Arrays.stream(values()).map(RunState::text).toList()));
+    return EnumText.of(values(), RunState::text, text, "run state");
   }
 
   @Override

@@ -26,11 +26,12 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * {@code run}: plan, check, deploy, start every host at one instant, watch, collect, merge, report.
- * Ctrl+C stops every remote injector, then collects and reports what ran.
+ * An early end (Ctrl+C, {@code loadfleet stop} from another process, a stop criterion, the
+ * launcher's own stop of a lost host that came back) stops every remote injector without losing its
+ * log ({@link RunControl#stop}), then collects and reports what ran, marked stopped.
  */
 public final class Runner {
   /**
@@ -39,6 +40,8 @@ public final class Runner {
    * @param lostAfter silence after which a host is marked lost
    * @param lostWait how long lost hosts may come back once every other host is done
    * @param onSaturation whether a saturated injector fails the run or is only reported
+   * @param stopGrace how long a stop lets the injectors end their runs by themselves before it
+   *     signals them; empty: {@link RunControl#defaultStopGrace} of the workload's request timeout
    */
   public record Options(
       Path results,
@@ -49,7 +52,32 @@ public final class Runner {
       Duration lostAfter,
       Duration lostWait,
       Optional<String> runId,
-      RunOutcome.OnSaturation onSaturation) {}
+      RunOutcome.OnSaturation onSaturation,
+      Optional<Duration> stopGrace) {
+    /** Without a grace of its own: the workload's default. */
+    public Options(
+        Path results,
+        Optional<Path> bundle,
+        boolean dryRun,
+        Duration startDelay,
+        Duration poll,
+        Duration lostAfter,
+        Duration lostWait,
+        Optional<String> runId,
+        RunOutcome.OnSaturation onSaturation) {
+      this(
+          results,
+          bundle,
+          dryRun,
+          startDelay,
+          poll,
+          lostAfter,
+          lostWait,
+          runId,
+          onSaturation,
+          Optional.empty());
+    }
+  }
 
   private Runner() {}
 
@@ -79,7 +107,12 @@ public final class Runner {
       throws Exception {
     Plan plan = Plan.of(inventory);
     plan.print(inventory, out);
-    inventory.workloadFor(confDir());
+    Duration grace =
+        options
+            .stopGrace()
+            .orElse(
+                RunControl.defaultStopGrace(
+                    inventory.workloadFor(confDir()).target().requestTimeout()));
     if (options.dryRun()) {
       out.println("dry run: nothing started");
       return RunOutcome.OK;
@@ -103,7 +136,7 @@ public final class Runner {
         return RunOutcome.ERROR;
       }
       String runId = options.runId().orElseGet(Runner::newRunId);
-      RunRecord run = record(inventory, ssh, plan, reports, bundle, runId, options);
+      RunRecord run = record(inventory, ssh, plan, reports, bundle, runId, options, grace);
       run.write(options.results());
       out.printf(
           "run %s: T0 %s (in %d s); results in %s%n",
@@ -128,21 +161,24 @@ public final class Runner {
     Interruption interruption = given == null ? new Interruption() : given;
     interruption.attach(Thread.currentThread());
     CountDownLatch done = new CountDownLatch(1);
-    // Ctrl+C: the JVM runs this hook; it asks the run to stop and waits while the run stops the
-    // remote injectors, collects and reports (the JVM exits when the hook returns).
+    // SIGTERM (and Ctrl+C where CtrlC cannot be installed): the JVM runs this hook; it asks the
+    // run to stop and waits while the run stops the remote injectors, collects and reports (the
+    // JVM exits when the hook returns).
     Thread hook =
         new Thread(
             interruption.onCtrlC(
                 done,
-                ctrlCBound(reporting, initial.hosts().size()),
+                ctrlCBound(reporting, initial.hosts().size(), initial.stopGrace()),
                 () -> ProcessHandle.current().descendants(),
                 initial.runId(),
                 err),
             "loadfleet-interrupt");
+    Optional<CtrlC> ctrlC = Optional.empty();
     if (given == null) {
       Runtime.getRuntime().addShutdownHook(hook);
+      ctrlC = CtrlC.install(interruption, initial.runId(), initial.stopGrace(), err);
     }
-    AtomicBoolean interrupted = interruption.flag();
+    Thread requests = watchStopRequests(options.results(), initial.runId(), interruption);
     try {
       RunRecord run = start(initial, fleet, inventory, options.results(), out, err);
       Monitor monitor =
@@ -155,28 +191,45 @@ public final class Runner {
               options.lostWait(),
               out);
       try {
-        run = monitor.watch(interrupted);
+        run = monitor.watch(interruption.flag());
       } catch (InterruptedException e) {
-        // Ctrl+C while sleeping: handled below
+        // a stop request while sleeping: handled below
       }
       Thread.interrupted(); // clear, so the stop and collect below can block
-      if (interrupted.get()) {
-        out.println("interrupted: stopping every injector");
+      if (!interruption.requested()) {
+        run = stopLostHostsThatCameBack(run, fleet, options.results(), interruption);
+      }
+      if (interruption.requested()) {
+        StopReason why = interruption.reason().orElseGet(StopReason::ctrlC);
+        if (why.by() == StopReason.By.CTRL_C) {
+          out.println("interrupted: stopping every injector");
+        }
         run = RunRecord.read(options.results(), run.runId());
-        run = RunControl.stop(run, fleet, options.results(), out).run();
+        run =
+            RunControl.stop(
+                    run,
+                    fleet,
+                    options.results(),
+                    new RunControl.StopRequest(why, run.stopGrace(), interruption::escalated),
+                    out)
+                .run();
       }
       run = run.withTiming("finished", System.currentTimeMillis());
       run.write(options.results());
+      boolean ctrlCHere =
+          interruption.reason().map(r -> r.by() == StopReason.By.CTRL_C).orElse(false);
       return RunControl.collectAndReport(
           run,
           fleet,
           options.results(),
           reporting,
-          new RunControl.CollectOptions(interrupted.get(), options.onSaturation())
+          new RunControl.CollectOptions(ctrlCHere, options.onSaturation())
               .withService(inventory.service()),
           out,
           err);
     } finally {
+      requests.interrupt();
+      ctrlC.ifPresent(CtrlC::close);
       done.countDown();
       if (given == null) {
         try {
@@ -189,12 +242,67 @@ public final class Runner {
   }
 
   /**
-   * How long a Ctrl+C waits for the run to stop its injectors, collect and report: the sum of their
-   * timeouts (downloads and the merge have none of their own; past this the hook ends the report's
-   * process rather than orphan it).
+   * Watches for {@code loadfleet stop} from another process (its request file) and hands it to the
+   * run as its stop request; checks twice a second, a file stat each time.
    */
-  static Duration ctrlCBound(Reporting reporting, int hosts) {
-    return RunControl.stopBound().plus(Collector.commandsBound(hosts)).plus(reporting.timeout());
+  private static Thread watchStopRequests(Path results, String runId, Interruption interruption) {
+    Thread t =
+        new Thread(
+            () -> {
+              while (!interruption.requested()) {
+                Optional<StopReason> asked = RunControl.stopRequest(results, runId);
+                if (asked.isPresent()) {
+                  interruption.request(asked.get());
+                  return;
+                }
+                try {
+                  Thread.sleep(500);
+                } catch (InterruptedException e) {
+                  return;
+                }
+              }
+            },
+            "loadfleet-stop-requests");
+    t.setDaemon(true);
+    t.start();
+    return t;
+  }
+
+  /**
+   * The watch ended with hosts still lost (the others finished, and the lost ones had their wait):
+   * asks each again, and a host that answers with its injector still running is stopped by the
+   * launcher, so that its log is written out whole before it is collected.
+   */
+  private static RunRecord stopLostHostsThatCameBack(
+      RunRecord run, Fleet fleet, Path results, Interruption interruption) throws IOException {
+    List<String> lost =
+        run.hosts().stream().filter(h -> h.state() == HostState.LOST).map(HostRun::name).toList();
+    if (lost.isEmpty()) {
+      return run;
+    }
+    RunRecord refreshed = RunControl.refresh(run, fleet, results);
+    List<String> back =
+        lost.stream().filter(name -> refreshed.host(name).state() == HostState.RUNNING).toList();
+    if (!back.isEmpty()) {
+      interruption.request(
+          StopReason.launcher(
+              String.join(", ", back)
+                  + (back.size() == 1 ? " was" : " were")
+                  + " lost and answered again after the other hosts had finished; stopped so"
+                  + " that its log is written out whole"));
+    }
+    return refreshed;
+  }
+
+  /**
+   * How long a Ctrl+C (or SIGTERM) waits for the run to stop its injectors, collect and report: the
+   * sum of their timeouts (downloads and the merge have none of their own; past this the hook ends
+   * the report's process rather than orphan it).
+   */
+  static Duration ctrlCBound(Reporting reporting, int hosts, Duration grace) {
+    return RunControl.stopBound(grace)
+        .plus(Collector.commandsBound(hosts))
+        .plus(reporting.timeout());
   }
 
   /**
@@ -265,7 +373,8 @@ public final class Runner {
       List<HostReport> reports,
       Bundle bundle,
       String runId,
-      Options options) {
+      Options options,
+      Duration grace) {
     long now = System.currentTimeMillis();
     long t0 = now + options.startDelay().toMillis();
     List<HostRun> hosts = new ArrayList<>();
@@ -303,6 +412,8 @@ public final class Runner {
         hosts,
         timings,
         RunState.STARTING,
+        null,
+        grace.toMillis(),
         null);
   }
 

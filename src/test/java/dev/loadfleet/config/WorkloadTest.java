@@ -141,6 +141,7 @@ class WorkloadTest {
     assertEquals(false, w.service().discard());
     assertEquals(tmp.resolve("progress.json"), w.progressFile());
     assertEquals(tmp.resolve("secrets.json"), w.secretsFile());
+    assertEquals(tmp.resolve("stop"), w.stopFile());
   }
 
   @Test
@@ -183,6 +184,7 @@ class WorkloadTest {
     d.put("requestTimeout", "45s");
     d.put("startAt", "123");
     d.put("progressFile", tmp.resolve("progress.json").toString());
+    d.put("stopFile", tmp.resolve("stop").toString());
     d.put("uploadPath", "/exams/#{examId}/chunks");
     d.put("uploadMethod", "PUT");
     d.put("heartbeatPath", "/alive/#{studentId}");

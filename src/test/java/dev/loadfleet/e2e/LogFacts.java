@@ -18,6 +18,7 @@ import java.util.TreeMap;
  * @param usersByScenario how many users each scenario started, by scenario name
  * @param requests every request record
  * @param okUploads requests named "upload" that succeeded
+ * @param okHeartbeats requests named "heartbeat" that succeeded
  * @param lastRecordMs the latest time any record carries
  */
 public record LogFacts(
@@ -27,6 +28,7 @@ public record LogFacts(
     Map<String, Integer> usersByScenario,
     long requests,
     long okUploads,
+    long okHeartbeats,
     int lastRecordMs,
     boolean truncated) {
 
@@ -37,6 +39,7 @@ public record LogFacts(
       Map<String, Integer> byScenario = new TreeMap<>();
       long requests = 0;
       long okUploads = 0;
+      long okHeartbeats = 0;
       int last = 0;
       for (LogRecord r = reader.next(); r != null; r = reader.next()) {
         last = Math.max(last, r.emittedAt());
@@ -47,6 +50,8 @@ public record LogFacts(
           requests++;
           if (q.ok() && q.name().equals("upload")) {
             okUploads++;
+          } else if (q.ok() && q.name().equals("heartbeat")) {
+            okHeartbeats++;
           }
         }
       }
@@ -57,6 +62,7 @@ public record LogFacts(
           Map.copyOf(byScenario),
           requests,
           okUploads,
+          okHeartbeats,
           last,
           reader.truncated());
     }

@@ -20,8 +20,9 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 /**
  * The bundle's bin/injector on a host, driven by {@link Injector} over SSH, with {@link
  * StandInGatling} in Gatling's place, pinning what the script owns: detaching, the pid file,
- * progress.json passing through, exit codes, and stopping the whole process group. Real Gatling
- * runs through it in the launcher's integration test.
+ * progress.json passing through, exit codes, asking the run to end (the stop file) and signalling
+ * the whole process group after the grace. Real Gatling runs through it in the launcher's
+ * integration test.
  */
 class InjectorScriptTest {
   @RegisterExtension static final SshHosts HOSTS = SshHosts.of(1);
@@ -42,7 +43,7 @@ class InjectorScriptTest {
   }
 
   @Test
-  void startedInjectorSurvivesTheConnectionAndStopKillsItsWholeGroup() throws Exception {
+  void startedInjectorSurvivesTheConnectionAndStopAsksItToEndItsRun() throws Exception {
     HostRun h = hostRun("survive");
     long pgid;
     try (RemoteHost remote = connect()) {
@@ -58,8 +59,18 @@ class InjectorScriptTest {
       assertTrue(
           console.contains("-Dweird=a b'c") && console.contains("--simulation x.Sim"), console);
 
-      assertEquals("stopped", Injector.stop(remote, h, 5));
-      assertEquals("stopped", Injector.poll(remote, h).status().text());
+      long asked = System.nanoTime();
+      assertEquals("ended", Injector.stop(remote, h, 30));
+      assertTrue(
+          System.nanoTime() - asked < Duration.ofSeconds(10).toNanos(),
+          "ended on the request, long before its grace");
+      assertTrue(Files.exists(Path.of(h.paths().runDir(), "stop")), "the request stays");
+      assertFalse(Files.exists(Path.of(h.paths().runDir(), "stopped")), "never signalled");
+      assertEquals("exited 0", Injector.poll(remote, h).status().text(), "its own exit code");
+      // Asked again (the run's own process beside `loadfleet stop`): it ended by itself.
+      assertEquals("ended", Injector.end(remote, h).answer());
+      assertTrue(
+          Files.readString(Path.of(h.paths().runDir(), "console.log")).contains("stop file seen"));
       assertFalse(
           remote.exec("kill -0 -- -" + pgid, Duration.ofSeconds(5)).ok(),
           "no process of the group is left");
@@ -121,13 +132,59 @@ class InjectorScriptTest {
       assertTrue(cmdlines.contains("-DsecretsFile="), cmdlines);
       assertFalse(cmdlines.contains("s3cr3t"), cmdlines);
 
-      assertEquals("stopped", Injector.stop(remote, h, 5));
+      assertEquals("ended", Injector.stop(remote, h, 30));
       assertFalse(Files.exists(secretsFile), "the secrets file is removed when the run ends");
       try (var files = Files.walk(Path.of(h.paths().runDir()))) {
         for (Path f : files.filter(Files::isRegularFile).toList()) {
           assertFalse(Files.readString(f).contains("s3cr3t"), f + " holds the secret");
         }
       }
+    }
+  }
+
+  @Test
+  void anInjectorThatIgnoresTheStopFileIsSignalledAfterTheGraceAndSaysSo() throws Exception {
+    HostRun h = hostRun("ignores");
+    try (RemoteHost remote = connect()) {
+      // -DstopFile= with no value, after the script's own: the stand-in never sees the request.
+      long pgid =
+          Long.parseLong(
+              remote
+                  .execOk(
+                      "INJECTOR_JAVA_OPTS='-DstopFile=' "
+                          + Shell.command(
+                              h.paths().bundleDir() + "/bin/injector",
+                              "start",
+                              h.paths().runDir(),
+                              "x.Sim"),
+                      Duration.ofSeconds(20),
+                      "starting the injector")
+                  .strip());
+      waitForProgress(remote, h);
+      assertEquals("asked", Injector.end(remote, h).answer());
+      Thread.sleep(1500);
+      Injector.Ending ending = Injector.end(remote, h);
+      assertTrue(ending.running(), "it ignores the request: " + ending);
+
+      long asked = System.nanoTime();
+      assertEquals("terminated", Injector.stop(remote, h, 2));
+      long tookMs = (System.nanoTime() - asked) / 1_000_000;
+      assertTrue(tookMs >= 2000, "waited out the 2 s grace first: " + tookMs + " ms");
+      assertTrue(Files.exists(Path.of(h.paths().runDir(), "stopped")), "marked signalled");
+      assertEquals("stopped", Injector.poll(remote, h).status().text());
+      assertEquals("not running", Injector.end(remote, h).answer(), "signalled, not ended");
+      assertFalse(remote.exec("kill -0 -- -" + pgid, Duration.ofSeconds(5)).ok());
+    }
+  }
+
+  @Test
+  void endOnARunThatIsNotRunningAsksNothing() throws Exception {
+    HostRun h = hostRun("never");
+    try (RemoteHost remote = connect()) {
+      Injector.Ending absent = Injector.end(remote, h);
+      assertEquals("absent", absent.answer());
+      assertEquals(Injector.Status.Kind.ABSENT, absent.status().kind());
+      assertFalse(Files.exists(Path.of(h.paths().runDir(), "stop")));
     }
   }
 
@@ -228,7 +285,8 @@ class InjectorScriptTest {
       assertEquals(Injector.Status.Kind.RUNNING, poll.status().kind());
       assertTrue(poll.jvmPid().isPresent(), "the JVM's pid, not a greeting");
       assertEquals(2, poll.progress().orElseThrow().usersActive());
-      assertEquals("stopped", Injector.stop(remote, h, 5));
+      assertEquals("asked", Injector.end(remote, h).answer());
+      assertEquals("ended", Injector.stop(remote, h, 30));
     } finally {
       HOSTS.get(0).chattyLoginShell(false);
     }

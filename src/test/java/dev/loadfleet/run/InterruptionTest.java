@@ -1,5 +1,6 @@
 package dev.loadfleet.run;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -14,23 +15,64 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /**
- * The Ctrl+C hook: it waits for the run to stop, collect and report, as long as those may take, and
- * leaves no child process behind when the JVM halts after it.
+ * The exit hook and Ctrl+C: the hook waits for the run to stop, collect and report, as long as
+ * those may take, and leaves no child process behind when the JVM halts after it; Ctrl+C asks
+ * first, and a second press signals at once.
  */
 class InterruptionTest {
   @Test
-  void ctrlCWaitsAsLongAsStopCollectAndTheReportMayTake() {
+  void theHookWaitsAsLongAsTheGracefulStopCollectAndTheReportMayTake() {
     Reporting hourLong = new FakeReporting(true);
-    Duration bound = Runner.ctrlCBound(hourLong, 4);
+    Duration grace = Duration.ofSeconds(75);
+    Duration bound = Runner.ctrlCBound(hourLong, 4, grace);
     Duration needed =
-        RunControl.stopBound().plus(Collector.commandsBound(4)).plus(hourLong.timeout());
+        RunControl.stopBound(grace).plus(Collector.commandsBound(4)).plus(hourLong.timeout());
     assertTrue(bound.compareTo(needed) >= 0, bound + " < " + needed);
+    assertTrue(
+        RunControl.stopBound(grace).compareTo(grace.plus(Duration.ofSeconds(10))) > 0,
+        "the stop waits out the grace, then TERM's 10 s");
 
     // Gatling's report generator's own limit
     Reporting gatling = new FakeReporting(true, Duration.ofMinutes(60));
     assertTrue(
-        Runner.ctrlCBound(gatling, 1).compareTo(Duration.ofMinutes(60)) > 0,
+        Runner.ctrlCBound(gatling, 1, grace).compareTo(Duration.ofMinutes(60)) > 0,
         "a Ctrl+C during a long report waits for it");
+  }
+
+  @Test
+  void theFirstCtrlCAsksTheSecondSignalsAndEachSaysWhatItCosts() {
+    Interruption interruption = new Interruption();
+    StringWriter err = new StringWriter();
+    CtrlC ctrlC =
+        new CtrlC(
+            interruption, "20261129-094128-acb0", Duration.ofSeconds(45), new PrintWriter(err));
+
+    ctrlC.press();
+    assertTrue(interruption.requested());
+    assertFalse(interruption.escalated(), "the first press waits for the injectors to end");
+    assertEquals(StopReason.By.CTRL_C, interruption.reason().orElseThrow().by());
+    assertTrue(err.toString().contains("up to 45 s; nothing is lost"), err.toString());
+
+    ctrlC.press();
+    assertTrue(interruption.escalated());
+    assertTrue(
+        err.toString().contains("second Ctrl+C: signalling every injector still running now")
+            && err.toString().contains("up to 8 KiB, about 370 records"),
+        err.toString());
+    assertEquals(StopReason.By.CTRL_C, interruption.reason().orElseThrow().by());
+  }
+
+  @Test
+  void theExitHookRecordsASignalNotACtrlC() {
+    Interruption interruption = new Interruption();
+    CountDownLatch done = new CountDownLatch(1);
+    done.countDown();
+    interruption
+        .onCtrlC(
+            done, Duration.ofSeconds(1), Stream::empty, "r", new PrintWriter(new StringWriter()))
+        .run();
+    assertEquals(StopReason.By.OPERATOR, interruption.reason().orElseThrow().by());
+    assertTrue(interruption.reason().orElseThrow().detail().contains("SIGTERM"));
   }
 
   @Test

@@ -54,6 +54,8 @@ class MonitorTest {
         hosts,
         new LinkedHashMap<>(),
         RunState.RUNNING,
+        null,
+        0,
         null);
   }
 

@@ -23,6 +23,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -116,10 +117,15 @@ class RunControlTest {
     Cli stop = cli(concat("stop", run));
     assertEquals(0, stop.code(), stop.transcript());
     for (int i = 0; i < 2; i++) {
-      assertEquals("stopped", runJson(results).path("hosts").get(i).path("state").asText());
-      assertFalse(
-          ProcessHandle.of(pids.get(i)).map(ProcessHandle::isAlive).orElse(false),
-          "injector " + pids.get(i) + " stopped");
+      JsonNode host = runJson(results).path("hosts").get(i);
+      assertEquals("stopped", host.path("state").asText());
+      assertEquals("ended", host.path("stop").asText(), "ended its run on the request: " + host);
+      assertTrue(
+          stop.out().matches("(?s).*host" + i + " +ended its run by itself [0-9.]+ s after.*"),
+          stop.transcript());
+      // Ended means Gatling exited (its exit file is written); its wrapper shell follows.
+      ProcessHandle.of(pids.get(i))
+          .ifPresent(p -> p.onExit().orTimeout(5, TimeUnit.SECONDS).join());
     }
     // The stopped injectors' progress files still say 2 active users: nobody is active now.
     Cli stopped = cli(concat("status", run));
@@ -129,6 +135,7 @@ class RunControlTest {
           stopped.out().matches("(?s).*" + h.name() + "\\s+stopped\\s+stopped\\s+0\\s.*"),
           stopped.transcript());
     }
+    assertEquals("operator", runJson(results).path("stopped").path("by").asText());
 
     FakeReporting reporting = new FakeReporting(true);
     RunOutcome outcome;
@@ -157,12 +164,16 @@ class RunControlTest {
               new PrintWriter(out),
               new PrintWriter(err));
     }
-    assertEquals(RunOutcome.PARTIAL, outcome, "stopped early: " + out + "\n" + err);
+    assertEquals(RunOutcome.STOPPED, outcome, "stopped early: " + out + "\n" + err);
     FakeReporting.Call reported = reporting.calls.get(0);
     assertEquals(
         OptionalLong.of(1),
         reported.run().serviceCount().orElseThrow().stored(),
         "the service host's count reaches the report: " + out + "\n" + err);
+    JsonNode why = reported.run().stopped().orElseThrow(() -> new AssertionError("not marked"));
+    assertEquals("operator", why.path("by").asText());
+    assertTrue(why.path("detail").asText().startsWith("`loadfleet stop` by "), why.toString());
+    assertTrue(out.toString().contains("stopped early at "), out.toString());
     assertEquals(List.of("host0", "host1"), reported.logNames(), out + "\n" + err);
     assertEquals("stopped", reported.state("host0"));
     assertEquals("stopped", reported.state("host1"));
@@ -205,6 +216,7 @@ class RunControlTest {
 
     FakeReporting reporting = new FakeReporting(true);
     StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
     RunRecord recorded = RunRecord.read(results, RecordedRun.RUN_ID);
     RunOutcome outcome;
     try (var fleet = RunControl.connect(recorded)) {
@@ -216,13 +228,23 @@ class RunControlTest {
               reporting,
               RunControl.CollectOptions.LATER,
               new PrintWriter(out),
-              new PrintWriter(new StringWriter()));
+              new PrintWriter(err));
     }
-    assertEquals(RunOutcome.PARTIAL, outcome, out.toString());
+    assertEquals(RunOutcome.STOPPED, outcome, out + "\n" + err);
     assertEquals(List.of("host0"), reporting.calls.get(0).logNames(), out.toString());
     assertTrue(
         out.toString().matches("(?s).*collected host1 +missing simulation.log \\(empty.*"),
         out.toString());
+    // It did start: its progress file counted requests, and the message says so, not "did the run
+    // start?".
+    String leftOut = reporting.calls.get(0).notes().get("host1").fields().path("log").asText();
+    assertTrue(
+        leftOut.matches(
+            "its simulation.log is empty although its progress file counted [1-9][0-9]* requests"
+                + " .*before Gatling wrote out its first 8 KiB of records.*"),
+        leftOut);
+    assertTrue(err.toString().contains("report: host1 left out: " + leftOut), err.toString());
+    assertFalse(err.toString().contains("did the run start"), err.toString());
   }
 
   @Test

@@ -43,7 +43,9 @@ import java.util.stream.Stream;
  * own counter, so the n-th user of each scenario is student n ({@code studentIdPrefix + (idOffset +
  * n)}). In the report each scenario's active users are the number of students; the global "active
  * users" chart is twice that. Every student stops once the ramp plus {@code steadyDuration} has
- * passed since the first student started (an upload already in flight finishes).
+ * passed since the first student started (an upload already in flight finishes), or as soon as the
+ * launcher's stop file appears ({@link StopSignal}): then the run ends early, normally, with every
+ * record in its log.
  *
  * <p>Configuration: conf/workload-{@code <profile>}.yaml plus {@code -D} overrides, validated
  * before any load ({@link Workload}). With no {@code baseUrl}, the stand-in service runs in this
@@ -66,6 +68,9 @@ public class ProctoringSimulation extends Simulation {
 
   // What the students have done so far (progress file, end-of-run check).
   static final Progress PROGRESS = new Progress(WORKLOAD.progressFile());
+
+  // The launcher's request to end early (its stop file), checked once a second.
+  static final StopSignal STOP = new StopSignal(WORKLOAD.stopFile());
 
   // How early Gatling may build its engine before startAt (see waitUntil).
   static final Duration ENGINE_BUILD_LEAD = Duration.ofSeconds(3);
@@ -100,17 +105,20 @@ public class ProctoringSimulation extends Simulation {
   static final ScenarioBuilder uploading =
       scenario("students uploading")
           .feed(ProctoringSimulation::studentsFromStartAt)
-          .exec(session -> started(session))
+          .exec(session -> started(STOP.arrive(session)))
           .asLongAs(session -> sitting(), "seq")
           .on(every(UPLOAD.interval(), upload))
-          .exec(session -> done(session));
+          .exec(session -> done(session))
+          .exec(STOP.leave());
 
   // The same students' heartbeats, on their own timer, independent of uploads in flight.
   static final ScenarioBuilder heartbeating =
       scenario("students heartbeating")
           .feed(ProctoringSimulation::studentsFromStartAt)
+          .exec(session -> STOP.arrive(session))
           .asLongAs(session -> sitting())
-          .on(every(HEARTBEAT.interval(), heartbeat));
+          .on(every(HEARTBEAT.interval(), heartbeat))
+          .exec(STOP.leave());
 
   {
     setUp(arrive(uploading), arrive(heartbeating))
@@ -150,12 +158,14 @@ public class ProctoringSimulation extends Simulation {
                   : ", recordings under " + embedded.options().dataDir()));
     }
     PROGRESS.start();
+    STOP.start();
     waitUntil(
         STUDENTS.startAt() - ENGINE_BUILD_LEAD.toMillis(), "to build Gatling's engine before");
   }
 
   @Override
   public void after() {
+    STOP.close();
     PROGRESS.finish();
     System.out.printf(
         "loadfleet: students' requests: uploads %d OK / %d KO, heartbeats %d OK / %d KO%n",
@@ -194,7 +204,8 @@ public class ProctoringSimulation extends Simulation {
    * #ENGINE_BUILD_LEAD} early, and the rest of the wait happens in the feeders' suppliers, which
    * Gatling calls while building the scenarios (FeedBuilder.build at v3.15.1), after its HTTP
    * engine exists and a few ms before injection: every host's first user starts at startAt. The
-   * report's timeline begins up to that lead before the first user.
+   * report's timeline begins up to that lead before the first user. A stop request ends the wait:
+   * the students then arrive and leave at once.
    */
   private static void waitUntil(long epochMs, String why) {
     long wait = epochMs - System.currentTimeMillis();
@@ -202,7 +213,7 @@ public class ProctoringSimulation extends Simulation {
       System.out.printf(
           "loadfleet: waiting %.1f s %s startAt %d%n", wait / 1000.0, why, STUDENTS.startAt());
       try {
-        Thread.sleep(wait);
+        STOP.sleepUntil(epochMs);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         throw new IllegalStateException("interrupted while waiting for startAt", e);
@@ -235,22 +246,21 @@ public class ProctoringSimulation extends Simulation {
 
   /**
    * {@code action}, then a pause until {@code interval} after it started (start-to-start, like
-   * Gatling's pace) or until the exam ends, whichever comes first: no student idles past the end.
+   * Gatling's pace) or until the exam ends, whichever comes first: no student idles past the end. A
+   * stop request ends the pause at once.
    */
   private static ChainBuilder every(Duration interval, ChainBuilder action) {
     return exec(session -> session.set("slotStart", System.currentTimeMillis()))
         .exec(action)
-        .pause(
-            session -> {
-              long next = session.getLong("slotStart") + interval.toMillis();
-              long until = Math.min(next, examEnd());
-              return Duration.ofMillis(Math.max(0, until - System.currentTimeMillis()));
-            });
+        .exec(
+            STOP.pauseUntil(
+                session ->
+                    Math.min(session.getLong("slotStart") + interval.toMillis(), examEnd())));
   }
 
-  /** True while the exam lasts. */
+  /** True while the exam lasts and nobody asked the run to stop. */
   private static boolean sitting() {
-    return System.currentTimeMillis() < examEnd();
+    return !STOP.raised() && System.currentTimeMillis() < examEnd();
   }
 
   /** The exam ends the ramp plus steadyDuration after the first student started. */

@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.loadfleet.merge.LogRecord;
+import dev.loadfleet.merge.SimulationLogReader;
 import dev.loadfleet.report.GatlingProcess;
 import dev.loadfleet.service.ProctoringService;
 import dev.loadfleet.service.ServiceOptions;
@@ -13,6 +15,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -168,6 +172,130 @@ class ProctoringSimulationIT {
       assertEquals(uploads[2], progress.get("uploadsKo").asLong());
       assertEquals(heartbeats[2], progress.get("heartbeatsKo").asLong());
     }
+  }
+
+  /**
+   * The guide's slow cadence (a heartbeat every 10 s, an upload every 30 s) stopped a few seconds
+   * in: every student is in its pause, and 10 minutes of exam are left. The stop file ends the run
+   * within about two seconds, Gatling ends normally and its log holds every request the service
+   * answered, although far less than Gatling's 8 KiB write buffer was ever written.
+   */
+  @Test
+  void theStopFileEndsASlowRunWithinSecondsAndTheLogHoldsEveryRequest() throws Exception {
+    Path stop = tmp.resolve("stop");
+    Path console = tmp.resolve("console.log");
+    Path progress = tmp.resolve("progress.json");
+    CompletableFuture<Integer> gatling =
+        CompletableFuture.supplyAsync(
+            () -> {
+              try {
+                return shortRun()
+                    .withSystemProperty("steadyDuration", "10m")
+                    .withSystemProperty("uploadInterval", "30s")
+                    .withSystemProperty("heartbeatInterval", "10s")
+                    .withSystemProperty("stopFile", stop.toString())
+                    .withSystemProperty("serviceDataDir", tmp.resolve("server_data").toString())
+                    .simulate(SIMULATION, tmp.resolve("results"), console, Duration.ofMinutes(3));
+              } catch (Exception e) {
+                throw new IllegalStateException(e);
+              }
+            });
+    // Every student has sent its first upload and heartbeat and sits in a 10-30 s pause.
+    long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
+    while (System.nanoTime() < deadline
+        && !(Files.exists(progress)
+            && JSON.readTree(progress.toFile()).path("uploadsOk").asLong() == 4
+            && JSON.readTree(progress.toFile()).path("heartbeatsOk").asLong() == 4)) {
+      Thread.sleep(200);
+    }
+    Thread.sleep(2000);
+    assertTrue(!gatling.isDone(), "the run is still on: " + Files.readString(console));
+
+    Files.writeString(stop, "now\n");
+    long askedAt = System.currentTimeMillis();
+    long asked = System.nanoTime();
+    int exit = gatling.get(60, TimeUnit.SECONDS);
+    long tookMs = (System.nanoTime() - asked) / 1_000_000;
+    String out = Files.readString(console);
+    assertEquals(GatlingProcess.SUCCESS, exit, out);
+    // Seen within the poll's second (plus scheduling on a loaded machine); then the run's end,
+    // Gatling's own report included, in a bound generous for a loaded machine.
+    Matcher seen = Pattern.compile("loadfleet: stop requested at (\\S+) ").matcher(out);
+    assertTrue(seen.find(), out);
+    long seenMs = java.time.Instant.parse(seen.group(1)).toEpochMilli() - askedAt;
+    System.out.println(
+        "ProctoringSimulationIT: stop seen "
+            + seenMs
+            + " ms, JVM ended "
+            + tookMs
+            + " ms after the stop file appeared");
+    assertTrue(seenMs < 3_000, "seen " + seenMs + " ms after the stop file appeared:\n" + out);
+    assertTrue(tookMs < 30_000, "ended " + tookMs + " ms after the stop file appeared:\n" + out);
+    assertTrue(out.contains("8 virtual users leave"), out);
+
+    long[] uploads = requestCounts(out, "upload");
+    long[] heartbeats = requestCounts(out, "heartbeat");
+    JsonNode stats = serviceStats(out);
+    assertEquals(stats.get("uploadsStored").asLong(), uploads[1], out);
+    assertEquals(stats.get("heartbeats").asLong(), heartbeats[1], out);
+    assertEquals(4, uploads[1], "one upload each before the stop");
+    Path log = runFolder(tmp.resolve("results")).resolve("simulation.log");
+    assertTrue(
+        Files.size(log) < 8192, "all of it was in Gatling's unwritten buffer: " + Files.size(log));
+    try (SimulationLogReader reader = SimulationLogReader.open(log)) {
+      long requests = 0;
+      for (LogRecord r = reader.next(); r != null; r = reader.next()) {
+        if (r instanceof LogRecord.Request q && q.ok()) {
+          requests++;
+        }
+      }
+      assertEquals(uploads[1] + heartbeats[1], requests, "every answered request is in the log");
+    }
+    JsonNode last = JSON.readTree(progress.toFile());
+    assertTrue(last.get("finished").asBoolean());
+    assertEquals(0, last.get("usersActive").asLong());
+  }
+
+  /** A stop before startAt: nobody waits for the start, no request is sent, Gatling ends. */
+  @Test
+  void aStopBeforeTheStartEndsTheRunWithoutARequest() throws Exception {
+    Path stop = tmp.resolve("stop");
+    Path console = tmp.resolve("console.log");
+    CompletableFuture<Integer> gatling =
+        CompletableFuture.supplyAsync(
+            () -> {
+              try {
+                return shortRun()
+                    .withSystemProperty(
+                        "startAt", String.valueOf(System.currentTimeMillis() + 120_000))
+                    .withSystemProperty("stopFile", stop.toString())
+                    .withSystemProperty("serviceDataDir", tmp.resolve("server_data").toString())
+                    .simulate(SIMULATION, tmp.resolve("results"), console, Duration.ofMinutes(3));
+              } catch (Exception e) {
+                throw new IllegalStateException(e);
+              }
+            });
+    long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+    while (System.nanoTime() < deadline
+        && !(Files.exists(console) && Files.readString(console).contains("loadfleet: waiting"))) {
+      Thread.sleep(200);
+    }
+    Files.writeString(stop, "now\n");
+    int exit = gatling.get(60, TimeUnit.SECONDS);
+    String out = Files.readString(console);
+    // The run ended normally; with no request, Gatling's report generator (which the injectors
+    // do not run) refuses to build a report and exits 1.
+    assertTrue(
+        exit == GatlingProcess.SUCCESS
+            || out.contains("There were no requests sent during the simulation"),
+        "exit " + exit + ":\n" + out);
+    assertTrue(
+        out.contains("loadfleet: students' requests: uploads 0 OK / 0 KO, heartbeats 0 OK / 0 KO"),
+        out);
+    assertTrue(
+        Files.isRegularFile(runFolder(tmp.resolve("results")).resolve("simulation.log")), out);
+    assertEquals(0, serviceStats(out).get("heartbeats").asLong(), out);
+    assertEquals(0, serviceStats(out).get("uploadsStored").asLong(), out);
   }
 
   /** Total, OK and KO of one request name in Gatling's last console table. */
