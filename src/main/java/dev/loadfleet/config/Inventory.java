@@ -20,6 +20,7 @@ import java.util.Optional;
  * @param workload workload knobs passed verbatim to every injector as {@code -Dkey=value}
  * @param knownHosts the OpenSSH known_hosts file host keys are checked against
  * @param service the service's own host, when the inventory names one
+ * @param stopWhen the conditions that end the run early once they hold for their window
  */
 public record Inventory(
     Path source,
@@ -31,7 +32,8 @@ public record Inventory(
     Map<String, String> workload,
     Path knownHosts,
     List<HostSpec> hosts,
-    Optional<ServiceHost> service) {
+    Optional<ServiceHost> service,
+    List<StopCriterion> stopWhen) {
 
   public static final String DEFAULT_SIMULATION = "dev.loadfleet.simulations.ProctoringSimulation";
 
@@ -39,6 +41,7 @@ public record Inventory(
     // Map.copyOf would iterate in a per-JVM order: the -D flags keep the order written.
     workload = Collections.unmodifiableMap(new LinkedHashMap<>(workload));
     hosts = List.copyOf(hosts);
+    stopWhen = List.copyOf(stopWhen);
   }
 
   /**

@@ -45,7 +45,8 @@ public final class InventoryLoader {
           "knownHosts",
           "defaults",
           "hosts",
-          "service");
+          "service",
+          "stopWhen");
   private static final Set<String> HOST_FIELDS =
       Set.of(
           "name",
@@ -193,8 +194,20 @@ public final class InventoryLoader {
               + " in total); add hosts or raise maxUsers");
     }
     Optional<ServiceHost> service = service(root.get("service"), defaults, seenNames);
+    List<StopCriterion> stopWhen =
+        StopCriterion.fromInventory(root.get("stopWhen"), file.toString());
     return new Inventory(
-        file, users, rampRate, duration, simulation, target, workload, knownHosts, hosts, service);
+        file,
+        users,
+        rampRate,
+        duration,
+        simulation,
+        target,
+        workload,
+        knownHosts,
+        hosts,
+        service,
+        stopWhen);
   }
 
   /**
