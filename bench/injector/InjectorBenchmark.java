@@ -1,6 +1,7 @@
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.loadfleet.bench.Machine;
 import dev.loadfleet.merge.LogRecord;
 import dev.loadfleet.merge.SimulationLogReader;
 import dev.loadfleet.report.GatlingProcess;
@@ -95,9 +96,10 @@ public final class InjectorBenchmark {
     }
     Files.createDirectories(out);
     InjectorBenchmark bench = new InjectorBenchmark(out);
-    bench.results.put("machine", machine());
+    bench.results.put("machine", Machine.describe());
     for (String step : Arrays.copyOfRange(args, 1, args.length)) {
-      System.out.printf("%n== %s  (%s, load %s)%n", step, java.time.Instant.now(), loadAvg());
+      System.out.printf(
+          "%n== %s  (%s, load %s)%n", step, java.time.Instant.now(), Machine.loadAvg());
       JsonNode r =
           step.equals("curl")
               ? bench.curlFloor(Integer.getInteger("bench.curlUploads", 100))
@@ -286,7 +288,7 @@ public final class InjectorBenchmark {
         System.getProperty(
             "bench.service." + variant, System.getProperty("bench.serviceOptions", "")));
     r.put("offeredMBps", users * RECORDING_BYTES / UPLOAD_INTERVAL_S / 1e6);
-    r.put("loadAtStart", loadAvg());
+    r.put("loadAtStart", Machine.loadAvg());
 
     try (Service service =
         Service.start(this, variant, dir, (long) (warmS + steadySeconds + 300))) {
@@ -371,7 +373,7 @@ public final class InjectorBenchmark {
       long injectorCpuTicks = ownChildrenCpuTicks() - childCpuBefore;
       JsonNode stats = service.stats();
       r.put("gatlingExit", code);
-      r.put("loadAtEnd", loadAvg());
+      r.put("loadAtEnd", Machine.loadAvg());
 
       long w0 = injectionStart + (long) (warmS * 1000);
       long w1 = w0 + steadySeconds * 1000L;
@@ -470,7 +472,7 @@ public final class InjectorBenchmark {
     Files.write(file, bytes);
     String sha = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
     ObjectNode r = JSON.createObjectNode();
-    r.put("uploads", uploads).put("loadAtStart", loadAvg());
+    r.put("uploads", uploads).put("loadAtStart", Machine.loadAvg());
     try (Service service = Service.start(this, "curl", dir, 600)) {
       List<String> cmd =
           new ArrayList<>(
@@ -523,7 +525,7 @@ public final class InjectorBenchmark {
       r.put("bytes", after.bytes - before.bytes).put("wallS", wall).put("MBps", gb * 1e3 / wall);
       r.put("curlCpuS", curlS).put("curlCpuPerGB", curlS / gb);
       r.put("serviceCpuPerGB", (after.serviceTicks - before.serviceTicks) / (double) CLK_TCK / gb);
-      r.put("loadAtEnd", loadAvg());
+      r.put("loadAtEnd", Machine.loadAvg());
       r.set("service", service.stats());
     }
     return r;
@@ -840,33 +842,6 @@ public final class InjectorBenchmark {
   }
 
   // ---------------------------------------------------------------- misc
-
-  private static String loadAvg() {
-    try {
-      return Files.readString(Path.of("/proc/loadavg")).trim();
-    } catch (IOException e) {
-      return "?";
-    }
-  }
-
-  private static JsonNode machine() throws IOException {
-    ObjectNode m = JSON.createObjectNode();
-    m.put("nproc", Runtime.getRuntime().availableProcessors());
-    m.put(
-        "cpu",
-        Files.readAllLines(Path.of("/proc/cpuinfo")).stream()
-            .filter(l -> l.startsWith("model name"))
-            .findFirst()
-            .map(l -> l.substring(l.indexOf(':') + 2))
-            .orElse("?"));
-    m.put("memTotal", Files.readAllLines(Path.of("/proc/meminfo")).get(0).replaceAll("\\s+", " "));
-    m.put("kernel", Files.readString(Path.of("/proc/sys/kernel/osrelease")).trim());
-    m.put(
-        "java",
-        System.getProperty("java.vm.name") + " " + System.getProperty("java.runtime.version"));
-    m.put("date", java.time.Instant.now().toString());
-    return m;
-  }
 
   private static void deleteTree(Path dir) throws IOException {
     if (!Files.exists(dir)) {

@@ -44,7 +44,22 @@ public final class TargetCommand implements Command {
         .addOption(
             valued("error-rate", "R", "fault knob: answer this share 0-1 with 503 (default 0)"))
         .addOption(
-            valued("idle-timeout", "DURATION", "408 for a client silent mid-request (default 30s)"))
+            valued(
+                "idle-timeout",
+                "DURATION",
+                "cut a connection silent this long before or inside a request, 408 inside one"
+                    + " (default 30s)"))
+        .addOption(
+            valued(
+                "header-timeout",
+                "DURATION",
+                "408 for a request head not complete this long after its first byte (default"
+                    + " 10s)"))
+        .addOption(
+            valued(
+                "keep-alive-timeout",
+                "DURATION",
+                "close a kept-alive connection with no new request this long (default 2m)"))
         .addOption(
             valued(
                 "duration",
@@ -78,15 +93,24 @@ public final class TargetCommand implements Command {
             + (options.discard() ? "discarding uploads" : "storing under " + options.dataDir())
             + "; GET "
             + service.baseUrl()
-            + "/stats; stop with Ctrl+C or SIGTERM");
+            + "/stats ("
+            + service.transport()
+            + "); stop with Ctrl+C or SIGTERM");
     out.flush();
     if (duration == null) {
       stopped.await();
       return ExitCode.OK;
     }
-    stopped.await(duration.toMillis(), TimeUnit.MILLISECONDS);
-    if (Runtime.getRuntime().removeShutdownHook(hook)) {
-      hook.run();
+    if (!stopped.await(duration.toMillis(), TimeUnit.MILLISECONDS)) {
+      boolean ours;
+      try {
+        ours = Runtime.getRuntime().removeShutdownHook(hook);
+      } catch (IllegalStateException shuttingDown) {
+        ours = false; // a signal came at the very end: the hook stops the service
+      }
+      if (ours) {
+        hook.run();
+      }
     }
     return ExitCode.OK;
   }
@@ -94,24 +118,45 @@ public final class TargetCommand implements Command {
   static ServiceOptions parse(CommandLine line) throws UsageException {
     ServiceOptions options =
         ServiceOptions.loopback(Path.of(line.getOptionValue("data-dir", "server_data")));
+    int port = (int) number(line, "port", "8080", "a TCP port number");
+    long latency = number(line, "latency", "0", "a whole number of milliseconds");
+    double errorRate;
     try {
-      int port = Integer.parseInt(line.getOptionValue("port", "8080"));
+      errorRate = Double.parseDouble(line.getOptionValue("error-rate", "0"));
+    } catch (NumberFormatException e) {
+      throw new UsageException(
+          "--error-rate must be a number from 0 to 1, not '"
+              + line.getOptionValue("error-rate")
+              + "'");
+    }
+    ServiceOptions.Timeouts t = options.timeouts();
+    try {
       options = options.withAddress(line.getOptionValue("bind", "127.0.0.1"), port);
       options = options.withDiscard(line.hasOption("discard"));
       if (line.hasOption("max-body")) {
         options = options.withMaxBody(Quantities.parseSize(line.getOptionValue("max-body")));
       }
-      options =
-          options.withFaults(
-              Long.parseLong(line.getOptionValue("latency", "0")),
-              Double.parseDouble(line.getOptionValue("error-rate", "0")));
-      if (line.hasOption("idle-timeout")) {
-        options = options.withIdleTimeout(duration(line, "idle-timeout"));
-      }
+      options = options.withFaults(latency, errorRate);
     } catch (IllegalArgumentException e) {
       throw new UsageException(e.getMessage());
     }
-    return options;
+    return options.withTimeouts(
+        new ServiceOptions.Timeouts(
+            line.hasOption("idle-timeout") ? duration(line, "idle-timeout") : t.idle(),
+            line.hasOption("header-timeout") ? duration(line, "header-timeout") : t.header(),
+            line.hasOption("keep-alive-timeout")
+                ? duration(line, "keep-alive-timeout")
+                : t.keepAlive()));
+  }
+
+  private static long number(CommandLine line, String name, String fallback, String what)
+      throws UsageException {
+    String v = line.getOptionValue(name, fallback);
+    try {
+      return Long.parseLong(v);
+    } catch (NumberFormatException e) {
+      throw new UsageException("--" + name + " must be " + what + ", not '" + v + "'");
+    }
   }
 
   private static Duration duration(CommandLine line, String name) throws UsageException {

@@ -1,190 +1,193 @@
 package dev.loadfleet.service;
 
-import io.netty.handler.codec.http.HttpContent;
-import io.netty.handler.codec.http.HttpRequest;
-import io.netty.handler.codec.http.multipart.Attribute;
-import io.netty.handler.codec.http.multipart.DefaultHttpDataFactory;
-import io.netty.handler.codec.http.multipart.FileUpload;
-import io.netty.handler.codec.http.multipart.HttpPostRequestDecoder;
-import io.netty.handler.codec.http.multipart.InterfaceHttpData;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.QueryStringDecoder;
 import java.io.IOException;
-import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
+import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.LongConsumer;
+import java.util.regex.Pattern;
 
 /**
- * Decodes one form request body (multipart or urlencoded) chunk by chunk with Netty's {@link
- * HttpPostRequestDecoder}: small fields are kept, a file part streams through a {@link
- * StreamingFileUpload}. Not thread-safe: one per request, used on its channel's event loop.
+ * One request's form body, chunk by chunk: multipart (through {@link MultipartDecoder}, a file part
+ * into a {@link RecordingSink}) or urlencoded (held, it is small, and decoded at the end). Not
+ * thread-safe: one per request, used on its channel's event loop.
  */
-final class FormReceiver implements AutoCloseable {
-  /** A form value larger than this is refused: ids and checksums are short. */
-  private static final long MAX_FIELD = 16 * 1024;
+final class FormReceiver implements MultipartDecoder.Handler, AutoCloseable {
+  /** The recording's part: the workload's {@code fileField} default, which the stand-in expects. */
+  static final String FILE_FIELD = "file";
+
+  /** The upload's declared size in bytes, a field before the file part. */
+  static final String SIZE_FIELD = "size";
+
+  static final Pattern SIZE = Pattern.compile("\\d{1,18}");
 
   private static final int MAX_FIELDS = 32;
 
-  /** Bytes the decoder may hold while looking for a boundary. */
-  private static final int MAX_BUFFERED = 1 << 20;
+  /** Where a file part goes; null when this form takes none (a heartbeat). */
+  private final Path incoming;
 
-  /**
-   * Netty's default (10 MiB) lets the decoder keep that much already-parsed body per connection
-   * before compacting; 500 concurrent uploads would pin 5 GB. Compact every 64 KiB instead.
-   */
-  private static final int DISCARD_THRESHOLD = 64 * 1024;
-
-  private final Factory factory;
-  private final HttpPostRequestDecoder decoder;
+  private final boolean takesFile;
+  private final LongConsumer counter;
+  private final MultipartDecoder multipart;
+  private final ByteBuf urlencoded;
   private final Map<String, String> fields = new LinkedHashMap<>();
-  private StreamingFileUpload file;
+  private RecordingSink file;
+  private String filename;
+  private boolean fileComplete;
 
-  /** The request body is not a form Netty can decode (no boundary, wrong content type). */
-  static final class MalformedFormException extends Exception {
-    MalformedFormException(String message, Throwable cause) {
-      super(message, cause);
-    }
+  private FormReceiver(
+      String boundary, boolean takesFile, Path incoming, LongConsumer counter, boolean multipart) {
+    this.takesFile = takesFile;
+    this.incoming = incoming;
+    this.counter = counter;
+    this.multipart = multipart ? new MultipartDecoder(boundary, this) : null;
+    this.urlencoded = multipart ? null : Unpooled.buffer(256);
   }
 
-  FormReceiver(
-      HttpRequest request, String tempDir, boolean discard, StreamingFileUpload.ByteCounter counter)
-      throws MalformedFormException {
-    this.factory = new Factory(tempDir, discard, counter);
-    factory.setMaxLimit(MAX_FIELD);
-    try {
-      decoder =
-          new HttpPostRequestDecoder(
-              factory, request, StandardCharsets.UTF_8, MAX_FIELDS, MAX_BUFFERED);
-    } catch (RuntimeException e) {
-      throw new MalformedFormException("not a decodable form body: " + e.getMessage(), e);
-    }
-    decoder.setDiscardThreshold(DISCARD_THRESHOLD);
+  /**
+   * A multipart form.
+   *
+   * @param takesFile whether one file part named {@link #FILE_FIELD} is expected (an upload)
+   * @param incoming the temporary files' directory, or null to discard the file part's bytes
+   * @param counter told of every file part chunk's size
+   */
+  static FormReceiver multipart(
+      String contentType, boolean takesFile, Path incoming, LongConsumer counter) throws Refusal {
+    return new FormReceiver(
+        MultipartDecoder.boundary(contentType), takesFile, incoming, counter, true);
+  }
+
+  /** An {@code application/x-www-form-urlencoded} form (small; the caller bounds its size). */
+  static FormReceiver urlencoded() {
+    return new FormReceiver(null, false, null, n -> {}, false);
   }
 
   /** Feeds one body chunk (the caller still owns and releases it). */
-  void offer(HttpContent content) throws MalformedFormException {
-    try {
-      decoder.offer(content);
-      while (hasNext()) {
-        take(decoder.next());
-      }
-    } catch (RuntimeException | IOException e) {
-      throw new MalformedFormException("malformed form body: " + e.getMessage(), e);
+  void offer(ByteBuf content) throws Refusal {
+    if (multipart != null) {
+      multipart.offer(content);
+    } else {
+      urlencoded.writeBytes(content, content.readerIndex(), content.readableBytes());
     }
   }
 
-  private boolean hasNext() {
+  /** The body is complete. */
+  void end() throws Refusal {
+    if (multipart != null) {
+      multipart.end();
+      return;
+    }
+    String body = urlencoded.toString(StandardCharsets.UTF_8);
+    Map<String, List<String>> params;
     try {
-      return decoder.hasNext();
-    } catch (HttpPostRequestDecoder.EndOfDataDecoderException end) {
-      return false;
+      params =
+          new QueryStringDecoder(body, StandardCharsets.UTF_8, false, MAX_FIELDS + 1).parameters();
+    } catch (IllegalArgumentException e) {
+      throw Refusal.badRequest(
+          "the form body is not valid application/x-www-form-urlencoded text (a bad %-escape)");
+    }
+    for (Map.Entry<String, List<String>> p : params.entrySet()) {
+      for (String value : p.getValue()) {
+        field(p.getKey(), value);
+      }
     }
   }
 
-  private void take(InterfaceHttpData data) throws IOException, MalformedFormException {
-    if (data instanceof FileUpload upload) {
-      if (file != null) {
-        throw new MalformedFormException("more than one file part", null);
-      }
-      file = (StreamingFileUpload) upload;
-    } else if (data instanceof Attribute attribute) {
-      fields.put(attribute.getName(), attribute.getValue());
+  @Override
+  public void field(String name, String value) throws Refusal {
+    if (fields.size() >= MAX_FIELDS) {
+      throw Refusal.badRequest(
+          "the form has more than "
+              + MAX_FIELDS
+              + " fields; an upload has studentId, examId, seq, size, sha256 and the file part");
     }
+    if (takesFile && name.equals(FILE_FIELD)) {
+      throw Refusal.badRequest(
+          "the form's part 'file' has no filename; send the recording as a file part");
+    }
+    if (fields.putIfAbsent(name, value) != null) {
+      throw Refusal.badRequest("field " + Refusal.quoted(name) + " appears twice in the form");
+    }
+  }
+
+  @Override
+  public long fileStart(String name, String filename) throws Refusal {
+    if (!takesFile) {
+      throw Refusal.badRequest(
+          "this form takes no file, but has a file part " + Refusal.quoted(name));
+    }
+    if (!name.equals(FILE_FIELD)) {
+      throw Refusal.badRequest(
+          "the recording's file part must be named '"
+              + FILE_FIELD
+              + "' (the workload's fileField default), not "
+              + Refusal.quoted(name));
+    }
+    if (file != null) {
+      throw Refusal.badRequest("the form has more than one file part 'file'");
+    }
+    file = new RecordingSink(incoming, counter);
+    this.filename = filename;
+    String size = fields.get(SIZE_FIELD);
+    return size != null && SIZE.matcher(size).matches() ? Long.parseLong(size) : -1;
+  }
+
+  @Override
+  public void fileData(ByteBuf bytes) throws Refusal {
+    try {
+      file.write(bytes);
+    } catch (IOException e) {
+      throw cannotStore(e);
+    }
+  }
+
+  @Override
+  public void fileEnd() {
+    fileComplete = true;
+  }
+
+  /** A disk failure as the answer to give: 503 when out of file descriptors, else 500. */
+  static Refusal cannotStore(IOException e) {
+    String why = String.valueOf(e.getMessage());
+    if (why.contains("Too many open files")) {
+      return new Refusal(
+          HttpResponseStatus.SERVICE_UNAVAILABLE,
+          "cannot store the recording: the service is out of file descriptors (raise ulimit -n)");
+    }
+    return new Refusal(
+        HttpResponseStatus.INTERNAL_SERVER_ERROR, "cannot store the recording: " + why);
   }
 
   Map<String, String> fields() {
     return fields;
   }
 
-  /** The completed file part, or null when there was none. */
-  StreamingFileUpload file() {
-    return file;
+  /** The file part, once it is complete; else null. */
+  RecordingSink file() {
+    return fileComplete ? file : null;
   }
 
-  /** Frees the decoder's buffers and deletes any temporary file that was not moved into place. */
+  /** The file part's filename as the client sent it; null before a file part. */
+  String filename() {
+    return filename;
+  }
+
+  /** Frees held bytes and deletes a temporary file that was not moved into place. */
   @Override
   public void close() {
-    decoder.destroy();
-    for (StreamingFileUpload upload : factory.created) {
-      upload.delete();
+    if (multipart != null) {
+      multipart.close();
+    } else {
+      urlencoded.release();
     }
-  }
-
-  /**
-   * Fields in memory (bounded by {@link #MAX_FIELD}); file parts as {@link StreamingFileUpload}.
-   */
-  private static final class Factory extends DefaultHttpDataFactory {
-    private final String tempDir;
-    private final boolean discard;
-    private final StreamingFileUpload.ByteCounter counter;
-    private final List<StreamingFileUpload> created = new ArrayList<>(1);
-    private Attribute sizeField;
-
-    Factory(String tempDir, boolean discard, StreamingFileUpload.ByteCounter counter) {
-      super(false);
-      this.tempDir = tempDir;
-      this.discard = discard;
-      this.counter = counter;
-    }
-
-    // The size field precedes the file part; the factory keeps the attribute it made for it, as
-    // the decoder will not answer lookups before the body's last chunk.
-    @Override
-    public Attribute createAttribute(HttpRequest request, String name) {
-      return remember(super.createAttribute(request, name));
-    }
-
-    @Override
-    public Attribute createAttribute(HttpRequest request, String name, long definedSize) {
-      return remember(super.createAttribute(request, name, definedSize));
-    }
-
-    @Override
-    public Attribute createAttribute(HttpRequest request, String name, String value) {
-      return remember(super.createAttribute(request, name, value));
-    }
-
-    private Attribute remember(Attribute attribute) {
-      if (RequestHandler.SIZE_FIELD.equals(attribute.getName())) {
-        sizeField = attribute;
-      }
-      return attribute;
-    }
-
-    /** The declared size if already read and valid, else 0 (unknown; the handler refuses it). */
-    private long declaredSize() {
-      try {
-        return sizeField == null || !sizeField.isCompleted()
-            ? 0
-            : Math.max(0, Long.parseLong(sizeField.getValue().trim()));
-      } catch (IOException | NumberFormatException e) {
-        return 0;
-      }
-    }
-
-    @Override
-    public FileUpload createFileUpload(
-        HttpRequest request,
-        String name,
-        String filename,
-        String contentType,
-        String contentTransferEncoding,
-        Charset charset,
-        long size) {
-      StreamingFileUpload upload =
-          new StreamingFileUpload(
-              name,
-              filename,
-              contentType,
-              contentTransferEncoding,
-              charset,
-              tempDir,
-              discard,
-              counter,
-              declaredSize());
-      created.add(upload);
-      return upload;
+    if (file != null) {
+      file.close();
     }
   }
 }

@@ -4,6 +4,7 @@ import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.handler.codec.TooLongFrameException;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpContent;
@@ -17,30 +18,30 @@ import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.handler.codec.http.QueryStringDecoder;
-import io.netty.handler.timeout.IdleState;
-import io.netty.handler.timeout.IdleStateEvent;
+import io.netty.handler.codec.http.TooLongHttpHeaderException;
+import io.netty.handler.codec.http.TooLongHttpLineException;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 
 /**
- * One connection's requests, one at a time (HTTP/1.1 keep-alive, no pipelining needed by clients).
- * Runs on the connection's event loop, so its fields need no locking.
+ * One connection's requests, one at a time (HTTP/1.1 keep-alive; clients need no pipelining). Runs
+ * on the connection's event loop, so its fields need no locking.
  */
 final class RequestHandler extends SimpleChannelInboundHandler<HttpObject> {
-  /** The upload's declared size in bytes, a form field before the file part. */
-  static final String SIZE_FIELD = "size";
-
   private static final Pattern ID = Pattern.compile("[A-Za-z0-9_-]{1,64}");
-  private static final Pattern SEQ = Pattern.compile("\\d{1,9}");
+
+  /** A decimal integer without leading zeros: one spelling per recording, so one file. */
+  private static final Pattern SEQ = Pattern.compile("0|[1-9][0-9]{0,8}");
+
   private static final Pattern SHA256 = Pattern.compile("[0-9a-fA-F]{64}");
-  private static final Pattern SIZE = Pattern.compile("\\d{1,18}");
   private static final Pattern EXT = Pattern.compile("[A-Za-z0-9]{1,8}");
 
   /** Heartbeats are a few fields; anything bigger is not a heartbeat. */
@@ -54,11 +55,12 @@ final class RequestHandler extends SimpleChannelInboundHandler<HttpObject> {
   }
 
   private final ServiceOptions options;
-  private final String incomingDir;
+  private final Path incomingDir;
   private final ProctoringService.Counters counters;
+  private final ConnectionGuard guard;
   private Exchange exchange;
 
-  /** After an early answer with Connection: close, the rest of the body is ignored. */
+  /** After an answer with Connection: close, the rest of the input is ignored. */
   private boolean closing;
 
   /** The request being received. */
@@ -83,20 +85,15 @@ final class RequestHandler extends SimpleChannelInboundHandler<HttpObject> {
     }
   }
 
-  /** A request this service refuses, with the status and the reason sent back. */
-  private static final class Refusal extends Exception {
-    final HttpResponseStatus status;
-
-    Refusal(HttpResponseStatus status, String message) {
-      super(message, null, false, false);
-      this.status = status;
-    }
-  }
-
-  RequestHandler(ServiceOptions options, String incomingDir, ProctoringService.Counters counters) {
+  RequestHandler(
+      ServiceOptions options,
+      Path incomingDir,
+      ProctoringService.Counters counters,
+      ConnectionGuard guard) {
     this.options = options;
     this.incomingDir = incomingDir;
     this.counters = counters;
+    this.guard = guard;
   }
 
   @Override
@@ -107,12 +104,13 @@ final class RequestHandler extends SimpleChannelInboundHandler<HttpObject> {
     if (msg instanceof HttpRequest request) {
       begin(ctx, request);
     }
-    if (msg instanceof HttpContent content && exchange != null) {
+    if (msg instanceof HttpContent content && exchange != null && !closing) {
       receive(ctx, content);
     }
   }
 
   private void begin(ChannelHandlerContext ctx, HttpRequest request) {
+    guard.headComplete();
     Endpoint endpoint = route(request);
     exchange =
         new Exchange(
@@ -120,8 +118,14 @@ final class RequestHandler extends SimpleChannelInboundHandler<HttpObject> {
             HttpUtil.isKeepAlive(request),
             endpoint == Endpoint.HEARTBEAT ? MAX_HEARTBEAT_BODY : options.maxBody());
     try {
-      if (!request.decoderResult().isSuccess()) {
-        throw new Refusal(HttpResponseStatus.BAD_REQUEST, "malformed HTTP request");
+      if (request.decoderResult().isFailure()) {
+        throw Refusal.badRequest(malformedHead(request.decoderResult().cause()));
+      }
+      String expect = request.headers().get(HttpHeaderNames.EXPECT);
+      if (expect != null && !HttpUtil.is100ContinueExpected(request)) {
+        throw new Refusal(
+            HttpResponseStatus.EXPECTATION_FAILED,
+            "the only Expect this service knows is 100-continue");
       }
       long declared = HttpUtil.getContentLength(request, -1L);
       if (declared > exchange.maxBody) {
@@ -147,24 +151,51 @@ final class RequestHandler extends SimpleChannelInboundHandler<HttpObject> {
         }
         case OTHER -> exchange.drainStatus = HttpResponseStatus.NOT_FOUND;
       }
+      // Only now, with every check of the head passed: a client told to continue sends the body.
+      if (HttpUtil.is100ContinueExpected(request)) {
+        ctx.writeAndFlush(
+            new DefaultFullHttpResponse(
+                HttpVersion.HTTP_1_1, HttpResponseStatus.CONTINUE, Unpooled.EMPTY_BUFFER));
+      }
     } catch (Refusal r) {
       refuse(ctx, r);
     }
   }
 
-  private void openForm(HttpRequest request, Endpoint endpoint) throws Refusal {
-    try {
-      exchange.form =
-          new FormReceiver(
-              request,
-              incomingDir,
-              options.discard() || endpoint == Endpoint.HEARTBEAT,
-              counters.bytesReceived::addAndGet);
-    } catch (FormReceiver.MalformedFormException e) {
-      throw new Refusal(HttpResponseStatus.BAD_REQUEST, e.getMessage());
+  /** What is wrong with a request head Netty could not decode, in words. */
+  private static String malformedHead(Throwable cause) {
+    if (cause instanceof TooLongHttpLineException) {
+      return "the request line is too long";
     }
+    if (cause instanceof TooLongHttpHeaderException) {
+      return "the request headers are too long";
+    }
+    return "malformed HTTP request head (request line, a header, or Content-Length and"
+        + " Transfer-Encoding)";
+  }
+
+  private void openForm(HttpRequest request, Endpoint endpoint) throws Refusal {
+    String type = request.headers().get(HttpHeaderNames.CONTENT_TYPE, "");
+    boolean multipart =
+        type.toLowerCase(Locale.ROOT).startsWith(HttpHeaderValues.MULTIPART_FORM_DATA.toString());
     if (endpoint == Endpoint.UPLOAD) {
+      if (!multipart) {
+        throw Refusal.badRequest(
+            "an upload must be multipart/form-data; the Content-Type is "
+                + (type.isEmpty() ? "missing" : Refusal.quoted(type)));
+      }
+      exchange.form =
+          FormReceiver.multipart(
+              type,
+              true,
+              options.discard() ? null : incomingDir,
+              counters.bytesReceived::addAndGet);
       counters.inFlightUploads.incrementAndGet();
+    } else {
+      exchange.form =
+          multipart
+              ? FormReceiver.multipart(type, false, null, n -> {})
+              : FormReceiver.urlencoded();
     }
   }
 
@@ -180,6 +211,9 @@ final class RequestHandler extends SimpleChannelInboundHandler<HttpObject> {
   private void receive(ChannelHandlerContext ctx, HttpContent content) {
     Exchange ex = exchange;
     try {
+      if (content.decoderResult().isFailure()) {
+        throw Refusal.badRequest(malformedFraming(content.decoderResult().cause()));
+      }
       ex.bodyBytes += content.content().readableBytes();
       if (ex.bodyBytes > ex.maxBody) {
         throw new Refusal(
@@ -187,19 +221,29 @@ final class RequestHandler extends SimpleChannelInboundHandler<HttpObject> {
             "body is over the limit of " + ex.maxBody + " bytes");
       }
       if (ex.form != null) {
-        try {
-          ex.form.offer(content);
-        } catch (FormReceiver.MalformedFormException e) {
-          throw new Refusal(HttpResponseStatus.BAD_REQUEST, e.getMessage());
-        }
+        ex.form.offer(content.content());
       }
       if (content instanceof LastHttpContent) {
+        if (ex.form != null) {
+          ex.form.end();
+        }
         ex.complete = true;
         finish(ctx, ex);
       }
     } catch (Refusal r) {
       refuse(ctx, r);
     }
+  }
+
+  /** What is wrong with a body's framing Netty could not decode, in words. */
+  private static String malformedFraming(Throwable cause) {
+    String what =
+        cause instanceof NumberFormatException
+            ? "a chunk size is not a hexadecimal number"
+            : cause instanceof TooLongFrameException
+                ? "a chunk header line is too long"
+                : "its chunked transfer encoding is broken";
+    return "malformed request body: " + what + "; the connection is closed";
   }
 
   private void finish(ChannelHandlerContext ctx, Exchange ex) throws Refusal {
@@ -230,24 +274,39 @@ final class RequestHandler extends SimpleChannelInboundHandler<HttpObject> {
     Map<String, String> fields = form.fields();
     String studentId = id(fields, "studentId");
     String examId = id(fields, "examId");
-    String seq = matching(fields, "seq", SEQ, "a sequence number of 1-9 digits");
+    String seq =
+        matching(fields, "seq", SEQ, "a whole number from 0 to 999999999 without leading zeros");
     String sha256 = matching(fields, "sha256", SHA256, "64 hex digits of SHA-256");
-    long size = Long.parseLong(matching(fields, SIZE_FIELD, SIZE, "a byte count"));
-    StreamingFileUpload file = form.file();
-    if (file == null || !file.isCompleted()) {
-      throw new Refusal(HttpResponseStatus.BAD_REQUEST, "no file part in the upload");
+    long size =
+        Long.parseLong(
+            matching(fields, FormReceiver.SIZE_FIELD, FormReceiver.SIZE, "a byte count"));
+    RecordingSink file = form.file();
+    if (file == null) {
+      throw Refusal.badRequest(
+          "no file part in the upload; send the recording as a part named '"
+              + FormReceiver.FILE_FIELD
+              + "' with a filename");
     }
     long received = file.received();
     if (received != size) {
-      throw new Refusal(
-          HttpResponseStatus.BAD_REQUEST,
-          "size mismatch: declared " + size + " bytes, received " + received);
+      throw Refusal.badRequest("size mismatch: declared " + size + " bytes, received " + received);
     }
     String actual = file.sha256Hex();
     if (!actual.equalsIgnoreCase(sha256)) {
-      throw new Refusal(
-          HttpResponseStatus.BAD_REQUEST,
+      throw Refusal.badRequest(
           "checksum mismatch: declared " + sha256 + ", received content has " + actual);
+    }
+    String key = examId + "/" + studentId + "/" + seq;
+    if (!counters.storedRecordings.add(key)) {
+      throw new Refusal(
+          HttpResponseStatus.CONFLICT,
+          "exam "
+              + examId
+              + ", student "
+              + studentId
+              + ", seq "
+              + seq
+              + " is already stored; each seq is accepted once");
     }
     Map<String, Object> body = new LinkedHashMap<>();
     body.put("studentId", studentId);
@@ -255,8 +314,14 @@ final class RequestHandler extends SimpleChannelInboundHandler<HttpObject> {
     body.put("bytes", received);
     body.put("sha256", actual);
     if (!options.discard()) {
-      String relative = examId + "/recordings/" + studentId + "/" + seq + "." + extension(file);
-      store(file, relative);
+      String relative =
+          examId + "/recordings/" + studentId + "/" + seq + "." + extension(form.filename());
+      try {
+        store(file, relative);
+      } catch (Refusal r) {
+        counters.storedRecordings.remove(key); // not stored: a retry may store it
+        throw r;
+      }
       body.put("path", relative);
     }
     counters.lastSeen.put(studentId, System.currentTimeMillis());
@@ -264,26 +329,22 @@ final class RequestHandler extends SimpleChannelInboundHandler<HttpObject> {
     return body;
   }
 
-  private void store(StreamingFileUpload file, String relative) throws Refusal {
+  private void store(RecordingSink file, String relative) throws Refusal {
     Path dest = options.dataDir().resolve(relative).normalize();
     // Ids are already restricted to [A-Za-z0-9_-]; this is the second lock on the same door.
     if (!dest.startsWith(options.dataDir())) {
-      throw new Refusal(HttpResponseStatus.BAD_REQUEST, "path escapes the data directory");
+      throw Refusal.badRequest("the recording's path escapes the data directory");
     }
     try {
       Files.createDirectories(dest.getParent());
-      if (!file.renameTo(dest.toFile())) {
-        throw new IOException("rename to " + dest + " failed");
-      }
+      file.moveTo(dest);
     } catch (IOException e) {
-      throw new Refusal(
-          HttpResponseStatus.INTERNAL_SERVER_ERROR,
-          "cannot store the recording: " + e.getMessage());
+      throw FormReceiver.cannotStore(e);
     }
   }
 
-  private static String extension(StreamingFileUpload file) {
-    String name = file.getFilename() == null ? "" : file.getFilename();
+  private static String extension(String filename) {
+    String name = filename == null ? "" : filename;
     int dot = name.lastIndexOf('.');
     String ext = dot < 0 ? "" : name.substring(dot + 1);
     return EXT.matcher(ext).matches() ? ext : "bin";
@@ -297,10 +358,11 @@ final class RequestHandler extends SimpleChannelInboundHandler<HttpObject> {
       throws Refusal {
     String v = fields.get(name);
     if (v == null) {
-      throw new Refusal(HttpResponseStatus.BAD_REQUEST, "missing field '" + name + "'");
+      throw Refusal.badRequest("missing field '" + name + "'");
     }
     if (!p.matcher(v).matches()) {
-      throw new Refusal(HttpResponseStatus.BAD_REQUEST, "field '" + name + "' must be " + what);
+      throw Refusal.badRequest(
+          "field '" + name + "' must be " + what + ", not " + Refusal.quoted(v));
     }
     return v;
   }
@@ -314,6 +376,9 @@ final class RequestHandler extends SimpleChannelInboundHandler<HttpObject> {
     if (r.status.code() < 500) {
       if (ex.endpoint == Endpoint.UPLOAD) {
         counters.uploadsRejected.incrementAndGet();
+        if (r.status == HttpResponseStatus.CONFLICT) {
+          counters.uploadsDuplicate.incrementAndGet();
+        }
       } else if (ex.endpoint == Endpoint.HEARTBEAT) {
         counters.heartbeatsRejected.incrementAndGet();
       }
@@ -331,14 +396,10 @@ final class RequestHandler extends SimpleChannelInboundHandler<HttpObject> {
     Exchange ex = exchange;
     exchange = null;
     endForm(ex);
+    guard.answering();
     boolean keepAlive = ex.keepAlive && !close;
     closing = !keepAlive;
-    byte[] json = ProctoringService.Counters.toJson(body).getBytes(StandardCharsets.UTF_8);
-    FullHttpResponse response =
-        new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status, Unpooled.wrappedBuffer(json));
-    response.headers().set(HttpHeaderNames.CONTENT_TYPE, HttpHeaderValues.APPLICATION_JSON);
-    HttpUtil.setContentLength(response, json.length);
-    HttpUtil.setKeepAlive(response, keepAlive);
+    FullHttpResponse response = json(status, body, keepAlive);
     Runnable write =
         () -> {
           if (ex.endpoint == Endpoint.UPLOAD) {
@@ -347,7 +408,9 @@ final class RequestHandler extends SimpleChannelInboundHandler<HttpObject> {
             counters.heartbeatTimes.record(System.nanoTime() - ex.startNanos);
           }
           var future = ctx.writeAndFlush(response);
-          if (!keepAlive) {
+          if (keepAlive) {
+            guard.keptAlive();
+          } else {
             future.addListener(ChannelFutureListener.CLOSE);
           }
         };
@@ -357,6 +420,16 @@ final class RequestHandler extends SimpleChannelInboundHandler<HttpObject> {
     } else {
       write.run();
     }
+  }
+
+  private static FullHttpResponse json(HttpResponseStatus status, Object body, boolean keepAlive) {
+    byte[] json = ProctoringService.Counters.toJson(body).getBytes(StandardCharsets.UTF_8);
+    FullHttpResponse response =
+        new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status, Unpooled.wrappedBuffer(json));
+    response.headers().set(HttpHeaderNames.CONTENT_TYPE, HttpHeaderValues.APPLICATION_JSON);
+    HttpUtil.setContentLength(response, json.length);
+    HttpUtil.setKeepAlive(response, keepAlive);
+    return response;
   }
 
   private void endForm(Exchange ex) {
@@ -371,21 +444,36 @@ final class RequestHandler extends SimpleChannelInboundHandler<HttpObject> {
 
   @Override
   public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
-    // Idle between requests is a normal keep-alive connection; idle inside one is a stalled client.
-    if (evt instanceof IdleStateEvent idle && idle.state() == IdleState.READER_IDLE) {
-      if (exchange != null) {
-        counters.stalledRequests.incrementAndGet();
-        refuse(
-            ctx,
-            new Refusal(
-                HttpResponseStatus.REQUEST_TIMEOUT,
-                "no data for "
-                    + options.idleTimeout().toMillis()
-                    + " ms in the middle of a request"));
-      }
+    if (!(evt instanceof ConnectionGuard.Stall stall)) {
+      super.userEventTriggered(ctx, evt);
       return;
     }
-    super.userEventTriggered(ctx, evt);
+    counters.stalledRequests.incrementAndGet();
+    if (exchange != null) {
+      refuse(
+          ctx,
+          new Refusal(
+              HttpResponseStatus.REQUEST_TIMEOUT,
+              "no data for "
+                  + options.timeouts().idle().toMillis()
+                  + " ms in the middle of a request"));
+      return;
+    }
+    // A head that never completed: there is no request to count it against, only a connection.
+    String why =
+        stall == ConnectionGuard.Stall.HEAD_DEADLINE
+            ? "the request head was not complete within "
+                + options.timeouts().header().toMillis()
+                + " ms of its first byte"
+            : "no data for "
+                + options.timeouts().idle().toMillis()
+                + " ms in the middle of a request head";
+    System.err.printf(
+        "loadfleet service: 408 to %s before a complete request head: %s%n",
+        ctx.channel().remoteAddress(), why);
+    closing = true;
+    ctx.writeAndFlush(json(HttpResponseStatus.REQUEST_TIMEOUT, Map.of("error", why), false))
+        .addListener(ChannelFutureListener.CLOSE);
   }
 
   @Override
@@ -397,7 +485,14 @@ final class RequestHandler extends SimpleChannelInboundHandler<HttpObject> {
 
   @Override
   public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-    // Connection resets from clients that give up are routine under load; just drop the channel.
+    // Connection resets from clients that give up are routine under load: drop the channel. Any
+    // other failure (out of memory, a bug) is said, or the client would only see its connection
+    // reset.
+    if (!(cause instanceof IOException)) {
+      System.err.printf(
+          "loadfleet service: closing the connection from %s after an unexpected %s: %s%n",
+          ctx.channel().remoteAddress(), cause.getClass().getSimpleName(), cause.getMessage());
+    }
     endForm(exchange);
     exchange = null;
     ctx.close();

@@ -23,6 +23,8 @@ class ExitCodeTest {
             RunOutcome.PARTIAL, 4,
             RunOutcome.INJECTORS_SATURATED, 5,
             RunOutcome.CHECK_FAILED, 6,
+            RunOutcome.STOPPED, 7,
+            RunOutcome.STOP_CRITERION, 8,
             RunOutcome.INTERRUPTED, 130),
         codes);
   }

@@ -3,10 +3,14 @@ package dev.loadfleet.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.loadfleet.service.ServiceOptions;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import org.apache.commons.cli.CommandLine;
+import org.apache.commons.cli.DefaultParser;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -39,5 +43,35 @@ class TargetCommandTest {
     assertEquals(ExitCode.USAGE.code(), run("target", "--max-body", "lots"));
     assertEquals(ExitCode.USAGE.code(), run("target", "--duration", "0"));
     assertTrue(err.toString().contains("--duration"), err.toString());
+    assertEquals(ExitCode.USAGE.code(), run("target", "--header-timeout", "0"));
+    assertTrue(err.toString().contains("--header-timeout"), err.toString());
+  }
+
+  @Test
+  void numbersThatAreNotNumbersAreNamedWithoutJavaText() {
+    assertEquals(ExitCode.USAGE.code(), run("target", "--port", "http"));
+    assertEquals(ExitCode.USAGE.code(), run("target", "--latency", "5ms"));
+    assertEquals(ExitCode.USAGE.code(), run("target", "--error-rate", "ten"));
+    String said = err.toString();
+    assertTrue(said.contains("--port must be a TCP port number, not 'http'"), said);
+    assertTrue(said.contains("--latency") && said.contains("--error-rate"), said);
+    assertTrue(!said.contains("For input string"), said);
+  }
+
+  @Test
+  void timeoutOptionsReachTheService() throws Exception {
+    CommandLine line =
+        new DefaultParser()
+            .parse(
+                new TargetCommand().options(),
+                new String[] {
+                  "--idle-timeout", "7s", "--header-timeout", "3s", "--keep-alive-timeout", "90s"
+                });
+    assertEquals(
+        new ServiceOptions.Timeouts(
+            Duration.ofSeconds(7), Duration.ofSeconds(3), Duration.ofSeconds(90)),
+        TargetCommand.parse(line).timeouts());
+    CommandLine none = new DefaultParser().parse(new TargetCommand().options(), new String[0]);
+    assertEquals(ServiceOptions.Timeouts.DEFAULTS, TargetCommand.parse(none).timeouts());
   }
 }

@@ -50,8 +50,33 @@ final class Uploads {
         .build();
   }
 
+  /** The whole form of {@code content} in memory, for raw-socket tests (keep it small). */
+  static byte[] body(Map<String, String> fields, Content content) {
+    return body(head(fields), content);
+  }
+
+  /** {@code head}, the bytes of {@code content}, then the closing delimiter. */
+  static byte[] body(byte[] head, Content content) {
+    try (InputStream in = content.open()) {
+      byte[] file = in.readAllBytes();
+      byte[] tail = tail();
+      byte[] body = new byte[head.length + file.length + tail.length];
+      System.arraycopy(head, 0, body, 0, head.length);
+      System.arraycopy(file, 0, body, head.length, file.length);
+      System.arraycopy(tail, 0, body, head.length + file.length, tail.length);
+      return body;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
   /** The form up to the file part's bytes: every field, then the file part's headers. */
   static byte[] head(Map<String, String> fields) {
+    return head(fields, "file");
+  }
+
+  /** As {@link #head(Map)}, the file part named {@code fileField}. */
+  static byte[] head(Map<String, String> fields, String fileField) {
     StringBuilder head = new StringBuilder();
     fields.forEach(
         (k, v) ->
@@ -66,7 +91,9 @@ final class Uploads {
     head.append("--")
         .append(BOUNDARY)
         .append("\r\n")
-        .append("Content-Disposition: form-data; name=\"file\"; filename=\"chunk.webm\"\r\n")
+        .append("Content-Disposition: form-data; name=\"")
+        .append(fileField)
+        .append("\"; filename=\"chunk.webm\"\r\n")
         .append("Content-Type: video/webm\r\n\r\n");
     return head.toString().getBytes(StandardCharsets.UTF_8);
   }
