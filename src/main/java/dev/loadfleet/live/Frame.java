@@ -59,6 +59,7 @@ public record Frame(
    * @param koPct KO as a % of the requests; null without requests
    * @param uploadMBps recording bytes of OK uploads per second, in MB (10^6 bytes)
    * @param byRequest per request name
+   * @param p50 of every request's time, whatever its name (null without a time)
    */
   public record Window(
       long fromMs,
@@ -68,7 +69,10 @@ public record Frame(
       Double koPct,
       double requestsPerSec,
       double uploadMBps,
-      Map<String, RequestFigures> byRequest) {}
+      Map<String, RequestFigures> byRequest,
+      Long p50,
+      Long p95,
+      Long p99) {}
 
   /**
    * One request name over a window. Percentiles cover OK and KO alike, as summary.json's do; null

@@ -314,6 +314,9 @@ public final class LiveBoard {
         long fromMs, long toMs, double rps, double bytesPerSec, Map<String, Double> r) {
       long requests = 0;
       long ko = 0;
+      ResponseTimes every = ResponseTimes.empty();
+      times.values().forEach(every::add);
+      boolean everyTimed = every.count() > 0;
       Map<String, Frame.RequestFigures> byRequest = new LinkedHashMap<>();
       for (Map.Entry<String, long[]> e : counts.entrySet()) {
         long n = e.getValue()[0] + e.getValue()[1];
@@ -341,7 +344,10 @@ public final class LiveBoard {
           requests == 0 ? null : 100.0 * ko / requests,
           rps,
           bytesPerSec / 1e6,
-          byRequest);
+          byRequest,
+          everyTimed ? every.percentile(50) : null,
+          everyTimed ? every.percentile(95) : null,
+          everyTimed ? every.percentile(99) : null);
     }
 
     /** The summed totals per request name (response times merged). */
