@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -41,7 +42,8 @@ public final class GatlingProcess {
     this.java = java;
     this.classpath = classpath;
     this.jvmOptions = List.copyOf(jvmOptions);
-    this.systemProperties = Map.copyOf(systemProperties);
+    // Map.copyOf would iterate in a per-JVM order: the -D flags keep the order they were added in.
+    this.systemProperties = Collections.unmodifiableMap(new LinkedHashMap<>(systemProperties));
   }
 
   /**
@@ -108,14 +110,7 @@ public final class GatlingProcess {
   /** Runs Gatling with these arguments, its output appended to {@code consoleLog}. */
   public int run(List<String> gatlingArgs, Path consoleLog, Duration timeout)
       throws IOException, InterruptedException {
-    List<String> command = new ArrayList<>();
-    command.add(java.toString());
-    command.addAll(jvmOptions);
-    systemProperties.forEach((k, v) -> command.add("-D" + k + "=" + v));
-    command.add("-cp");
-    command.add(classpath);
-    command.add(MAIN_CLASS);
-    command.addAll(gatlingArgs);
+    List<String> command = command(gatlingArgs);
     if (consoleLog.getParent() != null) {
       Files.createDirectories(consoleLog.getParent());
     }
@@ -137,5 +132,18 @@ public final class GatlingProcess {
         process.destroyForcibly();
       }
     }
+  }
+
+  /** The forked JVM's command line: java, JVM options, -D flags in order, classpath, arguments. */
+  List<String> command(List<String> gatlingArgs) {
+    List<String> command = new ArrayList<>();
+    command.add(java.toString());
+    command.addAll(jvmOptions);
+    systemProperties.forEach((k, v) -> command.add("-D" + k + "=" + v));
+    command.add("-cp");
+    command.add(classpath);
+    command.add(MAIN_CLASS);
+    command.addAll(gatlingArgs);
+    return command;
   }
 }
