@@ -7,8 +7,12 @@ import dev.loadfleet.check.HostReport;
 import dev.loadfleet.collect.Collector;
 import dev.loadfleet.config.HostSpec;
 import dev.loadfleet.config.Inventory;
+import dev.loadfleet.config.StopCriterion;
 import dev.loadfleet.deploy.Bundle;
 import dev.loadfleet.deploy.Deployer;
+import dev.loadfleet.live.Dashboard;
+import dev.loadfleet.live.LiveBoard;
+import dev.loadfleet.live.TerminalView;
 import dev.loadfleet.plan.Plan;
 import dev.loadfleet.remote.Fleet;
 import dev.loadfleet.remote.SshOptions;
@@ -39,6 +43,8 @@ public final class Runner {
    * @param lostAfter silence after which a host is marked lost
    * @param lostWait how long lost hosts may come back once every other host is done
    * @param onSaturation whether a saturated injector fails the run or is only reported
+   * @param stopWhen stop criteria besides the inventory's ({@code --stop-when})
+   * @param dashboard where the live dashboard listens; empty for none
    */
   public record Options(
       Path results,
@@ -49,7 +55,38 @@ public final class Runner {
       Duration lostAfter,
       Duration lostWait,
       Optional<String> runId,
-      RunOutcome.OnSaturation onSaturation) {}
+      RunOutcome.OnSaturation onSaturation,
+      List<StopCriterion> stopWhen,
+      Optional<Dashboard.Options> dashboard) {
+    public Options {
+      stopWhen = List.copyOf(stopWhen);
+    }
+
+    /** Without stop criteria besides the inventory's, and without a dashboard. */
+    public Options(
+        Path results,
+        Optional<Path> bundle,
+        boolean dryRun,
+        Duration startDelay,
+        Duration poll,
+        Duration lostAfter,
+        Duration lostWait,
+        Optional<String> runId,
+        RunOutcome.OnSaturation onSaturation) {
+      this(
+          results,
+          bundle,
+          dryRun,
+          startDelay,
+          poll,
+          lostAfter,
+          lostWait,
+          runId,
+          onSaturation,
+          List.of(),
+          Optional.empty());
+    }
+  }
 
   private Runner() {}
 
@@ -143,6 +180,31 @@ public final class Runner {
       Runtime.getRuntime().addShutdownHook(hook);
     }
     AtomicBoolean interrupted = interruption.flag();
+    List<StopCriterion> criteria = new ArrayList<>(inventory.stopWhen());
+    criteria.addAll(options.stopWhen());
+    LiveBoard board = new LiveBoard(initial.runId(), initial.t0());
+    Path runDir = options.results().resolve(initial.runId());
+    Dashboard dashboard =
+        options.dashboard().isEmpty()
+            ? null
+            : Dashboard.start(
+                options.dashboard().get(),
+                board,
+                runDir.resolve("report"),
+                options.poll().toMillis());
+    TerminalView view = TerminalView.forConsole(out);
+    String header = "run " + initial.runId();
+    if (dashboard != null) {
+      out.println("dashboard: " + dashboard.address() + " (metrics at /metrics)");
+      header += "  dashboard " + dashboard.address();
+    }
+    if (!criteria.isEmpty()) {
+      out.println(
+          "stop criteria: "
+              + String.join("; ", criteria.stream().map(StopCriterion::text).toList()));
+    }
+    out.flush();
+    view.header(header);
     try {
       RunRecord run = start(initial, fleet, inventory, options.results(), out, err);
       Monitor monitor =
@@ -153,29 +215,54 @@ public final class Runner {
               options.poll(),
               options.lostAfter(),
               options.lostWait(),
-              out);
+              new Monitor.Watchers(board, view, new CriteriaWatch(criteria), interruption));
       try {
         run = monitor.watch(interrupted);
       } catch (InterruptedException e) {
         // Ctrl+C while sleeping: handled below
+      } finally {
+        view.close();
       }
       Thread.interrupted(); // clear, so the stop and collect below can block
+      Optional<StopReason> fired =
+          interruption.reason().filter(r -> r.by() == StopReason.By.CRITERION);
       if (interrupted.get()) {
-        out.println("interrupted: stopping every injector");
+        out.println(
+            fired
+                .map(r -> r.detail() + ": stopping every injector")
+                .orElse("interrupted: stopping every injector"));
+        board.status("stopping", interruption.reason().map(StopReason::detail).orElse(null), null);
         run = RunRecord.read(options.results(), run.runId());
         run = RunControl.stop(run, fleet, options.results(), out).run();
       }
       run = run.withTiming("finished", System.currentTimeMillis());
       run.write(options.results());
-      return RunControl.collectAndReport(
-          run,
-          fleet,
-          options.results(),
-          reporting,
-          new RunControl.CollectOptions(interrupted.get(), options.onSaturation()),
-          out,
-          err);
+      board.status("collecting", null, null);
+      RunOutcome outcome =
+          RunControl.collectAndReport(
+              run,
+              fleet,
+              options.results(),
+              reporting,
+              new RunControl.CollectOptions(interrupted.get(), options.onSaturation()),
+              out,
+              err);
+      Path summary = runDir.resolve("report").resolve("summary.json");
+      if (fired.isPresent() && java.nio.file.Files.isRegularFile(summary)) {
+        StopRecord.addTo(summary, fired.get());
+      }
+      boolean reported = java.nio.file.Files.isRegularFile(summary);
+      board.status(reported ? "reported" : "ended", null, reported ? "report/" : null);
+      if (fired.isPresent() && outcome != RunOutcome.ERROR) {
+        out.println("stopped by " + fired.get().detail());
+        out.flush();
+        return RunOutcome.STOP_CRITERION;
+      }
+      return outcome;
     } finally {
+      if (dashboard != null) {
+        dashboard.close();
+      }
       done.countDown();
       if (given == null) {
         try {
