@@ -83,16 +83,7 @@ public final class LiveBoard {
       Frame.Health health =
           in.lost() ? null : in.health().map(s -> health(s, in.nicBitsPerSecond())).orElse(null);
       if (in.role() == HostInput.Role.SERVICE) {
-        hosts.add(
-            new Frame.HostFigures(
-                in.name(),
-                in.role().text(),
-                in.state(),
-                in.lost(),
-                in.message(),
-                null,
-                health,
-                in.lost() ? "" : in.healthNote()));
+        hosts.add(hostFigures(in, null, health));
         continue;
       }
       planned += in.usersPlanned();
@@ -123,16 +114,7 @@ public final class LiveBoard {
                   r.usersActive(), r.usersStarted(), in.usersPlanned(), interval, total.window());
         }
       }
-      hosts.add(
-          new Frame.HostFigures(
-              in.name(),
-              in.role().text(),
-              in.state(),
-              in.lost(),
-              in.message(),
-              figures,
-              health,
-              in.lost() ? "" : in.healthNote()));
+      hosts.add(hostFigures(in, figures, health));
     }
     Frame.Window fleetTotalWindow = fleetTotal.window(t0, now);
     Frame.Figures fleet =
@@ -154,6 +136,19 @@ public final class LiveBoard {
         last == null ? "watching" : last.status(),
         last == null ? null : last.stop(),
         last == null ? null : last.report());
+  }
+
+  private static Frame.HostFigures hostFigures(
+      HostInput in, Frame.Figures figures, Frame.Health health) {
+    return new Frame.HostFigures(
+        in.name(),
+        in.role().text(),
+        in.state(),
+        in.lost(),
+        in.message(),
+        figures,
+        health,
+        in.lost() ? "" : in.healthNote());
   }
 
   /** Makes {@code frame} the latest, for every reader. */
