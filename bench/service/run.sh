@@ -25,14 +25,16 @@ DEPS="$(cat target/bench-classpath.txt)"
 OLD="$OUT/old"
 rm -rf "$OLD" && mkdir -p "$OLD/src" "$OLD/classes"
 git archive "$OLD_REV" src/main/java | tar -x -C "$OLD/src"
-javac -nowarn -Xlint:none -d "$OLD/classes" -cp "$DEPS" $(find "$OLD/src" -name '*.java')
+find "$OLD/src" -name '*.java' >"$OLD/sources.txt"
+javac -nowarn -Xlint:none -d "$OLD/classes" -cp "$DEPS" @"$OLD/sources.txt"
 
+read -ra extra <<<"${BENCH_JAVA_OPTS:-}"
 exec java -Xmx512m -cp "target/test-classes:target/classes:$DEPS" \
   "-Dbench.deps=$DEPS" \
   "-Dbench.classes.old=$OLD/classes" \
   "-Dbench.classes.new=target/classes" \
   "-Dbench.classes.nio=target/classes" "-Dbench.jvm.nio=-Dloadfleet.service.transport=nio" \
   "-Dbench.serviceOptions=$SERVICE_OPTS" \
-  ${BENCH_JAVA_OPTS:-} \
+  "${extra[@]}" \
   "-Dbench.warmup=${BENCH_WARMUP:-45}" "-Dbench.window=${BENCH_WINDOW:-45}" \
   bench/service/ServiceBenchmark.java "$OUT" "$@"
