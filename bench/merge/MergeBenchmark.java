@@ -5,6 +5,9 @@ import dev.loadfleet.merge.MergeResult;
 import dev.loadfleet.merge.RunHeader;
 import dev.loadfleet.merge.SimulationLogWriter;
 import dev.loadfleet.report.GatlingProcess;
+import dev.loadfleet.report.ReportRequest;
+import dev.loadfleet.report.ReportResult;
+import dev.loadfleet.report.Reporter;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryPoolMXBean;
 import java.lang.management.MemoryType;
@@ -13,17 +16,21 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 
 /**
  * Merge benchmark: synthetic Gatling 3.15.1 logs of N records across 4 inputs, written with
  * loadfleet's writer; merge throughput and peak heap; then Gatling's own report generation on the
- * merged log in a forked JVM, timed, for the ratio. Run through bench/merge/run.sh.
+ * merged log in a forked JVM, timed, for the ratio. With {@code --full-report}, loadfleet's whole
+ * report of the same inputs after that ({@code Reporter.generate}: merge with exact statistics and
+ * time series, Gatling, summary.json, hosts.html, junit.xml), timed, so its own share is the
+ * difference, and the sizes of the pages it writes. Run through bench/merge/run.sh.
  *
- * <p>Usage: MergeBenchmark WORKDIR TOTAL_RECORDS... [--no-report]
+ * <p>Usage: MergeBenchmark WORKDIR TOTAL_RECORDS... [--no-report] [--inputs N] [--full-report]
  */
 public final class MergeBenchmark {
-  private static final int INPUTS = 4;
+  private static int INPUTS = 4;
   private static final String[] MESSAGES = {
     "status.find.in([200, 209], 304), found 500",
     "Request timeout to 127.0.0.1/127.0.0.1:8080 after 60000 ms"
@@ -32,10 +39,15 @@ public final class MergeBenchmark {
   public static void main(String[] args) throws Exception {
     Path work = Path.of(args[0]);
     boolean report = true;
+    boolean full = false;
     List<Long> sizes = new ArrayList<>();
     for (int i = 1; i < args.length; i++) {
       if (args[i].equals("--no-report")) {
         report = false;
+      } else if (args[i].equals("--full-report")) {
+        full = true;
+      } else if (args[i].equals("--inputs")) {
+        INPUTS = Integer.parseInt(args[++i]);
       } else {
         sizes.add(Long.parseLong(args[i]));
       }
@@ -92,6 +104,32 @@ public final class MergeBenchmark {
         reportS = String.format("%.1f", rs);
         ratio = String.format("%.1f %%", 100 * mergeS / rs);
       }
+      if (full) {
+        long f0 = System.nanoTime();
+        ReportResult r =
+            Reporter.generate(
+                new ReportRequest(inputs, dir.resolve("full"), Map.of()),
+                GatlingProcess.onThisClasspath().withJvmOption("-Xmx6g"));
+        double fs = (System.nanoTime() - f0) / 1e9;
+        long wall = System.currentTimeMillis();
+        Path out = r.reportIndex().getParent();
+        // The phases by the files' modification times: the merged log is complete when the merge
+        // (with its statistics and series) ends; Gatling's console when Gatling ends; junit.xml is
+        // written after summary.json and hosts.html.
+        double mergeStats =
+            (mtime(out.resolve("simulation.log")) - (wall - (long) (fs * 1000))) / 1e3;
+        double pages = (mtime(r.junitXml()) - mtime(out.resolve("gatling-report.log"))) / 1e3;
+        System.out.printf(
+            "  loadfleet report: %.1f s in all; merge with statistics and series %.1f s (merge"
+                + " alone above); summary.json + hosts.html + junit.xml after Gatling %.2f s;"
+                + " hosts.html %,d bytes, summary.json %,d bytes, junit.xml %,d bytes%n",
+            fs,
+            mergeStats,
+            pages,
+            Files.size(r.hostsPage()),
+            Files.size(r.summaryJson()),
+            Files.size(r.junitXml()));
+      }
       System.out.printf(
           "| %,d | %d | %.0f | %.2f | %,.0f | %.0f | %d | %s | %s |%n",
           merged.records(),
@@ -147,6 +185,10 @@ public final class MergeBenchmark {
       }
     }
     return Files.size(log);
+  }
+
+  private static long mtime(Path file) throws Exception {
+    return Files.getLastModifiedTime(file).toMillis();
   }
 
   private static void resetPeaks() {

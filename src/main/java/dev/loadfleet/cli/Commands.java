@@ -16,6 +16,7 @@ final class Commands {
         new StopCommand(),
         new CollectCommand(),
         new ReportCommand(),
+        new CompareCommand(),
         new TargetCommand());
   }
 }

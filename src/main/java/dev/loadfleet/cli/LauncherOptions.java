@@ -3,8 +3,10 @@ package dev.loadfleet.cli;
 import dev.loadfleet.config.Inventory;
 import dev.loadfleet.config.InventoryException;
 import dev.loadfleet.config.InventoryLoader;
+import dev.loadfleet.config.Names;
 import dev.loadfleet.remote.SshOptions;
 import dev.loadfleet.run.RunRecord;
+import dev.loadfleet.units.Units;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -110,22 +112,36 @@ final class LauncherOptions {
   }
 
   static String validRunId(String id) throws UsageException {
-    if (!id.matches("[A-Za-z0-9][A-Za-z0-9._-]{0,99}")) {
-      throw new UsageException("--run-id '" + id + "' must be letters, digits, '.', '_' or '-'");
+    if (!Names.isRunId(id)) {
+      throw new UsageException("--run-id '" + id + "' must be " + Names.RUN_RULE);
     }
     return id;
   }
 
-  static Duration seconds(CommandLine line, String option, double fallback) throws UsageException {
+  /**
+   * The option's value in seconds, from {@code min} to {@code max} ({@code fallback} when absent):
+   * NaN, infinities and values past the bounds are refused, naming the option and the range.
+   */
+  static Duration seconds(CommandLine line, String option, double fallback, double min, double max)
+      throws UsageException {
     String v = line.getOptionValue(option);
+    double s;
     try {
-      double s = v == null ? fallback : Double.parseDouble(v);
-      if (s < 0) {
-        throw new NumberFormatException();
-      }
-      return Duration.ofMillis(Math.round(s * 1000));
+      s = v == null ? fallback : Double.parseDouble(v.trim());
     } catch (NumberFormatException e) {
-      throw new UsageException("--" + option + " '" + v + "' is not a number of seconds");
+      s = Double.NaN;
     }
+    if (!(s >= min && s <= max)) {
+      throw new UsageException(
+          "--"
+              + option
+              + " '"
+              + v
+              + "' is not a number of seconds from "
+              + Units.decimal(min)
+              + " to "
+              + Units.decimal(max));
+    }
+    return Duration.ofMillis(Math.round(s * 1000));
   }
 }

@@ -1,5 +1,6 @@
 package dev.loadfleet.cli;
 
+import dev.loadfleet.config.Names;
 import dev.loadfleet.merge.InvalidLogException;
 import dev.loadfleet.merge.MergeInput;
 import dev.loadfleet.merge.SimulationLogReader;
@@ -106,6 +107,7 @@ public final class ReportCommand implements Command {
     out.println("Report:    " + result.reportIndex());
     out.println("Per host:  " + result.hostsPage());
     out.println("Summary:   " + result.summaryJson());
+    out.println("JUnit XML: " + result.junitXml());
     if (!result.assertionsPassed()) {
       out.println("At least one assertion failed (see the report).");
       return ExitCode.ASSERTIONS_FAILED;
@@ -125,6 +127,15 @@ public final class ReportCommand implements Command {
             ? line.getOptionValue("name")
             : "report-"
                 + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
+    // One folder under results/, never a path out of it: --out is the way to write elsewhere.
+    if (!Names.isRunId(name)) {
+      throw new UsageException(
+          "--name '"
+              + name
+              + "' must be "
+              + Names.RUN_RULE
+              + " (the folder under results/); give --out DIR to write elsewhere");
+    }
     return Path.of("results", name);
   }
 

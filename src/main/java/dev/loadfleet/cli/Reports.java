@@ -1,11 +1,13 @@
 package dev.loadfleet.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.loadfleet.collect.ServiceCounter;
+import dev.loadfleet.health.HostHealth;
 import dev.loadfleet.merge.MergeInput;
 import dev.loadfleet.report.ReportRequest;
 import dev.loadfleet.report.ReportResult;
 import dev.loadfleet.report.Reporter;
+import dev.loadfleet.report.ServiceCount;
 import dev.loadfleet.run.Reporting;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -22,11 +24,12 @@ final class Reports {
   static Reporting standard() {
     return new Reporting() {
       @Override
-      public Outcome report(List<HostLog> logs, Path outDir, Map<String, HostNotes> notes)
+      public Outcome report(
+          List<HostLog> logs, Path outDir, Map<String, HostNotes> notes, RunNotes run)
           throws Exception {
-        ReportResult r =
-            Reporter.generate(new ReportRequest(mergeInputs(logs), outDir, annotations(notes)));
-        return new Outcome(r.reportIndex(), r.summaryJson(), r.assertionsPassed(), r.warnings());
+        ReportResult r = Reporter.generate(request(logs, outDir, notes, run));
+        return new Outcome(
+            r.reportIndex(), r.summaryJson(), r.assertionsPassed(), r.warnings(), r.serviceCount());
       }
 
       @Override
@@ -36,16 +39,36 @@ final class Reports {
     };
   }
 
-  /** The report's host annotations: the launcher's fields, and the chart under its key. */
-  static Map<String, JsonNode> annotations(Map<String, Reporting.HostNotes> notes) {
+  /** The report of a run: its logs, what the launcher knows of each host and of the run. */
+  static ReportRequest request(
+      List<Reporting.HostLog> logs,
+      Path outDir,
+      Map<String, Reporting.HostNotes> notes,
+      Reporting.RunNotes run) {
     Map<String, JsonNode> annotations = new LinkedHashMap<>();
+    Map<String, HostHealth> health = new LinkedHashMap<>();
     notes.forEach(
         (host, n) -> {
-          ObjectNode a = n.fields().deepCopy();
-          n.healthChart().ifPresent(chart -> a.put(Reporter.HEALTH_CHART, chart.toString()));
-          annotations.put(host, a);
+          annotations.put(host, n.fields().deepCopy());
+          n.health().ifPresent(h -> health.put(host, h));
         });
-    return annotations;
+    ReportRequest request =
+        new ReportRequest(mergeInputs(logs), outDir, annotations)
+            .withHealth(health)
+            .withT0(run.t0());
+    if (run.serviceCount().isPresent()) {
+      request = request.withServiceCount(serviceCount(run.serviceCount().get()));
+    }
+    if (run.stopped().isPresent()) {
+      request = request.withStopped(run.stopped().get());
+    }
+    return request;
+  }
+
+  static ServiceCount serviceCount(ServiceCounter.Count c) {
+    return c.stored().isPresent()
+        ? ServiceCount.of(c.host(), c.command(), c.stored().getAsLong())
+        : ServiceCount.failed(c.host(), c.command(), c.problem());
   }
 
   /**

@@ -16,6 +16,9 @@ import org.apache.commons.cli.Options;
 
 /** {@code loadfleet run}: check, deploy, start at one instant, watch, collect, merge and report. */
 public final class RunCommand implements Command {
+  /** The longest --start-delay, --lost-after and --lost-wait: an hour. */
+  private static final double MAX_WAIT_SECONDS = 3600;
+
   @Override
   public String name() {
     return "run";
@@ -38,21 +41,22 @@ public final class RunCommand implements Command {
                 .hasArg()
                 .argName("SECONDS")
                 .desc(
-                    "T0 this far ahead of the start commands, time for every JVM to start (default 15)")
+                    "T0 this far ahead of the start commands, time for every JVM to start, 0 to 3600"
+                        + " (default 15)")
                 .build())
         .addOption(
             Option.builder()
                 .longOpt("poll")
                 .hasArg()
                 .argName("SECONDS")
-                .desc("live view and host polling interval, at most 5 (default 2)")
+                .desc("live view and host polling interval, 0.1 to 5 (default 2)")
                 .build())
         .addOption(
             Option.builder()
                 .longOpt("lost-after")
                 .hasArg()
                 .argName("SECONDS")
-                .desc("a host silent this long is marked lost (default 15)")
+                .desc("a host silent this long is marked lost, 1 to 3600 (default 15)")
                 .build())
         .addOption(
             Option.builder()
@@ -60,7 +64,8 @@ public final class RunCommand implements Command {
                 .hasArg()
                 .argName("SECONDS")
                 .desc(
-                    "once every other host is done, how long lost hosts may come back (default 30)")
+                    "once every other host is done, how long lost hosts may come back, 0 to 3600"
+                        + " (default 30)")
                 .build())
         .addOption(
             Option.builder()
@@ -95,15 +100,17 @@ public final class RunCommand implements Command {
 
   @Override
   public ExitCode execute(CommandLine line, PrintWriter out, PrintWriter err) throws Exception {
-    Inventory inventory = LauncherOptions.loadInventory(line);
-    Duration poll = LauncherOptions.seconds(line, "poll", 2);
-    if (poll.isZero() || poll.compareTo(Duration.ofSeconds(5)) > 0) {
-      throw new UsageException("--poll must be above 0 and at most 5 seconds");
-    }
+    // Every bound checked before the inventory is read: a typo costs no file access.
+    Duration startDelay = LauncherOptions.seconds(line, "start-delay", 15, 0, MAX_WAIT_SECONDS);
+    Duration poll = LauncherOptions.seconds(line, "poll", 2, 0.1, 5);
+    Duration lostAfter = LauncherOptions.seconds(line, "lost-after", 15, 1, MAX_WAIT_SECONDS);
+    Duration lostWait = LauncherOptions.seconds(line, "lost-wait", 30, 0, MAX_WAIT_SECONDS);
     Optional<String> runId = Optional.ofNullable(line.getOptionValue(LauncherOptions.RUN_ID));
     if (runId.isPresent()) {
       LauncherOptions.validRunId(runId.get());
     }
+    Inventory inventory = LauncherOptions.loadInventory(line);
+    inventory.warnings().forEach(w -> err.println("warning: " + w));
     List<StopCriterion> stopWhen = new ArrayList<>();
     for (String text :
         Optional.ofNullable(line.getOptionValues("stop-when")).orElse(new String[0])) {
@@ -118,10 +125,10 @@ public final class RunCommand implements Command {
             LauncherOptions.results(line),
             LauncherOptions.bundlePath(line),
             line.hasOption("dry-run"),
-            LauncherOptions.seconds(line, "start-delay", 15),
+            startDelay,
             poll,
-            LauncherOptions.seconds(line, "lost-after", 15),
-            LauncherOptions.seconds(line, "lost-wait", 30),
+            lostAfter,
+            lostWait,
             runId,
             line.hasOption("ignore-saturation")
                 ? RunOutcome.OnSaturation.WARN

@@ -118,17 +118,9 @@ public final class TargetCommand implements Command {
   static ServiceOptions parse(CommandLine line) throws UsageException {
     ServiceOptions options =
         ServiceOptions.loopback(Path.of(line.getOptionValue("data-dir", "server_data")));
-    int port = (int) number(line, "port", "8080", "a TCP port number");
-    long latency = number(line, "latency", "0", "a whole number of milliseconds");
-    double errorRate;
-    try {
-      errorRate = Double.parseDouble(line.getOptionValue("error-rate", "0"));
-    } catch (NumberFormatException e) {
-      throw new UsageException(
-          "--error-rate must be a number from 0 to 1, not '"
-              + line.getOptionValue("error-rate")
-              + "'");
-    }
+    int port = (int) whole(line, "port", 8080, 0, 65535, "a TCP port number");
+    long latency = whole(line, "latency", 0, 0, 3_600_000, "a whole number of milliseconds");
+    double errorRate = fraction(line, "error-rate");
     ServiceOptions.Timeouts t = options.timeouts();
     try {
       options = options.withAddress(line.getOptionValue("bind", "127.0.0.1"), port);
@@ -149,14 +141,40 @@ public final class TargetCommand implements Command {
                 : t.keepAlive()));
   }
 
-  private static long number(CommandLine line, String name, String fallback, String what)
+  /** A whole number from {@code min} to {@code max}, else a sentence naming the option. */
+  private static long whole(
+      CommandLine line, String name, long fallback, long min, long max, String what)
       throws UsageException {
-    String v = line.getOptionValue(name, fallback);
-    try {
-      return Long.parseLong(v);
-    } catch (NumberFormatException e) {
-      throw new UsageException("--" + name + " must be " + what + ", not '" + v + "'");
+    String v = line.getOptionValue(name);
+    if (v == null) {
+      return fallback;
     }
+    long n;
+    try {
+      n = Long.parseLong(v.trim());
+    } catch (NumberFormatException e) {
+      n = min - 1;
+    }
+    if (n < min || n > max) {
+      throw new UsageException(
+          "--" + name + " must be " + what + " from " + min + " to " + max + ", not '" + v + "'");
+    }
+    return n;
+  }
+
+  /** A fraction from 0 to 1 (default 0), else a sentence naming the option. */
+  private static double fraction(CommandLine line, String name) throws UsageException {
+    String v = line.getOptionValue(name, "0");
+    double d;
+    try {
+      d = Double.parseDouble(v.trim());
+    } catch (NumberFormatException e) {
+      d = Double.NaN;
+    }
+    if (!(d >= 0 && d <= 1)) {
+      throw new UsageException("--" + name + " must be a number from 0 to 1, not '" + v + "'");
+    }
+    return d;
   }
 
   private static Duration duration(CommandLine line, String name) throws UsageException {

@@ -1,6 +1,7 @@
 package dev.loadfleet.collect;
 
 import dev.loadfleet.config.HostSpec;
+import dev.loadfleet.config.Names;
 import dev.loadfleet.health.HealthLog;
 import dev.loadfleet.health.HostHealth;
 import dev.loadfleet.health.Saturation;
@@ -75,6 +76,14 @@ public final class Collector {
     Map<String, Trip> trips = new LinkedHashMap<>();
     for (Fetch f : fetches) {
       String name = f.host().name();
+      if (!Names.isHostName(name)) {
+        // Names come from the inventory or a run.json read back, both checked; a third source
+        // must not write outside hostsDir either.
+        String why = "'" + name + "' is not a host name (" + Names.HOST_RULE + ")";
+        err.println("collect: " + why + "; nothing written for it");
+        trips.put(name, new Trip(Trip.Kind.FAILED, Optional.empty(), why));
+        continue;
+      }
       Optional<RemoteHost> remote = fleet.get(name);
       if (remote.isEmpty() || !remote.get().isConnected()) {
         remote = fleet.reconnect(f.host());

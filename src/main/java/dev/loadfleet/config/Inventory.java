@@ -4,9 +4,11 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * The fleet and the run asked of it, from {@code conf/cluster.yaml} (see {@link InventoryLoader}).
@@ -17,10 +19,15 @@ import java.util.Optional;
  * @param simulation the Gatling simulation class the injectors run
  * @param target the service's base URL (the workload's {@code baseUrl}); empty = each injector's
  *     embedded stand-in
- * @param workload workload knobs passed verbatim to every injector as {@code -Dkey=value}
+ * @param workload workload knobs every injector gets: as {@code -Dkey=value}, or, for a secret one,
+ *     through its secrets file; {@code ${env:NAME}} already replaced
+ * @param secretKnobs the workload knobs that carry a credential (see {@link InventoryLoader}):
+ *     never on a command line, in run.json or in a message
  * @param knownHosts the OpenSSH known_hosts file host keys are checked against
  * @param service the service's own host, when the inventory names one
  * @param stopWhen the conditions that end the run early once they hold for their window
+ * @param warnings what looks wrong but may be meant (one host under two spellings), one sentence
+ *     each, naming the file and the hosts
  */
 public record Inventory(
     Path source,
@@ -30,9 +37,11 @@ public record Inventory(
     String simulation,
     String target,
     Map<String, String> workload,
+    Set<String> secretKnobs,
     Path knownHosts,
     List<HostSpec> hosts,
     Optional<ServiceHost> service,
+    List<String> warnings,
     List<StopCriterion> stopWhen) {
 
   public static final String DEFAULT_SIMULATION = "dev.loadfleet.simulations.ProctoringSimulation";
@@ -40,8 +49,26 @@ public record Inventory(
   public Inventory {
     // Map.copyOf would iterate in a per-JVM order: the -D flags keep the order written.
     workload = Collections.unmodifiableMap(new LinkedHashMap<>(workload));
+    secretKnobs = Collections.unmodifiableSet(new LinkedHashSet<>(secretKnobs));
     hosts = List.copyOf(hosts);
     stopWhen = List.copyOf(stopWhen);
+    warnings = List.copyOf(warnings);
+  }
+
+  /** The secret knobs and their values: what reaches each injector through its secrets file. */
+  public Map<String, String> secrets() {
+    Map<String, String> s = new LinkedHashMap<>();
+    secretKnobs.forEach(k -> s.put(k, workload.get(k)));
+    return s;
+  }
+
+  /**
+   * {@link #knobs()} without the secret ones: what may be written down and put on a command line.
+   */
+  public Map<String, String> publicKnobs() {
+    Map<String, String> k = knobs();
+    k.keySet().removeAll(secretKnobs);
+    return k;
   }
 
   /**
@@ -69,7 +96,7 @@ public record Inventory(
    */
   public Workload workloadFor(Path confDir) throws InventoryException {
     try {
-      return Workload.load(confDir, knobs());
+      return Workload.load(confDir, knobs(), secretKnobs);
     } catch (RuntimeException e) {
       throw new InventoryException(source + ": workload: " + e.getMessage());
     }
@@ -77,5 +104,23 @@ public record Inventory(
 
   public Optional<HostSpec> host(String name) {
     return hosts.stream().filter(h -> h.name().equals(name)).findFirst();
+  }
+
+  /** As a record would print it, with every secret knob's value hidden. */
+  @Override
+  public String toString() {
+    Map<String, String> shown = new LinkedHashMap<>(workload);
+    secretKnobs.forEach(k -> shown.put(k, "***"));
+    return "Inventory[source="
+        + source
+        + ", users="
+        + users
+        + ", rampRate="
+        + rampRate
+        + ", workload="
+        + shown
+        + ", hosts="
+        + hosts
+        + "]";
   }
 }

@@ -3,8 +3,7 @@ package dev.loadfleet.config;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
-import java.io.IOException;
+import dev.loadfleet.units.Units;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.file.Files;
@@ -14,7 +13,9 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -25,8 +26,18 @@ import java.util.regex.Pattern;
  * Reads and validates an inventory (YAML, or JSON when the file ends in {@code .json}) before
  * anything connects. Every error names the file, the host and the field, and says the fix.
  *
- * <p>Values end up inside remote shell commands. They are always shell-quoted there, and, as a
- * second fence, refused here when they hold characters a shell would act on.
+ * <p>The file is read through {@link ConfigFile}: bounded in size before it is parsed, a key given
+ * twice or anything after the document refused. Every number has a range said in its error, and
+ * sums are taken in {@code long}, so no value overflows into another.
+ *
+ * <p>Values end up inside remote shell commands, always shell-quoted there. Names, addresses, users
+ * and paths are refused here when they hold characters a shell would act on, as a second fence;
+ * workload knobs may hold anything but control characters (an auth header has spaces, a URL path
+ * Gatling's {@code #{...}}), since their only way to a host is as one quoted argument.
+ *
+ * <p>Secret knobs: {@code authHeader}, every knob named in {@code secretKnobs}, and every knob
+ * whose value takes an environment variable ({@code ${env:NAME}}) are {@link
+ * Inventory#secretKnobs()}: the launcher never writes them to run.json or a command line.
  */
 public final class InventoryLoader {
   /** Knobs the launcher sets itself per host; the inventory sets them through top-level fields. */
@@ -46,6 +57,7 @@ public final class InventoryLoader {
           "defaults",
           "hosts",
           "service",
+          "secretKnobs",
           "stopWhen");
   private static final Set<String> HOST_FIELDS =
       Set.of(
@@ -75,60 +87,106 @@ public final class InventoryLoader {
           "netInterface",
           "countCommand");
 
-  private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]*");
-  private static final Pattern ADDRESS = Pattern.compile("[A-Za-z0-9][A-Za-z0-9.:_-]*");
-  private static final Pattern USER = Pattern.compile("[A-Za-z0-9_][A-Za-z0-9._-]*");
-  private static final Pattern DIR = Pattern.compile("[A-Za-z0-9._/+-]+");
+  private static final Pattern NAME = Names.HOST;
+  private static final Pattern ADDRESS = Pattern.compile("[A-Za-z0-9][A-Za-z0-9.:_-]{0,252}");
+  private static final Pattern USER = Pattern.compile("[A-Za-z0-9_][A-Za-z0-9._-]{0,63}");
+  private static final Pattern DIR = Pattern.compile("[A-Za-z0-9._/+-]{1,1024}");
   private static final Pattern CLASS =
       Pattern.compile("[A-Za-z_][A-Za-z0-9_$]*(\\.[A-Za-z_][A-Za-z0-9_$]*)*");
-  private static final Pattern KNOB_KEY = Pattern.compile("[A-Za-z][A-Za-z0-9._-]*");
+  private static final Pattern KNOB_KEY = Pattern.compile("[A-Za-z][A-Za-z0-9._-]{0,63}");
 
-  /** Knob values: anything printable except what a shell would expand, chain or redirect. */
-  private static final Pattern KNOB_VALUE = Pattern.compile("[^\\s;|&$`'\"\\\\<>(){}*?!#~]*");
+  /** {@code ${env:NAME}} in a knob's value: the launcher's environment variable NAME. */
+  private static final Pattern ENV = Pattern.compile("\\$\\{env:([^}]*)}");
+
+  private static final Pattern ENV_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,127}");
+
+  /** An inventory is a page or two; a few thousand hosts fit in this. */
+  static final long MAX_FILE_BYTES = 256 * 1024;
+
+  /** The longest knob value, after {@code ${env:NAME}} is replaced. */
+  static final int MAX_VALUE_LENGTH = 4096;
+
+  /** More injectors than any fleet this launcher drives over SSH at once. */
+  static final int MAX_HOSTS = 1000;
+
+  /** The most users a run or a host may have: the workload's own bound. */
+  static final int MAX_USERS = 1_000_000;
+
+  /** The most users/s: the workload's own bound. */
+  static final double MAX_RAMP_RATE = 100_000;
+
+  /** The longest ramp ({@code users / rampRate}) and steady phase: a week, like the workload's. */
+  static final Duration MAX_PHASE = Duration.ofDays(7);
+
+  /** Weights are relative: a million to one is past any meaningful split. */
+  static final double MAX_WEIGHT = 1_000_000;
+
+  /** The fastest NIC a host may declare: 10 Tbit/s. */
+  static final long MAX_NIC_BITS = 10_000_000_000_000L;
 
   private static final Pattern JUMP =
       Pattern.compile(
           "(?:([A-Za-z0-9_][A-Za-z0-9._-]*)@)?([A-Za-z0-9][A-Za-z0-9._-]*)(?::(\\d+))?");
-  private static final Pattern DURATION = Pattern.compile("(\\d+(?:\\.\\d+)?)\\s*(ms|s|m|h)?");
+  static final Pattern DURATION = Pattern.compile("(\\d+(?:\\.\\d+)?)\\s*(ms|s|m|h)?");
 
   private final Path file;
+  private final Map<String, String> env;
 
-  private InventoryLoader(Path file) {
+  private InventoryLoader(Path file, Map<String, String> env) {
     this.file = file;
+    this.env = env;
   }
 
   /** Loads and validates {@code file}; relative key files resolve against the user's home. */
   public static Inventory load(Path file) throws InventoryException {
-    return new InventoryLoader(file).read();
+    return load(file, System.getenv());
+  }
+
+  /** As {@link #load(Path)}, with {@code ${env:NAME}} taken from {@code env}. */
+  static Inventory load(Path file, Map<String, String> env) throws InventoryException {
+    return new InventoryLoader(file, env).read();
   }
 
   private Inventory read() throws InventoryException {
-    if (!Files.isRegularFile(file)) {
-      throw new InventoryException(
-          file + ": no such inventory file; copy conf/cluster.example.yaml and edit it");
-    }
     JsonNode root;
     try {
-      ObjectMapper mapper =
-          file.toString().endsWith(".json")
-              ? new ObjectMapper()
-              : new ObjectMapper(new YAMLFactory());
-      root = mapper.readTree(file.toFile());
-    } catch (IOException e) {
-      throw new InventoryException(file + ": not valid YAML/JSON: " + e.getMessage());
+      root = ConfigFile.read(file, MAX_FILE_BYTES, "inventory");
+    } catch (ConfigFile.Refusal e) {
+      throw new InventoryException(
+          e.getMessage()
+              + (Files.exists(file) ? "" : "; copy conf/cluster.example.yaml and edit it"));
     }
     if (root == null || !root.isObject()) {
       throw new InventoryException(file + ": expected a mapping with users, rampRate and hosts");
     }
     unknownFields(root, TOP_FIELDS, "");
-    int users = intField(root, "users", "", null, 1);
+    int users = intField(root, "users", "", null, 1, MAX_USERS);
     double rampRate = doubleField(root, "rampRate", "", null);
-    if (rampRate <= 0) {
-      throw error("", "rampRate", "must be above 0 users/s");
+    if (!(rampRate > 0 && rampRate <= MAX_RAMP_RATE)) {
+      throw error(
+          "",
+          "rampRate",
+          printable(root.get("rampRate").asText())
+              + " is out of range: give users/s above 0 and at most "
+              + (long) MAX_RAMP_RATE);
+    }
+    // users / rampRate, the ramp's length: 1e-300 users/s would ramp for longer than the universe.
+    if (users / rampRate > MAX_PHASE.toSeconds()) {
+      throw error(
+          "",
+          "rampRate",
+          String.format(
+              Locale.ROOT,
+              "%s users/s ramps %d users over %.3g s, more than %d days; give at least %s users/s",
+              printable(root.get("rampRate").asText()),
+              users,
+              users / rampRate,
+              MAX_PHASE.toDays(),
+              Units.decimal(Math.ceil(users * 1000.0 / MAX_PHASE.toSeconds()) / 1000)));
     }
     Optional<Duration> duration =
         root.hasNonNull("duration")
-            ? Optional.of(duration(root.get("duration").asText(), "", "duration"))
+            ? Optional.of(duration(text(root, "duration", "", null), "", "duration"))
             : Optional.empty();
     String simulation = text(root, "simulation", "", Inventory.DEFAULT_SIMULATION);
     match(
@@ -142,6 +200,7 @@ public final class InventoryLoader {
       validateUrl(target);
     }
     Map<String, String> workload = workload(root.get("workload"));
+    Set<String> secretKnobs = secretKnobs(root.get("secretKnobs"), root.get("workload"), workload);
     Path knownHosts =
         localPath(text(root, "knownHosts", "", "~/.ssh/known_hosts"), "", "knownHosts");
 
@@ -153,36 +212,42 @@ public final class InventoryLoader {
     if (hostsNode == null || !hostsNode.isArray() || hostsNode.isEmpty()) {
       throw error("", "hosts", "must list at least one host (address, user, keyFile, ...)");
     }
+    if (hostsNode.size() > MAX_HOSTS) {
+      throw error(
+          "",
+          "hosts",
+          hostsNode.size() + " hosts is more than " + MAX_HOSTS + "; split the fleet in runs");
+    }
     List<HostSpec> hosts = new ArrayList<>();
+    List<String> warnings = new ArrayList<>();
     Map<String, String> seenNames = new HashMap<>();
-    Map<String, String> seenEndpoints = new HashMap<>();
+    Map<String, HostSpec> seenEndpoints = new HashMap<>();
     int index = 0;
     for (JsonNode node : hostsNode) {
       String where = "hosts[" + index++ + "]";
       HostSpec host = host(node, defaults, where);
       where = "host " + host.name();
-      String endpoint = host.user() + "@" + host.address() + ":" + host.port();
-      String clash = seenEndpoints.putIfAbsent(endpoint, host.name());
+      sameHost(host, seenEndpoints, where, warnings);
+      // Names become folder names: Inj1 and inj1 are one folder on a case-insensitive disk.
+      String clash = seenNames.putIfAbsent(host.name().toLowerCase(Locale.ROOT), host.name());
       if (clash != null) {
         throw error(
             where,
-            "address",
-            "duplicate host: " + endpoint + " is already host " + clash + "; list each host once");
-      }
-      clash = seenNames.putIfAbsent(host.name(), host.name());
-      if (clash != null) {
-        throw error(
-            where, "name", "duplicate name " + host.name() + "; give each host its own name");
+            "name",
+            "duplicate name "
+                + host.name()
+                + (clash.equals(host.name()) ? "" : " (host " + clash + " differs only in case)")
+                + "; give each host its own name");
       }
       hosts.add(host);
     }
-    int capacity = 0;
+    long capacity = 0;
     for (HostSpec h : hosts) {
       if (h.maxUsers() == 0) {
-        capacity = Integer.MAX_VALUE;
+        capacity = Long.MAX_VALUE;
         break;
       }
-      capacity += h.maxUsers();
+      capacity += h.maxUsers(); // at most 1000 hosts x 1e6 users: no overflow in a long
     }
     if (users > capacity) {
       throw error(
@@ -204,16 +269,95 @@ public final class InventoryLoader {
         simulation,
         target,
         workload,
+        secretKnobs,
         knownHosts,
         hosts,
         service,
+        warnings,
         stopWhen);
   }
 
   /**
-   * The optional {@code service:} section: the service's own host, reached like an injector (the
-   * same defaults and checks), sampled for health and asked for its count of stored recordings.
+   * Refuses a host listed twice (the same user, address and port, reached the same way; host names
+   * are case-insensitive and an IP address has many spellings), and warns when two spellings most
+   * likely reach one machine: {@code localhost} and {@code 127.0.0.1}. Each would run a share, so
+   * that machine would carry twice its load.
    */
+  private void sameHost(
+      HostSpec host, Map<String, HostSpec> seen, String where, List<String> warnings)
+      throws InventoryException {
+    String via = host.jump().map(j -> " via " + j).orElse("");
+    String exact = host.user() + "@" + canonical(host.address()) + ":" + host.port() + via;
+    HostSpec clash = seen.putIfAbsent(exact, host);
+    if (clash != null) {
+      throw error(
+          where,
+          "address",
+          "duplicate host: "
+              + host.user()
+              + "@"
+              + host.address()
+              + ":"
+              + host.port()
+              + via
+              + " is already host "
+              + clash.name()
+              + (clash.address().equals(host.address()) ? "" : " (written " + clash.address() + ")")
+              + "; list each host once");
+    }
+    if (isLoopback(host.address())) {
+      String loop = host.user() + "@loopback:" + host.port() + via;
+      HostSpec same = seen.putIfAbsent(loop, host);
+      if (same != null) {
+        warnings.add(
+            file
+                + ": "
+                + where
+                + " ("
+                + host.address()
+                + ":"
+                + host.port()
+                + ") and host "
+                + same.name()
+                + " ("
+                + same.address()
+                + ":"
+                + same.port()
+                + ") are both this machine's loopback with the same user and port: most likely one"
+                + " host listed twice, which would run both shares; list it once");
+      }
+    }
+  }
+
+  /** An address as compared for duplicates: lower case, no trailing dot, IPs in one spelling. */
+  private static String canonical(String address) {
+    String a = address.toLowerCase(Locale.ROOT);
+    if (a.endsWith(".")) {
+      a = a.substring(0, a.length() - 1);
+    }
+    if (IP_LITERAL.matcher(a).matches()) {
+      try {
+        // A literal: parsed, never looked up.
+        return java.net.InetAddress.getByName(a).getHostAddress();
+      } catch (java.net.UnknownHostException e) {
+        return a;
+      }
+    }
+    return a;
+  }
+
+  private static boolean isLoopback(String address) {
+    String a = canonical(address);
+    if (a.equals("localhost") || a.endsWith(".localhost") || a.equals("ip6-localhost")) {
+      return true;
+    }
+    return IP_LITERAL.matcher(a).matches() && (a.startsWith("127.") || a.equals("0:0:0:0:0:0:0:1"));
+  }
+
+  /** Dotted IPv4 or colon-hex IPv6: parsed by InetAddress without any name lookup. */
+  private static final Pattern IP_LITERAL =
+      Pattern.compile("(\\d{1,3}(\\.\\d{1,3}){3})|([0-9a-f]{0,4}(:[0-9a-f]{0,4}){2,7})");
+
   private Optional<ServiceHost> service(
       JsonNode node, JsonNode defaults, Map<String, String> injectorNames)
       throws InventoryException {
@@ -231,7 +375,7 @@ public final class InventoryLoader {
       hostFields.put("name", "service");
     }
     HostSpec host = host(hostFields, defaults, "service");
-    if (injectorNames.containsKey(host.name())) {
+    if (injectorNames.containsKey(host.name().toLowerCase(Locale.ROOT))) {
       throw error(
           "service",
           "name",
@@ -249,6 +393,10 @@ public final class InventoryLoader {
       }
       if (count.asText().indexOf('\0') >= 0) {
         throw error("service", "countCommand", "holds a NUL character");
+      }
+      if (count.asText().length() > MAX_VALUE_LENGTH) {
+        throw error(
+            "service", "countCommand", "is longer than " + MAX_VALUE_LENGTH + " characters");
       }
       countCommand = Optional.of(count.asText());
     }
@@ -273,7 +421,7 @@ public final class InventoryLoader {
     }
     String defaultName = (port == 22 ? address : address + "-" + port).replace(':', '_');
     String name = text(merged, "name", where, defaultName);
-    match(NAME, name, where, "name", "letters, digits, '.', '_' or '-'");
+    match(NAME, name, where, "name", Names.HOST_RULE);
     where = "host " + name;
     String user = text(merged, "user", where, System.getProperty("user.name"));
     match(USER, user, where, "user", "a unix user name");
@@ -301,7 +449,7 @@ public final class InventoryLoader {
               new JumpHost(
                   m.group(1) == null ? user : m.group(1),
                   m.group(2),
-                  m.group(3) == null ? 22 : Integer.parseInt(m.group(3))));
+                  m.group(3) == null ? 22 : jumpPort(m.group(3), where)));
     }
     String baseDir = text(merged, "baseDir", where, "loadfleet");
     match(DIR, baseDir, where, "baseDir", "a path of letters, digits, '.', '_', '-', '+' and '/'");
@@ -321,13 +469,19 @@ public final class InventoryLoader {
               + baseDir
               + "' is not a dir the launcher may own; use e.g. loadfleet or /opt/loadfleet");
     }
-    int maxUsers = merged.hasNonNull("maxUsers") ? intField(merged, "maxUsers", where, 0, 1) : 0;
+    int maxUsers =
+        merged.hasNonNull("maxUsers") ? intField(merged, "maxUsers", where, 0, 1, MAX_USERS) : 0;
     double weight =
         merged.hasNonNull("weight")
             ? doubleField(merged, "weight", where, null)
             : (maxUsers > 0 ? maxUsers : 1);
-    if (!(weight > 0) || Double.isInfinite(weight)) {
-      throw error(where, "weight", "must be above 0");
+    if (!(weight > 0 && weight <= MAX_WEIGHT)) {
+      throw error(
+          where,
+          "weight",
+          printable(merged.path("weight").asText())
+              + " is out of range: give a number above 0 and at most "
+              + (long) MAX_WEIGHT);
     }
     long nic = HostSpec.DEFAULT_NIC_BITS_PER_SECOND;
     if (merged.hasNonNull("nic")) {
@@ -337,6 +491,12 @@ public final class InventoryLoader {
                 .bitsPerSecond();
       } catch (IllegalArgumentException e) {
         throw new InventoryException(file + ": " + e.getMessage());
+      }
+      if (nic > MAX_NIC_BITS) {
+        throw error(
+            where,
+            "nic",
+            printable(merged.get("nic").asText()) + " is faster than any NIC; at most 10Tbps");
       }
     }
     Optional<String> netInterface = Optional.empty();
@@ -361,7 +521,7 @@ public final class InventoryLoader {
     while (it.hasNext()) {
       Map.Entry<String, JsonNode> e = it.next();
       String key = e.getKey();
-      match(KNOB_KEY, key, "", "workload", "knob names of letters, digits, '.', '_' or '-'");
+      match(KNOB_KEY, key, "", "workload", "knob names of 1-64 letters, digits, '.', '_' or '-'");
       if (LAUNCHER_KNOBS.contains(key)) {
         throw error(
             "",
@@ -372,19 +532,103 @@ public final class InventoryLoader {
       if (!e.getValue().isValueNode()) {
         throw error("", "workload." + key, "must be a plain value");
       }
-      String value = e.getValue().asText();
-      match(
-          KNOB_VALUE,
-          value,
-          "",
-          "workload." + key,
-          "no spaces or shell characters (; | & $ ` ' \" \\ < > ( ) { } * ? ! # ~)");
+      String value = withEnvironment(e.getValue().asText(), "workload." + key);
+      plainText(value, "", "workload." + key, false);
       knobs.put(key, value);
     }
     return knobs;
   }
 
+  /**
+   * {@code value} with every {@code ${env:NAME}} replaced by the variable's value. A variable that
+   * is not set is an error: a credential silently replaced by nothing fails only at the service.
+   */
+  private String withEnvironment(String value, String field) throws InventoryException {
+    if (!value.contains("${env:")) {
+      return value;
+    }
+    Matcher m = ENV.matcher(value);
+    StringBuilder out = new StringBuilder();
+    int last = 0;
+    while (m.find()) {
+      String name = m.group(1);
+      if (!ENV_NAME.matcher(name).matches()) {
+        throw error(
+            "",
+            field,
+            "'${env:"
+                + printable(name)
+                + "}' does not name an environment variable; write ${env:NAME} with NAME of"
+                + " letters, digits and '_'");
+      }
+      String v = env.get(name);
+      if (v == null) {
+        throw error(
+            "",
+            field,
+            "takes the environment variable "
+                + name
+                + ", which is not set; export "
+                + name
+                + " before starting the launcher");
+      }
+      if (hasControl(v)) {
+        // Its value is a secret: never shown, not even escaped.
+        throw error(
+            "",
+            field,
+            "the environment variable " + name + " holds control characters (a newline?)");
+      }
+      out.append(value, last, m.start()).append(v);
+      last = m.end();
+    }
+    if (value.indexOf("${env:", last) >= 0) {
+      throw error("", field, "'${env:' is not closed; write ${env:NAME}");
+    }
+    return out.append(value.substring(last)).toString();
+  }
+
+  /**
+   * The secret knobs: {@code authHeader} when set, those listed in {@code secretKnobs}, and those
+   * whose value takes an environment variable.
+   */
+  private Set<String> secretKnobs(JsonNode listed, JsonNode workloadNode, Map<String, String> knobs)
+      throws InventoryException {
+    Set<String> secret = new LinkedHashSet<>();
+    if (knobs.containsKey("authHeader")) {
+      secret.add("authHeader");
+    }
+    if (listed != null && !listed.isNull()) {
+      if (!listed.isArray()) {
+        throw error("", "secretKnobs", "must be a list of workload knob names, e.g. [apiKey]");
+      }
+      for (JsonNode n : listed) {
+        String name = n.isValueNode() ? n.asText() : "";
+        if (!knobs.containsKey(name)) {
+          throw error(
+              "",
+              "secretKnobs",
+              "'"
+                  + printable(name)
+                  + "' is not a knob under workload; list the names of workload knobs"
+                  + (knobs.isEmpty() ? "" : " (" + String.join(", ", knobs.keySet()) + ")"));
+        }
+        secret.add(name);
+      }
+    }
+    if (workloadNode != null) {
+      for (Iterator<Map.Entry<String, JsonNode>> it = workloadNode.fields(); it.hasNext(); ) {
+        Map.Entry<String, JsonNode> e = it.next();
+        if (e.getValue().asText().contains("${env:")) {
+          secret.add(e.getKey());
+        }
+      }
+    }
+    return secret;
+  }
+
   private void validateUrl(String target) throws InventoryException {
+    plainText(target, "", "target", true);
     try {
       URI uri = new URI(target);
       if (!("http".equals(uri.getScheme()) || "https".equals(uri.getScheme()))
@@ -395,14 +639,41 @@ public final class InventoryLoader {
     } catch (URISyntaxException e) {
       throw error("", "target", "'" + printable(target) + "' is not a URL: " + e.getReason());
     }
-    match(KNOB_VALUE, target, "", "target", "a URL without shell characters");
   }
 
-  static Duration duration(String text, String where, String field) throws InventoryException {
+  /**
+   * Refuses control characters (NUL, newline, escape...) and overlong values; everything else may
+   * pass, quoted, to a remote shell. {@code show} false: the value may be a secret, never shown.
+   */
+  private void plainText(String value, String where, String field, boolean show)
+      throws InventoryException {
+    if (hasControl(value)) {
+      throw error(
+          where,
+          field,
+          (show ? "'" + printable(value) + "' holds" : "holds")
+              + " control characters (a newline, tab or NUL); give it on one line");
+    }
+    if (value.length() > MAX_VALUE_LENGTH) {
+      throw error(where, field, "is longer than " + MAX_VALUE_LENGTH + " characters");
+    }
+  }
+
+  private static boolean hasControl(String s) {
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if (c < 0x20 || (c >= 0x7f && c < 0xa0)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private Duration duration(String text, String where, String field) throws InventoryException {
     Matcher m = DURATION.matcher(text.trim());
-    if (!m.matches()) {
-      throw new InventoryException(
-          where + field + ": '" + text + "' is not a duration such as 30, 30s, 2m or 1h");
+    if (text.length() > 40 || !m.matches()) {
+      throw error(
+          where, field, "'" + printable(text) + "' is not a duration such as 30, 30s, 2m or 1h");
     }
     double amount = Double.parseDouble(m.group(1));
     String unit = m.group(2) == null ? "s" : m.group(2);
@@ -413,6 +684,16 @@ public final class InventoryLoader {
           case "h" -> amount * 3_600_000;
           default -> amount * 1000;
         };
+    if (millis > MAX_PHASE.toMillis()) {
+      throw error(
+          where,
+          field,
+          "'"
+              + printable(text)
+              + "' is out of range: at most "
+              + MAX_PHASE.toDays()
+              + " days (e.g. 10m, 2h)");
+    }
     return Duration.ofMillis(Math.round(millis));
   }
 
@@ -423,8 +704,12 @@ public final class InventoryLoader {
     if (text.equals("~") || text.startsWith("~/")) {
       return Path.of(System.getProperty("user.home"), text.substring(Math.min(2, text.length())));
     }
-    Path p = Path.of(text);
-    return p.isAbsolute() ? p : file.toAbsolutePath().getParent().resolve(p).normalize();
+    try {
+      Path p = Path.of(text);
+      return p.isAbsolute() ? p : file.toAbsolutePath().getParent().resolve(p).normalize();
+    } catch (java.nio.file.InvalidPathException e) {
+      throw error(where, field, "'" + printable(text) + "' is not a file path");
+    }
   }
 
   private void unknownFields(JsonNode node, Set<String> known, String where)
@@ -457,10 +742,20 @@ public final class InventoryLoader {
     if (!v.isValueNode()) {
       throw error(where, field, "must be a plain value");
     }
+    if (v.asText().length() > MAX_VALUE_LENGTH) {
+      throw error(where, field, "is longer than " + MAX_VALUE_LENGTH + " characters");
+    }
     return v.asText();
   }
 
   private int intField(JsonNode node, String field, String where, Integer fallback, int min)
+      throws InventoryException {
+    return intField(node, field, where, fallback, min, Integer.MAX_VALUE);
+  }
+
+  /** A whole number from {@code min} to {@code max}, written as a number or a string of digits. */
+  private int intField(
+      JsonNode node, String field, String where, Integer fallback, int min, int max)
       throws InventoryException {
     JsonNode v = node.get(field);
     if (v == null || v.isNull()) {
@@ -469,16 +764,46 @@ public final class InventoryLoader {
       }
       return fallback;
     }
-    if (!v.canConvertToInt() || !(v.isIntegralNumber() || v.asText().matches("\\d+"))) {
-      throw error(where, field, "'" + printable(v.asText()) + "' is not a whole number");
+    String range = max == Integer.MAX_VALUE ? "at least " + min : "from " + min + " to " + max;
+    String text = v.asText();
+    boolean whole = v.isIntegralNumber() || (v.isTextual() && text.matches("[+-]?\\d{1,40}"));
+    if (!whole) {
+      throw error(
+          where, field, "'" + printable(text) + "' is not a whole number; give one " + range);
     }
-    int i = v.isIntegralNumber() ? v.intValue() : Integer.parseInt(v.asText());
-    if (i < min) {
-      throw error(where, field, "must be at least " + min);
+    if (!v.canConvertToInt() && !(v.isTextual() && fitsInt(text))) {
+      throw error(where, field, printable(text) + " is out of range; give a whole number " + range);
+    }
+    int i = v.isIntegralNumber() ? v.intValue() : Integer.parseInt(text.replace("+", ""));
+    if (i < min || i > max) {
+      throw error(where, field, i + " is out of range; give a whole number " + range);
     }
     return i;
   }
 
+  private static boolean fitsInt(String digits) {
+    try {
+      Integer.parseInt(digits.replace("+", ""));
+      return true;
+    } catch (NumberFormatException e) {
+      return false;
+    }
+  }
+
+  /** A jump host's port, written after its ':'. */
+  private int jumpPort(String digits, String where) throws InventoryException {
+    if (digits.length() > 5 || Integer.parseInt(digits) < 1 || Integer.parseInt(digits) > 65535) {
+      throw error(
+          where,
+          "jump",
+          "port "
+              + printable(digits.length() > 20 ? digits.substring(0, 20) + "..." : digits)
+              + " is not a TCP port; give 1-65535");
+    }
+    return Integer.parseInt(digits);
+  }
+
+  /** A finite number, written as a number or a string of one. */
   private double doubleField(JsonNode node, String field, String where, Double fallback)
       throws InventoryException {
     JsonNode v = node.get(field);
@@ -488,11 +813,16 @@ public final class InventoryLoader {
       }
       return fallback;
     }
+    double d;
     try {
-      return v.isNumber() ? v.doubleValue() : Double.parseDouble(v.asText());
+      d = v.isNumber() ? v.doubleValue() : Double.parseDouble(v.asText());
     } catch (NumberFormatException e) {
       throw error(where, field, "'" + printable(v.asText()) + "' is not a number");
     }
+    if (!Double.isFinite(d) || !(v.isNumber() || v.asText().matches("[+-]?[0-9.eE+-]{1,40}"))) {
+      throw error(where, field, "'" + printable(v.asText()) + "' is not a finite number");
+    }
+    return d;
   }
 
   private void match(Pattern p, String value, String where, String field, String expected)
@@ -501,7 +831,10 @@ public final class InventoryLoader {
       throw error(
           where,
           field,
-          "'" + printable(value) + "' has characters that are not allowed; expected " + expected);
+          "'"
+              + printable(value)
+              + "' has characters or a length not allowed; expected "
+              + expected);
     }
   }
 
@@ -512,10 +845,6 @@ public final class InventoryLoader {
 
   /** Control characters shown escaped, so an error message cannot rewrite the terminal. */
   private static String printable(String s) {
-    StringBuilder b = new StringBuilder();
-    for (char c : s.toCharArray()) {
-      b.append(c < 0x20 || c == 0x7f ? String.format("\\x%02x", (int) c) : String.valueOf(c));
-    }
-    return b.toString();
+    return ConfigFile.printable(s);
   }
 }

@@ -277,9 +277,23 @@ public record StopCriterion(
     if (!node.isValueNode()) {
       throw new IllegalArgumentException(where + ": for must be a duration such as 30s or 2m");
     }
-    try {
-      return InventoryLoader.duration(text, "", "");
-    } catch (InventoryException e) {
+    Matcher d = InventoryLoader.DURATION.matcher(text.trim());
+    if (text.length() <= 40 && d.matches()) {
+      double amount = Double.parseDouble(d.group(1));
+      String unit = d.group(2) == null ? "s" : d.group(2);
+      double millis =
+          amount
+              * switch (unit) {
+                case "ms" -> 1;
+                case "m" -> 60_000;
+                case "h" -> 3_600_000;
+                default -> 1000;
+              };
+      if (millis <= InventoryLoader.MAX_PHASE.toMillis()) {
+        return Duration.ofMillis(Math.round(millis));
+      }
+    }
+    {
       throw new IllegalArgumentException(
           where
               + ": for '"

@@ -7,6 +7,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * One student population: the service it sits its exam on, who the students are and how fast they
@@ -20,6 +21,9 @@ import java.util.Map;
  * Upload} and {@link Heartbeat}, the launcher's shares change {@link Population}.
  *
  * @param progressFile where the simulation writes its progress every second; {@code null} = none
+ * @param secretsFile the file secret knobs were read from; {@code null} = none
+ * @param secretKnobs the keys whose values are credentials, never shown ({@code authHeader} is
+ *     never shown either way)
  */
 public record Workload(
     String profile,
@@ -30,7 +34,13 @@ public record Workload(
     Form form,
     Slo slo,
     EmbeddedService service,
-    Path progressFile) {
+    Path progressFile,
+    Path secretsFile,
+    Set<String> secretKnobs) {
+
+  public Workload {
+    secretKnobs = Set.copyOf(secretKnobs);
+  }
 
   /** The profile used when {@code -Dprofile} is absent. */
   public static final String DEFAULT_PROFILE = "smoke";
@@ -150,30 +160,35 @@ public record Workload(
     return p;
   }
 
-  /** One line for logs; the auth header's value is never shown. */
+  /** One line for logs; the auth header's value and every secret knob's are never shown. */
   @Override
   public String toString() {
     String auth = target.authHeader();
+    String prefix = shown(WorkloadKey.studentIdPrefix, population.studentIdPrefix());
     return String.format(
         Locale.ROOT,
         "profile=%s target=%s exam=%s students=%s%d..%s%d users=%d ramp=%.2f/s steady=%ds"
             + " upload=%s every %ds heartbeat every %.1fs auth=%s",
         profile,
-        target.embedded() ? "embedded stand-in" : target.baseUrl(),
-        target.examId(),
-        population.studentIdPrefix(),
+        target.embedded() ? "embedded stand-in" : shown(WorkloadKey.baseUrl, target.baseUrl()),
+        shown(WorkloadKey.examId, target.examId()),
+        prefix,
         population.idOffset(),
-        population.studentIdPrefix(),
+        prefix,
         population.idOffset() + (long) population.users() - 1,
         population.users(),
         population.rampRate(),
         population.steadyDuration().toSeconds(),
         upload.recordingFile() == null
             ? Quantities.formatSize(upload.recordingSize())
-            : upload.recordingFile().toString(),
+            : shown(WorkloadKey.recordingFile, upload.recordingFile().toString()),
         upload.interval().toSeconds(),
         heartbeat.interval().toMillis() / 1000.0,
         auth.isEmpty() ? "none" : auth.substring(0, auth.indexOf(':')) + ": ***");
+  }
+
+  private String shown(WorkloadKey key, String value) {
+    return secretKnobs.contains(key.name()) ? "***" : value;
   }
 
   /**
@@ -193,6 +208,26 @@ public record Workload(
    * @throws InvalidWorkloadException naming the key, the source, the problem and the range
    */
   public static Workload load(Path confDir, Map<String, String> overrides) {
-    return WorkloadLoader.load(confDir, overrides);
+    return WorkloadLoader.load(confDir, overrides, Set.of());
+  }
+
+  /**
+   * As {@link #load(Path, Map)}, where the overrides named in {@code secret} are credentials: their
+   * values are never shown in a message or {@link #toString()}.
+   */
+  public static Workload load(Path confDir, Map<String, String> overrides, Set<String> secret) {
+    return WorkloadLoader.load(confDir, overrides, secret);
+  }
+
+  /**
+   * The secret knobs this JVM was given: the JSON object in the file named by the {@code
+   * secretsFile} system property (empty without one). A simulation of its own reads its secret
+   * knobs here; {@link #fromSystemProperties()} already applies them.
+   *
+   * @throws InvalidWorkloadException when the file cannot be read, is not a JSON object of strings,
+   *     or others may read it; its content is never shown
+   */
+  public static Map<String, String> secrets() {
+    return WorkloadLoader.secrets(System.getProperty(WorkloadKey.secretsFile.name(), ""));
   }
 }

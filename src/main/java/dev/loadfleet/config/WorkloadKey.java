@@ -74,7 +74,13 @@ public enum WorkloadKey {
       Rule.path("a directory path (embedded service only)"),
       w -> w.service().dataDir()),
   serviceDiscard(
-      "false", Rule.bool("true or false (embedded service only)"), w -> w.service().discard());
+      "false", Rule.bool("true or false (embedded service only)"), w -> w.service().discard()),
+  secretsFile(
+      "",
+      Rule.optionalPath(
+          "empty (none) or the path of a JSON object of secret knobs (\"name\": \"value\"),"
+              + " readable by its owner only"),
+      Workload::secretsFile);
 
   private final String defaultValue;
   private final Rule rule;
@@ -114,6 +120,14 @@ public enum WorkloadKey {
    *     range
    */
   Object parse(String text, String source) {
+    return parse(text, source, false);
+  }
+
+  /**
+   * As {@link #parse(String, String)}; {@code secret}: the value is a credential, never shown (the
+   * auth header's never is).
+   */
+  Object parse(String text, String source, boolean secret) {
     String v = text.trim();
     try {
       return rule.parse.apply(v);
@@ -122,11 +136,12 @@ public enum WorkloadKey {
           "workload key '"
               + name()
               + "' = '"
-              + (this == authHeader ? "***" : v)
+              + (secret || this == authHeader ? "***" : v)
               + "' (from "
               + source
               + "): "
-              + p.getMessage()
+              // A problem may quote the value, or a part of it.
+              + (secret ? "not accepted (a secret value is not shown)" : p.getMessage())
               + "; accepted: "
               + range());
     }

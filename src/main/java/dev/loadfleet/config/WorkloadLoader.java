@@ -3,8 +3,6 @@ package dev.loadfleet.config;
 import static dev.loadfleet.config.WorkloadKey.*;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.loadfleet.config.Workload.EmbeddedService;
 import dev.loadfleet.config.Workload.Form;
 import dev.loadfleet.config.Workload.Heartbeat;
@@ -12,9 +10,12 @@ import dev.loadfleet.config.Workload.Population;
 import dev.loadfleet.config.Workload.Slo;
 import dev.loadfleet.config.Workload.Target;
 import dev.loadfleet.config.Workload.Upload;
+import dev.loadfleet.units.Units;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.Iterator;
@@ -23,6 +24,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -32,20 +34,92 @@ import java.util.stream.Stream;
  * from its default, then the profile, then the override, and is parsed by {@link WorkloadKey}.
  */
 final class WorkloadLoader {
+  /** The longest ramp: as long as the longest steady phase. */
+  private static final java.time.Duration MAX_RAMP = java.time.Duration.ofDays(7);
+
   private static final Pattern PROFILE = Pattern.compile("[a-z0-9-]{1,40}");
+
+  /** A profile is a page of flat keys. */
+  private static final long MAX_PROFILE_BYTES = 64 * 1024;
 
   private WorkloadLoader() {}
 
+  /** A secrets file holds a few knobs: far less than this. */
+  private static final long MAX_SECRETS_BYTES = 64 * 1024;
+
+  /**
+   * The system properties, then the secret knobs of the file {@code -DsecretsFile} names (the
+   * launcher hands credentials to an injector that way, never on its command line).
+   */
   static Workload fromSystemProperties() {
     Properties props = System.getProperties();
-    Map<String, String> overrides = new TreeMap<>();
+    Map<String, String> properties = new TreeMap<>();
     for (String name : props.stringPropertyNames()) {
-      overrides.put(name, props.getProperty(name));
+      properties.put(name, props.getProperty(name));
     }
-    return load(Path.of(System.getProperty("loadfleet.conf", "conf")), overrides);
+    return fromProperties(properties);
   }
 
-  static Workload load(Path confDir, Map<String, String> overrides) {
+  /** As {@link #fromSystemProperties()}, from {@code properties}. */
+  static Workload fromProperties(Map<String, String> properties) {
+    Map<String, String> overrides = new TreeMap<>(properties);
+    Map<String, String> secrets = secrets(overrides.getOrDefault(secretsFile.name(), ""));
+    overrides.putAll(secrets);
+    return load(
+        Path.of(overrides.getOrDefault("loadfleet.conf", "conf")), overrides, secrets.keySet());
+  }
+
+  /**
+   * The JSON object of secret knobs in {@code path} (empty for an empty path). The file must be
+   * readable by its owner only. No message shows its content: a parser's account of a syntax error
+   * would quote it.
+   */
+  static Map<String, String> secrets(String path) {
+    Map<String, String> secrets = new LinkedHashMap<>();
+    if (path.isBlank()) {
+      return secrets;
+    }
+    Path file = Path.of(path.trim());
+    String where = "secretsFile " + file;
+    try {
+      Set<PosixFilePermission> mode = Files.getPosixFilePermissions(file);
+      if (mode.contains(PosixFilePermission.GROUP_READ)
+          || mode.contains(PosixFilePermission.OTHERS_READ)) {
+        throw new InvalidWorkloadException(
+            where
+                + " may be read by others (mode "
+                + PosixFilePermissions.toString(mode)
+                + "); make it readable by its owner only: chmod 600 "
+                + file);
+      }
+    } catch (UnsupportedOperationException e) {
+      // not a POSIX file system: its own access rules apply
+    } catch (IOException e) {
+      throw new InvalidWorkloadException(where + " cannot be read: " + e.getMessage());
+    }
+    JsonNode root;
+    try {
+      root = ConfigFile.read(file, MAX_SECRETS_BYTES, "secrets file");
+    } catch (ConfigFile.Refusal e) {
+      throw new InvalidWorkloadException(
+          where + " is not a JSON object of secret knobs (its content is not shown)");
+    }
+    if (root == null || !root.isObject()) {
+      throw new InvalidWorkloadException(
+          where + " is not a JSON object of secret knobs (its content is not shown)");
+    }
+    for (Iterator<Map.Entry<String, JsonNode>> it = root.fields(); it.hasNext(); ) {
+      Map.Entry<String, JsonNode> e = it.next();
+      if (!e.getValue().isTextual()) {
+        throw new InvalidWorkloadException(
+            where + ": the secret knob '" + e.getKey() + "' is not a string");
+      }
+      secrets.put(e.getKey(), e.getValue().asText());
+    }
+    return secrets;
+  }
+
+  static Workload load(Path confDir, Map<String, String> overrides, Set<String> secret) {
     Map<WorkloadKey, String> ours = new EnumMap<>(WorkloadKey.class);
     for (Map.Entry<String, String> e : overrides.entrySet()) {
       WorkloadKey key = WorkloadKey.named(e.getKey());
@@ -76,10 +150,10 @@ final class WorkloadLoader {
     ours.forEach(
         (k, v) -> {
           texts.put(k, v);
-          sources.put(k, "-D" + k.name());
+          sources.put(k, secret.contains(k.name()) ? "a secret knob" : "-D" + k.name());
         });
     texts.put(profile, profileName);
-    return new Values(texts, sources).workload();
+    return new Values(texts, sources, secret).workload();
   }
 
   /** The profiles present in {@code confDir}, for error messages. */
@@ -119,9 +193,9 @@ final class WorkloadLoader {
   static Map<WorkloadKey, String> readProfile(Path file) {
     JsonNode root;
     try {
-      root = new ObjectMapper(new YAMLFactory()).readTree(file.toFile());
-    } catch (IOException e) {
-      throw new InvalidWorkloadException(file + " is not valid YAML: " + e.getMessage());
+      root = ConfigFile.read(file, MAX_PROFILE_BYTES, "workload profile");
+    } catch (ConfigFile.Refusal e) {
+      throw new InvalidWorkloadException(e.getMessage());
     }
     Map<WorkloadKey, String> texts = new LinkedHashMap<>();
     if (root == null || root.isMissingNode() || root.isNull()) {
@@ -205,14 +279,31 @@ final class WorkloadLoader {
    */
   private static final class Values {
     private final Map<WorkloadKey, Object> parsed = new EnumMap<>(WorkloadKey.class);
+    private final Set<String> secret;
 
-    Values(Map<WorkloadKey, String> texts, Map<WorkloadKey, String> sources) {
+    Values(Map<WorkloadKey, String> texts, Map<WorkloadKey, String> sources, Set<String> secret) {
+      this.secret = secret;
       for (WorkloadKey key : WorkloadKey.values()) {
-        parsed.put(key, key.parse(texts.get(key), sources.get(key)));
+        parsed.put(key, key.parse(texts.get(key), sources.get(key), secret.contains(key.name())));
       }
     }
 
     Workload workload() {
+      int n = get(users);
+      double rate = get(rampRate);
+      // users / rampRate: 1e-300 users/s would ramp for longer than any run, and overflow time.
+      if (n / rate > MAX_RAMP.toSeconds()) {
+        throw new InvalidWorkloadException(
+            String.format(
+                Locale.ROOT,
+                "workload keys 'users' and 'rampRate': %d users at %s users/s ramp for %.3g s, more"
+                    + " than %d days; give rampRate at least %s",
+                n,
+                rate,
+                n / rate,
+                MAX_RAMP.toDays(),
+                Units.decimal(Math.ceil(n * 1000.0 / MAX_RAMP.toSeconds()) / 1000)));
+      }
       return new Workload(
           get(profile),
           new Target(get(baseUrl), get(examId), get(authHeader), get(requestTimeout)),
@@ -240,7 +331,9 @@ final class WorkloadLoader {
               get(extraFields)),
           new Slo(get(sloFailedPercent), get(sloMeanMs), get(sloP95Ms)),
           new EmbeddedService(get(serviceDataDir), get(serviceDiscard)),
-          get(progressFile));
+          get(progressFile),
+          get(secretsFile),
+          secret);
     }
 
     /** The parsed value of {@code key}, of the type its rule makes (see WorkloadKey#parse). */

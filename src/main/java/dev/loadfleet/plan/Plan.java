@@ -45,6 +45,16 @@ public record Plan(int users, double rampRate, List<Share> shares) {
   }
 
   public void print(Inventory inventory, PrintWriter out) {
+    print(
+        name -> {
+          HostSpec h = inventory.host(name).orElseThrow();
+          return new Shares.Slot(name, h.weight(), h.maxUsers());
+        },
+        out);
+  }
+
+  /** The share table, each host's weight and cap as {@code slot} gives them. */
+  public void print(java.util.function.Function<String, Shares.Slot> slot, PrintWriter out) {
     out.printf(
         Locale.ROOT,
         "plan: %d users, ramp %.2f users/s (%.0f s) over %d hosts%n",
@@ -61,7 +71,7 @@ public record Plan(int users, double rampRate, List<Share> shares) {
         "ramp u/s",
         "student ids");
     for (Share s : shares) {
-      HostSpec h = inventory.host(s.host()).orElseThrow();
+      Shares.Slot h = slot.apply(s.host());
       String cap = h.maxUsers() > 0 ? " (max " + h.maxUsers() + ")" : "";
       String ids = s.users() == 0 ? "-" : s.idOffset() + ".." + (s.idEnd() - 1);
       out.printf(

@@ -14,6 +14,12 @@ public final class Shares {
   /** Weights are compared as integers of this resolution, so the arithmetic is exact. */
   private static final double WEIGHT_SCALE = 1_000_000;
 
+  /**
+   * The largest integer weight: users (below 2^31) times it stays below 2^63. Weights too large for
+   * {@link #WEIGHT_SCALE} are scaled down together, keeping their ratios.
+   */
+  private static final double MAX_SCALED_WEIGHT = 1e9;
+
   private Shares() {}
 
   /** What the split needs to know about a host. {@code maxUsers} 0 = no cap. */
@@ -27,9 +33,18 @@ public final class Shares {
       throw new IllegalArgumentException("need users >= 0 and at least one host");
     }
     int n = slots.size();
+    double largest = 0;
+    for (Slot slot : slots) {
+      if (!(slot.weight() > 0) || !Double.isFinite(slot.weight()) || slot.maxUsers() < 0) {
+        throw new IllegalArgumentException(
+            "host " + slot.host() + ": weight must be a finite number above 0, maxUsers >= 0");
+      }
+      largest = Math.max(largest, slot.weight());
+    }
+    double scale = Math.min(WEIGHT_SCALE, MAX_SCALED_WEIGHT / largest);
     long[] weight = new long[n];
     for (int i = 0; i < n; i++) {
-      weight[i] = Math.max(1, Math.round(slots.get(i).weight() * WEIGHT_SCALE));
+      weight[i] = Math.max(1, Math.round(slots.get(i).weight() * scale));
     }
     int[] alloc = new int[n];
     boolean[] capped = new boolean[n];
@@ -47,8 +62,8 @@ public final class Shares {
       }
       for (int i = 0; i < n; i++) {
         int cap = slots.get(i).maxUsers();
-        // quota > cap  <=>  remaining * w > cap * free (exact, in long arithmetic)
-        if (!capped[i] && cap > 0 && (long) remaining * weight[i] > (long) cap * free) {
+        // quota > cap  <=>  remaining * w > cap * free (exact, in 128-bit arithmetic)
+        if (!capped[i] && cap > 0 && greater(remaining, weight[i], cap, free)) {
           capped[i] = true;
           alloc[i] = cap;
           remaining -= cap;
@@ -88,12 +103,19 @@ public final class Shares {
       alloc[open.get(k)]++;
     }
     List<Share> shares = new ArrayList<>();
-    int offset = 0;
+    int offset = 0; // the users handed out so far: at most users, an int
     for (int i = 0; i < n; i++) {
       double rate = users == 0 ? 0 : rampRate * alloc[i] / users;
       shares.add(new Share(slots.get(i).host(), alloc[i], rate, offset));
       offset += alloc[i];
     }
     return List.copyOf(shares);
+  }
+
+  /** {@code a * b > c * d} for non-negative longs, exactly: the products may pass 2^63. */
+  private static boolean greater(long a, long b, long c, long d) {
+    long high = Math.multiplyHigh(a, b);
+    long otherHigh = Math.multiplyHigh(c, d);
+    return high != otherHigh ? high > otherHigh : Long.compareUnsigned(a * b, c * d) > 0;
   }
 }

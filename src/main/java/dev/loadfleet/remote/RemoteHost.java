@@ -212,6 +212,15 @@ public final class RemoteHost implements Closeable {
 
   /** Runs {@code command} (already quoted by the caller, see {@link Shell}) and waits for it. */
   public ExecResult exec(String command, Duration timeout) throws IOException {
+    return exec(command, null, timeout);
+  }
+
+  /**
+   * As {@link #exec(String, Duration)}, with {@code input} (null for none) written to the command's
+   * standard input, then end of file: how a secret reaches a host without ever being on a command
+   * line (where {@code ps} and /proc/PID/cmdline show it to every user of the host).
+   */
+  public ExecResult exec(String command, byte[] input, Duration timeout) throws IOException {
     try (Session session = client.startSession()) {
       Session.Command cmd = session.exec(command);
       // Both streams drain while the command runs, or a full stderr window stalls it and join()
@@ -220,6 +229,12 @@ public final class RemoteHost implements Closeable {
           CompletableFuture.supplyAsync(() -> readAll(cmd.getInputStream()), DRAIN);
       CompletableFuture<byte[]> err =
           CompletableFuture.supplyAsync(() -> readAll(cmd.getErrorStream()), DRAIN);
+      if (input != null) {
+        // Closing sends end of file: the command's read of its input ends there.
+        try (var stdin = cmd.getOutputStream()) {
+          stdin.write(input);
+        }
+      }
       long deadline = System.nanoTime() + timeout.toNanos();
       byte[] stdout = out.get(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
       byte[] stderr = err.get(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
@@ -247,7 +262,13 @@ public final class RemoteHost implements Closeable {
 
   /** Like {@link #exec} but a non-zero exit is an IOException naming the host and what failed. */
   public String execOk(String command, Duration timeout, String what) throws IOException {
-    ExecResult r = exec(command, timeout);
+    return execOk(command, null, timeout, what);
+  }
+
+  /** As {@link #execOk(String, Duration, String)}, with {@code input} on standard input. */
+  public String execOk(String command, byte[] input, Duration timeout, String what)
+      throws IOException {
+    ExecResult r = exec(command, input, timeout);
     if (!r.ok()) {
       throw new IOException(host.name() + ": " + what + " failed (" + r.describe() + ")");
     }

@@ -1,10 +1,7 @@
 package dev.loadfleet.report;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.loadfleet.merge.InvalidLogException;
 import dev.loadfleet.merge.LogMerger;
@@ -15,17 +12,17 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 /**
- * Builds one report from several injectors' logs: merges them into {@code outDir/simulation.log},
- * runs Gatling's own report generator on it (so the HTML is exactly Gatling's), then writes
- * summary.json and hosts.html beside it and links the host page from Gatling's index.html.
+ * Builds one report from several injectors' logs: merges them into {@code outDir/simulation.log}
+ * while counting exact figures and each host's series, runs Gatling's own report generator on it
+ * (so the HTML is exactly Gatling's), then writes summary.json, hosts.html and junit.xml beside it
+ * and links the hosts page from Gatling's pages.
  *
  * <p>Gatling's reports-only mode reads {@code <results folder>/<run folder>/simulation.log} and
  * writes the report into that run folder, so the results folder is outDir's parent and the run
@@ -35,20 +32,16 @@ public final class Reporter {
   public static final String MERGED_LOG = "simulation.log";
   public static final String SUMMARY = "summary.json";
   public static final String HOSTS_PAGE = "hosts.html";
+  public static final String JUNIT = "junit.xml";
 
-  /**
-   * A host annotation naming an SVG file (the launcher's health chart): drawn on hosts.html, inline
-   * so the report folder stands alone, and kept as a path in summary.json.
-   */
-  public static final String HEALTH_CHART = "healthChart";
+  /** The pages loadfleet writes into a report folder; Gatling writes the others. */
+  static final Set<String> OWN_PAGES = Set.of(HOSTS_PAGE, Comparison.PAGE);
 
   /** Gatling's console output while it builds the report. */
   public static final String GATLING_CONSOLE = "gatling-report.log";
 
   /** The longest Gatling's report generator may take on one merged log. */
   public static final Duration REPORT_TIMEOUT = Duration.ofMinutes(60);
-
-  private static final String LINK_MARKER = "<!-- loadfleet:hosts-link -->";
 
   private Reporter() {}
 
@@ -88,6 +81,7 @@ public final class Reporter {
     TrafficStats global = new TrafficStats();
     List<TrafficStats> perInput = new ArrayList<>();
     inputs.forEach(i -> perInput.add(new TrafficStats()));
+    Timeline timeline = new Timeline(inputs.size());
     MergeResult merged =
         LogMerger.merge(
             inputs,
@@ -95,6 +89,7 @@ public final class Reporter {
             (input, record) -> {
               global.add(record);
               perInput.get(input).add(record);
+              timeline.add(input, record);
             });
     folder.merged(merged.output());
     List<String> warnings = new ArrayList<>();
@@ -152,144 +147,81 @@ public final class Reporter {
               + (passed ? "passed" : "failed")
               + ") is Gatling's exit code");
     }
+    for (String host : request.health().keySet()) {
+      if (!request.hostAnnotations().containsKey(host)
+          && merged.inputs().stream().noneMatch(in -> in.name().equals(host))) {
+        warnings.add("health samples of " + host + " not charted: no such input");
+      }
+    }
 
-    ObjectNode summary = summary(request, merged, global, perInput, assertions, passed, warnings);
+    ObjectNode summary =
+        Summary.build(
+            new Summary.Facts(
+                request,
+                merged,
+                global,
+                perInput,
+                assertions,
+                passed,
+                GatlingPages.estimates(index),
+                warnings));
     ObjectMapper json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
     Path summaryFile = outDir.resolve(SUMMARY);
     json.writeValue(summaryFile.toFile(), summary);
 
-    List<ObjectNode> hosts = new ArrayList<>();
-    summary.withArray("inputs").forEach(n -> hosts.add((ObjectNode) n));
-    Set<String> keys = HostsPage.annotationKeys(request.hostAnnotations().values());
-    keys.remove(HEALTH_CHART);
     Path hostsPage = outDir.resolve(HOSTS_PAGE);
     Files.writeString(
         hostsPage,
         HostsPage.render(
-            merged.header().simulationClass(),
-            hosts,
-            (ObjectNode) summary.get("global"),
-            keys,
-            charts(request, warnings)),
+            new HostsPage.Input(
+                summary,
+                timeline,
+                merged.header().startMs(),
+                charted(request.health(), merged),
+                GatlingPages.detailsLink(index))),
         StandardCharsets.UTF_8);
-    linkHostsPage(index, merged.inputs().size(), warnings);
-    return new ReportResult(index, summaryFile, hostsPage, passed, warnings);
+    Path junit = outDir.resolve(JUNIT);
+    Files.writeString(junit, JunitReport.render(summary), StandardCharsets.UTF_8);
+    GatlingPages.link(outDir, banner(summary, merged.inputs().size()), warnings);
+    return new ReportResult(
+        index, summaryFile, hostsPage, junit, passed, warnings, Summary.serviceLine(summary));
   }
 
-  /** Each host's chart (SVG markup) named by its {@link #HEALTH_CHART} annotation. */
-  private static Map<String, String> charts(ReportRequest request, List<String> warnings) {
-    Map<String, String> charts = new LinkedHashMap<>();
-    request
-        .hostAnnotations()
-        .forEach(
-            (host, annotation) -> {
-              JsonNode chart = annotation.path(HEALTH_CHART);
-              if (!chart.isTextual()) {
-                return;
-              }
-              try {
-                charts.put(host, Files.readString(Path.of(chart.asText()), StandardCharsets.UTF_8));
-              } catch (IOException e) {
-                warnings.add(
-                    "health chart of "
-                        + host
-                        + " not drawn: cannot read "
-                        + chart.asText()
-                        + ": "
-                        + e);
-              }
-            });
-    return charts;
+  /** The health of the hosts that have a log in the merge: the others have no series to join. */
+  private static Map<String, dev.loadfleet.health.HostHealth> charted(
+      Map<String, dev.loadfleet.health.HostHealth> health, MergeResult merged) {
+    Map<String, dev.loadfleet.health.HostHealth> charted = new java.util.LinkedHashMap<>();
+    for (MergeResult.Input in : merged.inputs()) {
+      Optional.ofNullable(health.get(in.name())).ifPresent(h -> charted.put(in.name(), h));
+    }
+    return charted;
   }
 
-  private static ObjectNode summary(
-      ReportRequest request,
-      MergeResult merged,
-      TrafficStats global,
-      List<TrafficStats> perInput,
-      List<AssertionOutcome> assertions,
-      boolean passed,
-      List<String> warnings) {
-    JsonNodeFactory f = JsonNodeFactory.instance;
-    long start = merged.header().startMs();
-    ObjectNode root = f.objectNode();
-    root.put("simulation", merged.header().simulationClass());
-    root.put("gatlingVersion", merged.header().gatlingVersion());
-    root.put("runDescription", merged.header().runDescription());
-    root.put("runStart", Instant.ofEpochMilli(start).toString());
-    root.put("report", "index.html");
-    root.put("hostsPage", HOSTS_PAGE);
-    root.put("mergedLog", MERGED_LOG);
-    root.put(
-        "percentiles",
-        "exact nearest-rank over all requests; Gatling's HTML uses a t-digest estimate");
-    root.put("assertionsPassed", passed);
-    ArrayNode asserts = root.putArray("assertions");
-    for (AssertionOutcome a : assertions) {
-      asserts
-          .addObject()
-          .put("assertion", a.assertion())
-          .put("passed", a.passed())
-          .put("actual", a.actual());
+  /** The line at the top of Gatling's index.html: the injectors, and a stop when there was one. */
+  private static String banner(ObjectNode summary, int inputs) {
+    StringBuilder b = new StringBuilder();
+    if (summary.has("stopped")) {
+      b.append(
+              "<div style=\"padding:6px 16px;background:#f8d7da;color:#1f2024;font-family:sans-serif;"
+                  + "font-weight:bold\">")
+          .append(GatlingLook.esc(Verdict.stopSentence(summary.get("stopped"))))
+          .append("</div>");
     }
-    ObjectNode g = global.toJson(start);
-    g.put("records", merged.records());
-    root.set("global", g);
-    ArrayNode inputs = root.putArray("inputs");
-    for (int i = 0; i < merged.inputs().size(); i++) {
-      MergeResult.Input in = merged.inputs().get(i);
-      ObjectNode n = inputs.addObject();
-      n.put("name", in.name());
-      n.put("log", in.log().toAbsolutePath().normalize().toString());
-      n.put("runStart", Instant.ofEpochMilli(in.header().startMs()).toString());
-      n.put("clockOffsetMs", in.clockOffsetMs());
-      n.put("records", in.records());
-      n.put("truncated", in.truncated());
-      n.setAll(perInput.get(i).toJson(start));
-      JsonNode annotation = request.hostAnnotations().get(in.name());
-      if (annotation instanceof ObjectNode o) {
-        // The launcher's fields sit beside the measured ones but never replace them.
-        o.fields().forEachRemaining(e -> n.putIfAbsent(e.getKey(), e.getValue()));
-      } else if (annotation != null) {
-        n.set("annotation", annotation);
-      }
-    }
-    ArrayNode w = root.putArray("warnings");
-    warnings.forEach(w::add);
-    return root;
-  }
-
-  /**
-   * Puts a link to hosts.html at the top of Gatling's index.html, so the per-host page is one click
-   * from the report. Only a marked block is added; Gatling's content is untouched.
-   */
-  private static void linkHostsPage(Path index, int inputs, List<String> warnings)
-      throws IOException {
-    String html = Files.readString(index, StandardCharsets.UTF_8);
-    if (html.contains(LINK_MARKER)) {
-      return;
-    }
-    int body = html.indexOf("<body");
-    int at = body < 0 ? -1 : html.indexOf('>', body);
-    if (at < 0) {
-      warnings.add(
-          "could not link " + HOSTS_PAGE + " from " + index + " (no <body>); open it directly");
-      return;
-    }
-    String link =
-        LINK_MARKER
-            + "<div style=\"padding:6px 16px;background:#fff3cd;font-family:sans-serif\">"
-            + "Merged by loadfleet from "
-            + inputs
-            + " injector"
-            + (inputs == 1 ? "" : "s")
-            + ": <a href=\""
-            + HOSTS_PAGE
-            + "\">per-host breakdown</a>"
-            + " &middot; <a href=\""
-            + SUMMARY
-            + "\">summary.json</a></div>";
-    Files.writeString(
-        index, html.substring(0, at + 1) + link + html.substring(at + 1), StandardCharsets.UTF_8);
+    b.append(
+            "<div style=\"padding:6px 16px;background:#fff3cd;color:#1f2024;font-family:sans-serif\">")
+        .append("Merged by loadfleet from ")
+        .append(inputs)
+        .append(" injector")
+        .append(inputs == 1 ? "" : "s")
+        .append(": <a href=\"")
+        .append(HOSTS_PAGE)
+        .append("\">per-host breakdown and verdict</a>")
+        .append(" &middot; <a href=\"")
+        .append(SUMMARY)
+        .append("\">summary.json</a>")
+        .append(" &middot; <a href=\"")
+        .append(JUNIT)
+        .append("\">junit.xml</a></div>");
+    return b.toString();
   }
 }

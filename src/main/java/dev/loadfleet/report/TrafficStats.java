@@ -1,44 +1,42 @@
 package dev.loadfleet.report;
 
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.loadfleet.merge.LogRecord;
 import java.time.Instant;
-import java.util.Arrays;
-import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * Exact figures for a stream of records (one input, or the whole merged run), built in one pass.
- * Memory grows with the number of distinct response times in milliseconds (a histogram), never with
- * the number of records, so percentiles are exact (nearest rank) rather than Gatling's t-digest
- * estimate, which may differ from them by a millisecond or so.
+ * Exact figures for a stream of records (one input, or the whole merged run), built in one pass:
+ * over all requests and per request name. Percentiles are exact (nearest rank over an {@link
+ * ExactHistogram}) rather than Gatling's t-digest estimate; memory follows the distinct response
+ * times in milliseconds, never the number of records.
  */
 final class TrafficStats {
-  private final Map<Integer, long[]> histogram = new HashMap<>();
-  private long requests;
-  private long ok;
-  private long sum;
-  private int min = Integer.MAX_VALUE;
-  private int max = Integer.MIN_VALUE;
+  /** The name of the request that uploads a recording: what the service's count is compared to. */
+  static final String UPLOAD = "upload";
+
+  private final Requests all = new Requests();
+  private final Map<String, Requests> byName = new LinkedHashMap<>();
+  private long okUploads;
   private int users;
   private int peakUsers;
   private long usersStarted;
+  private long firstUserMs = Long.MAX_VALUE;
   private long firstMs = Long.MAX_VALUE;
   private long lastMs = Long.MIN_VALUE;
 
-  /** Counts a record whose times are relative to {@code runStartMs}. */
+  /** Counts a record whose times are relative to the run start. */
   void add(LogRecord record) {
     if (record instanceof LogRecord.Request r) {
       int time = r.end() - r.start();
-      requests++;
-      if (r.ok()) {
-        ok++;
+      all.add(time, r.ok());
+      byName.computeIfAbsent(key(r), k -> new Requests()).add(time, r.ok());
+      if (r.ok() && r.name().equals(UPLOAD)) {
+        okUploads++;
       }
-      sum += time;
-      min = Math.min(min, time);
-      max = Math.max(max, time);
-      histogram.computeIfAbsent(time, k -> new long[1])[0]++;
       span(r.start(), r.end());
     } else if (record instanceof LogRecord.User u) {
       // In record order, as Gatling counts them: the exact peak rather than a per-second maximum.
@@ -46,6 +44,7 @@ final class TrafficStats {
         users++;
         usersStarted++;
         peakUsers = Math.max(peakUsers, users);
+        firstUserMs = Math.min(firstUserMs, u.time());
         span(u.time(), u.time());
       } else {
         users--;
@@ -56,56 +55,52 @@ final class TrafficStats {
     }
   }
 
+  /** A request's name as Gatling's tables show it: its groups, then its name. */
+  static String key(LogRecord.Request r) {
+    return r.groups().isEmpty() ? r.name() : String.join(" / ", r.groups()) + " / " + r.name();
+  }
+
   private void span(long start, long end) {
     firstMs = Math.min(firstMs, start);
     lastMs = Math.max(lastMs, end);
   }
 
   long requests() {
-    return requests;
+    return all.count();
   }
 
   long ko() {
-    return requests - ok;
+    return all.ko();
   }
 
   int peakUsers() {
     return peakUsers;
   }
 
-  /** Nearest-rank percentile, or -1 when there is no request. */
+  /** OK requests named {@value #UPLOAD}, in any group. */
+  long okUploads() {
+    return okUploads;
+  }
+
+  /** When the first user started, in ms from the run start; empty when none did. */
+  java.util.OptionalLong firstUserMs() {
+    return firstUserMs == Long.MAX_VALUE
+        ? java.util.OptionalLong.empty()
+        : java.util.OptionalLong.of(firstUserMs);
+  }
+
+  /** Nearest-rank percentile over all requests, or -1 when there is none. */
   int percentile(double p) {
-    if (requests == 0) {
-      return -1;
-    }
-    long rank = Math.max(1, (long) Math.ceil(p / 100.0 * requests));
-    int[] values = histogram.keySet().stream().mapToInt(Integer::intValue).toArray();
-    Arrays.sort(values);
-    long seen = 0;
-    for (int v : values) {
-      seen += histogram.get(v)[0];
-      if (seen >= rank) {
-        return v;
-      }
-    }
-    return values[values.length - 1];
-  }
-
-  double mean() {
-    return requests == 0 ? 0 : (double) sum / requests;
-  }
-
-  double koPercent() {
-    return requests == 0 ? 0 : ko() * 100.0 / requests;
+    return all.times.percentile(p);
   }
 
   /**
-   * Requests per second as Gatling's report computes "Cnt/s": count over the run's span rounded up
-   * to whole seconds.
+   * The span in whole seconds as Gatling's report counts "Cnt/s": the run's span rounded up, at
+   * least one.
    */
-  double requestsPerSecond() {
-    long seconds = durationMs() <= 0 ? 1 : (long) Math.ceil(durationMs() / 1000.0);
-    return (double) requests / seconds;
+  long seconds() {
+    long d = durationMs();
+    return d <= 0 ? 1 : (long) Math.ceil(d / 1000.0);
   }
 
   long durationMs() {
@@ -113,22 +108,9 @@ final class TrafficStats {
   }
 
   ObjectNode toJson(long runStartMs) {
-    ObjectNode n = JsonNodeFactory.instance.objectNode();
-    n.put("requests", requests);
-    n.put("ok", ok);
-    n.put("ko", ko());
-    n.put("koPercent", round2(koPercent()));
-    if (requests > 0) {
-      n.put("minMs", min);
-      n.put("meanMs", round2(mean()));
-      n.put("p50Ms", percentile(50));
-      n.put("p95Ms", percentile(95));
-      n.put("p99Ms", percentile(99));
-      n.put("maxMs", max);
-    }
+    ObjectNode n = all.toJson(seconds());
     n.put("usersStarted", usersStarted);
     n.put("peakConcurrentUsers", peakUsers);
-    n.put("requestsPerSecond", round2(requestsPerSecond()));
     if (firstMs != Long.MAX_VALUE) {
       n.put("start", Instant.ofEpochMilli(runStartMs + firstMs).toString());
       n.put("end", Instant.ofEpochMilli(runStartMs + lastMs).toString());
@@ -137,7 +119,58 @@ final class TrafficStats {
     return n;
   }
 
-  private static double round2(double v) {
+  /**
+   * One entry per request name, in the order first seen; throughput over this stream's whole span,
+   * as Gatling divides every row of its table by the run's duration.
+   */
+  ArrayNode perRequestJson() {
+    ArrayNode a = JsonNodeFactory.instance.arrayNode();
+    byName.forEach((name, r) -> a.add(r.toJson(seconds()).put("name", name)));
+    return a;
+  }
+
+  /** Counts and exact response times of a set of requests. */
+  static final class Requests {
+    private final ExactHistogram times = new ExactHistogram();
+    private long ok;
+
+    void add(int timeMs, boolean isOk) {
+      times.add(timeMs);
+      if (isOk) {
+        ok++;
+      }
+    }
+
+    long count() {
+      return times.count();
+    }
+
+    long ko() {
+      return times.count() - ok;
+    }
+
+    ObjectNode toJson(long seconds) {
+      ObjectNode n = JsonNodeFactory.instance.objectNode();
+      long requests = count();
+      n.put("requests", requests);
+      n.put("ok", ok);
+      n.put("ko", ko());
+      n.put("koPercent", round2(requests == 0 ? 0 : ko() * 100.0 / requests));
+      if (requests > 0) {
+        n.put("minMs", times.min());
+        n.put("meanMs", round2(times.mean()));
+        n.put("p50Ms", times.percentile(50));
+        n.put("p75Ms", times.percentile(75));
+        n.put("p95Ms", times.percentile(95));
+        n.put("p99Ms", times.percentile(99));
+        n.put("maxMs", times.max());
+      }
+      n.put("requestsPerSecond", round2((double) requests / seconds));
+      return n;
+    }
+  }
+
+  static double round2(double v) {
     return Math.round(v * 100.0) / 100.0;
   }
 }

@@ -196,6 +196,23 @@ public final class Injector {
   public static long start(
       RemoteHost remote, HostRun host, String simulation, Map<String, String> knobs)
       throws IOException {
+    return start(remote, host, simulation, knobs, Map.of());
+  }
+
+  /**
+   * Starts Gatling detached with {@code knobs} as {@code -Dkey=value} and {@code secrets} (knobs
+   * that carry a credential) through a file only the host's user can read: they travel as JSON on
+   * the start command's standard input, never on a command line, and {@code bin/injector} writes
+   * them to {@code <runDir>/secrets.json} (mode 0600, renamed into place whole) and removes the
+   * file when Gatling ends. Returns the injector's process group id.
+   */
+  public static long start(
+      RemoteHost remote,
+      HostRun host,
+      String simulation,
+      Map<String, String> knobs,
+      Map<String, String> secrets)
+      throws IOException {
     List<String> args =
         new ArrayList<>(
             List.of(
@@ -203,11 +220,16 @@ public final class Injector {
                 "start",
                 host.paths().runDir(),
                 simulation));
+    if (!secrets.isEmpty()) {
+      args.add("--secrets-stdin");
+    }
     knobs.forEach((k, v) -> args.add("-D" + k + "=" + v));
+    byte[] input = secrets.isEmpty() ? null : JSON.writeValueAsBytes(secrets);
     MarkedOutput out =
         MarkedOutput.parse(
             remote.execOk(
                 MarkedOutput.mark("pid") + " && " + Shell.command(args) + " && " + MarkedOutput.END,
+                input,
                 TIMEOUT,
                 "starting the injector"));
     Optional<String> pid = out.first("pid");

@@ -3,7 +3,9 @@ package dev.loadfleet.run;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.loadfleet.collect.Collector;
+import dev.loadfleet.collect.ServiceCounter;
 import dev.loadfleet.config.HostSpec;
+import dev.loadfleet.config.ServiceHost;
 import dev.loadfleet.health.HostHealth;
 import dev.loadfleet.remote.Fleet;
 import dev.loadfleet.remote.SshOptions;
@@ -34,11 +36,22 @@ public final class RunControl {
    * How a collect-and-report ends its run.
    *
    * @param interrupted the operator stopped the run
+   * @param service the service's own host, asked for its count of stored recordings once every
+   *     host's files are home
    */
-  public record CollectOptions(boolean interrupted, RunOutcome.OnSaturation onSaturation) {
+  public record CollectOptions(
+      boolean interrupted, RunOutcome.OnSaturation onSaturation, Optional<ServiceHost> service) {
     /** A {@code collect} after the fact: not interrupted, saturation fails the run. */
     public static final CollectOptions LATER =
         new CollectOptions(false, RunOutcome.OnSaturation.FAIL);
+
+    public CollectOptions(boolean interrupted, RunOutcome.OnSaturation onSaturation) {
+      this(interrupted, onSaturation, Optional.empty());
+    }
+
+    public CollectOptions withService(Optional<ServiceHost> host) {
+      return new CollectOptions(interrupted, onSaturation, host);
+    }
   }
 
   /** Connects to every host of a recorded run (host keys must already be known). */
@@ -47,18 +60,22 @@ public final class RunControl {
     return Fleet.connect(specs, SshOptions.of(Path.of(run.knownHosts()), false));
   }
 
-  /** Asks every started host for its injector's state; prints a table; updates run.json. */
+  /**
+   * Asks every started host for its injector's state and prints a table of what run.json recorded
+   * beside what each host says. Only looks: run.json is the business of the launcher that runs or
+   * collects the run.
+   */
   public static RunRecord status(RunRecord recorded, Fleet fleet, Path resultsRoot, PrintWriter out)
       throws IOException {
-    RunRecord run = refresh(recorded, fleet, resultsRoot);
+    Map<String, Fleet.Result<Injector.Poll>> polls =
+        fleet.each(remote -> Injector.poll(remote, recorded.host(remote.host().name())));
+    RunRecord run = refreshed(recorded, polls);
     out.printf(
         "run %s: %s, %d users, started %s%n",
         run.runId(), run.state(), run.users(), Instant.ofEpochMilli(run.t0()));
     out.printf(
         "  %-16s %-10s %-12s %7s %9s %7s  %s%n",
         "host", "recorded", "remote", "active", "OK", "KO", "note");
-    Map<String, Fleet.Result<Injector.Poll>> polls =
-        fleet.each(remote -> Injector.poll(remote, run.host(remote.host().name())));
     for (HostRun h : run.hosts()) {
       if (!h.started()) {
         out.printf("  %-16s %-10s %-12s%n", h.name(), h.state(), "-");
@@ -92,6 +109,14 @@ public final class RunControl {
   public static RunRecord refresh(RunRecord run, Fleet fleet, Path resultsRoot) throws IOException {
     Map<String, Fleet.Result<Injector.Poll>> polls =
         fleet.each(remote -> Injector.poll(remote, run.host(remote.host().name())));
+    RunRecord updated = refreshed(run, polls);
+    updated.write(resultsRoot);
+    return updated;
+  }
+
+  /** The run as its hosts' answers leave it (see {@link #refresh}), in memory only. */
+  private static RunRecord refreshed(
+      RunRecord run, Map<String, Fleet.Result<Injector.Poll>> polls) {
     RunRecord updated = run;
     for (HostRun h : run.hosts()) {
       Fleet.Result<Injector.Poll> r = polls.get(h.name());
@@ -101,7 +126,6 @@ public final class RunControl {
       HostRun next = r.value().status().applyTo(h);
       updated = updated.withHost(h.name(), x -> next);
     }
-    updated.write(resultsRoot);
     return updated;
   }
 
@@ -175,6 +199,7 @@ public final class RunControl {
     run.write(resultsRoot);
     List<Reporting.HostLog> logs = logs(run, trips);
     List<String> unfinished = unfinished(run);
+    Optional<ServiceCounter.Count> serviceCount = countStored(run, options, logs, out);
 
     List<String> saturated = List.of();
     Optional<Reporting.Outcome> report = Optional.empty();
@@ -193,7 +218,11 @@ public final class RunControl {
       try {
         report =
             Optional.of(
-                reporting.report(logs, runDir.resolve("report"), notes(run, health, hostsDir)));
+                reporting.report(
+                    logs,
+                    runDir.resolve("report"),
+                    notes(run, health),
+                    new Reporting.RunNotes(run.t0(), serviceCount)));
         verdict =
             report.get().assertionsPassed()
                 ? RunOutcome.Report.ASSERTIONS_HELD
@@ -217,6 +246,7 @@ public final class RunControl {
     report.get().warnings().forEach(w -> err.println("report warning: " + w));
     out.println("report: " + report.get().index());
     out.println("summary: " + report.get().summary());
+    report.get().serviceCount().ifPresent(out::println);
     if (!unfinished.isEmpty()) {
       out.println("partial run: " + String.join("; ", unfinished));
     }
@@ -226,6 +256,25 @@ public final class RunControl {
     Path index = runDir.toAbsolutePath().relativize(report.get().index().toAbsolutePath());
     run.withState(RunState.reported(outcome), index.toString()).write(resultsRoot);
     return outcome;
+  }
+
+  /**
+   * The service's own count of stored recordings, asked once every host's files are home (so after
+   * the last upload); none when the inventory names no service or no count command, or no log came
+   * home to compare it with.
+   */
+  private static Optional<ServiceCounter.Count> countStored(
+      RunRecord run, CollectOptions options, List<Reporting.HostLog> logs, PrintWriter out) {
+    if (options.service().isEmpty()
+        || options.service().get().countCommand().isEmpty()
+        || logs.isEmpty()) {
+      return Optional.empty();
+    }
+    out.println(
+        "service: counting the recordings stored on " + options.service().get().host().name());
+    out.flush();
+    return ServiceCounter.count(
+        options.service().get(), SshOptions.of(Path.of(run.knownHosts()), false));
   }
 
   /** The hosts whose health was flagged saturated, each also named on {@code err}. */
@@ -283,11 +332,9 @@ public final class RunControl {
 
   /**
    * What the launcher knows of each host, for the report: its state ("ok" when finished), share,
-   * clock, exit code and message, its health figures and chart (the chart is written here, beside
-   * the host's health.jsonl).
+   * clock, exit code and message, its health figures and samples.
    */
-  static Map<String, Reporting.HostNotes> notes(
-      RunRecord run, Map<String, HostHealth> health, Path hostsDir) throws IOException {
+  static Map<String, Reporting.HostNotes> notes(RunRecord run, Map<String, HostHealth> health) {
     Map<String, Reporting.HostNotes> notes = new LinkedHashMap<>();
     for (HostRun h : run.hosts()) {
       ObjectNode n = JsonNodeFactory.instance.objectNode();
@@ -300,13 +347,11 @@ public final class RunControl {
       if (!h.message().isEmpty()) {
         n.put("message", h.message());
       }
-      Optional<Path> chart = Optional.empty();
       HostHealth hh = health.get(h.name());
       if (hh != null) {
         n.setAll(hh.annotation());
-        chart = Optional.of(hh.writeChart(hostsDir.resolve(h.name())).toAbsolutePath());
       }
-      notes.put(h.name(), new Reporting.HostNotes(n, chart));
+      notes.put(h.name(), new Reporting.HostNotes(n, Optional.ofNullable(hh)));
     }
     return notes;
   }

@@ -244,7 +244,8 @@ public final class Runner {
               fleet,
               options.results(),
               reporting,
-              new RunControl.CollectOptions(interrupted.get(), options.onSaturation()),
+              new RunControl.CollectOptions(interrupted.get(), options.onSaturation())
+                  .withService(inventory.service()),
               out,
               err);
       Path summary = runDir.resolve("report").resolve("summary.json");
@@ -302,7 +303,8 @@ public final class Runner {
               if (h.users() == 0) {
                 return -1L;
               }
-              return Injector.start(remote, h, planned.simulation(), knobs(planned, h));
+              return Injector.start(
+                  remote, h, planned.simulation(), knobs(planned, h), inventory.secrets());
             });
     for (HostRun h : planned.hosts()) {
       Fleet.Result<Long> r = started.get(h.name());
@@ -367,7 +369,8 @@ public final class Runner {
               new HostRun.RemotePaths(
                   Deployer.bundleDir(spec, bundle.sha256()), spec.runDir(runId))));
     }
-    Map<String, String> workload = new LinkedHashMap<>(inventory.knobs());
+    // Secret knobs are never written down: they reach each injector through its secrets file.
+    Map<String, String> workload = new LinkedHashMap<>(inventory.publicKnobs());
     workload
         .keySet()
         .removeAll(List.of("users", "rampRate", "baseUrl")); // per host, or in the record's target

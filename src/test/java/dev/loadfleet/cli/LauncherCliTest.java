@@ -6,8 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.loadfleet.remote.SshHosts;
 import dev.loadfleet.run.RecordedRun;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -19,15 +17,6 @@ class LauncherCliTest {
   @RegisterExtension static final SshHosts HOSTS = SshHosts.of(2);
 
   @TempDir Path tmp;
-
-  private record Outcome(int code, String out, String err) {}
-
-  private Outcome run(String... args) {
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    int code = Main.standard().run(new PrintWriter(out), new PrintWriter(err), args);
-    return new Outcome(code, out.toString(), err.toString());
-  }
 
   /** An inventory of the fixture hosts, as an operator would write it. */
   static String inventory(SshHosts hosts, int users, String extra) {
@@ -53,7 +42,7 @@ class LauncherCliTest {
   @Test
   void planPrintsSharesWithDisjointIds() throws Exception {
     Path inv = Files.writeString(tmp.resolve("c.yaml"), inventory(HOSTS, 5, ""));
-    Outcome o = run("plan", "-i", inv.toString());
+    Outcome o = Outcome.run("plan", "-i", inv.toString());
     assertEquals(0, o.code(), o.err());
     assertTrue(
         o.out().contains("host0") && o.out().contains("0..2") && o.out().contains("3..4"), o.out());
@@ -66,7 +55,8 @@ class LauncherCliTest {
     Path inv =
         Files.writeString(
             tmp.resolve("c.yaml"), inventory(HOSTS, 5, "workload:\n  recordingSise: 2MB\n"));
-    Outcome o = run("run", "-i", inv.toString(), "--results", tmp.resolve("results").toString());
+    Outcome o =
+        Outcome.run("run", "-i", inv.toString(), "--results", tmp.resolve("results").toString());
     assertEquals(ExitCode.ERROR.code(), o.code(), o.out());
     assertTrue(o.err().contains("recordingSise") && o.err().contains("recordingSize"), o.err());
     assertFalse(Files.exists(tmp.resolve("results")));
@@ -75,7 +65,7 @@ class LauncherCliTest {
   @Test
   void checkExitsCheckFailedWhenAHostLacksJavaAndOkWhenAllAreReady() throws Exception {
     Path inv = Files.writeString(tmp.resolve("c.yaml"), inventory(HOSTS, 4, ""));
-    Outcome ok = run("check", "-i", inv.toString());
+    Outcome ok = Outcome.run("check", "-i", inv.toString());
     assertEquals(ExitCode.OK.code(), ok.code(), ok.out() + ok.err());
     assertTrue(ok.out().contains("all 2 hosts ready"), ok.out());
 
@@ -85,7 +75,7 @@ class LauncherCliTest {
     }
     HOSTS.get(1).restrictPath(noJava.toString());
     try {
-      Outcome failed = run("check", "-i", inv.toString());
+      Outcome failed = Outcome.run("check", "-i", inv.toString());
       assertEquals(ExitCode.CHECK_FAILED.code(), failed.code(), failed.out());
       assertTrue(failed.out().contains("host1: java not found on PATH"), failed.out());
       assertTrue(failed.out().contains("fix: install a JRE 17+"), failed.out());
@@ -103,7 +93,8 @@ class LauncherCliTest {
                 .replace(
                     "baseDir: " + HOSTS.get(0).baseDir(),
                     "baseDir: " + HOSTS.get(0).baseDir() + "/../../etc"));
-    Outcome o = run("run", "-i", inv.toString(), "--results", tmp.resolve("results").toString());
+    Outcome o =
+        Outcome.run("run", "-i", inv.toString(), "--results", tmp.resolve("results").toString());
     assertEquals(ExitCode.ERROR.code(), o.code());
     assertTrue(o.err().contains("host host0 baseDir") && o.err().contains("'..'"), o.err());
     assertFalse(Files.exists(HOSTS.get(1).baseDir()), "nothing happened on any host");
@@ -113,16 +104,18 @@ class LauncherCliTest {
   void badStopCriteriaAndDashboardOptionsAreRefusedBeforeAnythingConnects() throws Exception {
     Path inv = Files.writeString(tmp.resolve("c.yaml"), inventory(HOSTS, 4, ""));
     String results = tmp.resolve("results").toString();
-    Outcome ko = run("run", "-i", inv.toString(), "--results", results, "--stop-when", "{ko: 10}");
+    Outcome ko =
+        Outcome.run("run", "-i", inv.toString(), "--results", results, "--stop-when", "{ko: 10}");
     assertEquals(ExitCode.USAGE.code(), ko.code(), ko.err());
     assertTrue(ko.err().contains("--stop-when '{ko: 10}'"), ko.err());
-    Outcome port = run("run", "-i", inv.toString(), "--results", results, "--dashboard", "http");
+    Outcome port =
+        Outcome.run("run", "-i", inv.toString(), "--results", results, "--dashboard", "http");
     assertEquals(ExitCode.USAGE.code(), port.code(), port.err());
     assertTrue(
         port.err().contains("--dashboard 'http' is not a port; give a number from 1 to 65535"),
         port.err());
     Outcome both =
-        run(
+        Outcome.run(
             "run",
             "-i",
             inv.toString(),
@@ -141,7 +134,7 @@ class LauncherCliTest {
   void dryRunShowsThePlanAndStops() throws Exception {
     Path inv = Files.writeString(tmp.resolve("c.yaml"), inventory(HOSTS, 7, ""));
     Outcome o =
-        run(
+        Outcome.run(
             "run",
             "-i",
             inv.toString(),
@@ -157,13 +150,61 @@ class LauncherCliTest {
   @Test
   void everyLauncherCommandHasHelpAndStatusWithoutARunSaysSo() {
     for (String command : List.of("plan", "check", "deploy", "run", "status", "stop", "collect")) {
-      Outcome o = run(command, "--help");
+      Outcome o = Outcome.run(command, "--help");
       assertEquals(0, o.code(), command);
       assertTrue(o.out().contains("usage: loadfleet " + command), o.out());
     }
-    Outcome o = run("status", "--results", tmp.resolve("none").toString());
+    Outcome o = Outcome.run("status", "--results", tmp.resolve("none").toString());
     assertEquals(ExitCode.USAGE.code(), o.code());
     assertTrue(o.err().contains("no run under"), o.err());
+  }
+
+  @Test
+  void statusLooksAtTheHostsWithoutWritingRunJson() throws Exception {
+    // Both injectors say their run is absent: a refresh would record them failed.
+    Path results = tmp.resolve("results");
+    Path file =
+        RecordedRun.write(
+            results,
+            HOSTS,
+            (i, h) -> {
+              try {
+                Path bin = Files.createDirectories(HOSTS.get(i).home().resolve("absent/bin"));
+                Files.writeString(bin.resolve("injector"), "#!/bin/sh\necho absent\n");
+                bin.resolve("injector").toFile().setExecutable(true);
+                h.put("bundleDir", bin.getParent().toString());
+              } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+              }
+            });
+    byte[] before = Files.readAllBytes(file);
+    Object inode = Files.getAttribute(file, "unix:ino");
+
+    Outcome o =
+        Outcome.run("status", "--run-id", RecordedRun.RUN_ID, "--results", results.toString());
+
+    assertEquals(ExitCode.OK.code(), o.code(), o.out() + o.err());
+    assertTrue(o.out().matches("(?s).*host0\\s+failed\\s+absent.*"), o.out());
+    assertEquals(inode, Files.getAttribute(file, "unix:ino"), "run.json was not replaced");
+    assertTrue(java.util.Arrays.equals(before, Files.readAllBytes(file)), "nor changed");
+  }
+
+  @Test
+  void collectRefusesARunJsonWhoseHostNameWouldLeaveTheResultsRoot() throws Exception {
+    Path results = tmp.resolve("deep/er/results");
+    Path outside = tmp.resolve("x");
+    RecordedRun.write(results, HOSTS, (i, h) -> h.put("name", i == 0 ? "../../../../x" : "host1"));
+
+    Outcome o =
+        Outcome.run("collect", "--run-id", RecordedRun.RUN_ID, "--results", results.toString());
+
+    assertEquals(ExitCode.ERROR.code(), o.code(), o.out() + o.err());
+    assertTrue(
+        o.err().contains("run.json is not a run.json this launcher can read")
+            && o.err().contains("host name '../../../../x'"),
+        o.err());
+    assertFalse(Files.exists(outside), "nothing written outside the results root");
+    assertFalse(Files.exists(results.resolve(RecordedRun.RUN_ID).resolve("hosts")));
   }
 
   @Test
@@ -183,7 +224,8 @@ class LauncherCliTest {
                     ? bin.getParent().toString()
                     : HOSTS.get(1).home().resolve("no-bundle").toString()));
 
-    Outcome o = run("stop", "--run-id", RecordedRun.RUN_ID, "--results", results.toString());
+    Outcome o =
+        Outcome.run("stop", "--run-id", RecordedRun.RUN_ID, "--results", results.toString());
 
     String transcript = o.out() + "\n--- err ---\n" + o.err();
     assertEquals(ExitCode.ERROR.code(), o.code(), transcript);

@@ -1,6 +1,7 @@
 package dev.loadfleet.config;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -10,7 +11,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -48,7 +52,9 @@ class InventoryLoaderTest {
         "path traversal in baseDir | baseDir: 'loadfleet/../../etc' | baseDir",
         "command substitution in user | user: '$(id)' | user",
         "newline in name | name: \"a\\nb\" | name",
-        "backtick in workload value | WORKLOAD examId: '`id`' | workload.examId",
+        "control character in workload value | WORKLOAD examId: \"3\\a0\" | workload.examId",
+        "unset environment variable | WORKLOAD apiKey: '${env:LOADFLEET_TEST_UNSET}' |"
+            + " workload.apiKey",
         "launcher-owned knob | WORKLOAD users: '3' | workload.users",
       })
   void hostileValuesAreRefusedNamingTheField(String label, String line, String field)
@@ -147,6 +153,90 @@ class InventoryLoaderTest {
     List<String> flags = new ArrayList<>(inv.knobs().keySet());
     assertEquals(written, flags.subList(0, written.size()));
     assertEquals(List.of("users", "rampRate"), flags.subList(written.size(), flags.size()));
+  }
+
+  @Test
+  void workloadValuesWithSpacesQuotesAndGatlingElAreAcceptedVerbatim() throws Exception {
+    Path key = Files.writeString(dir.resolve("key"), "k");
+    Map<String, String> knobs = new LinkedHashMap<>();
+    knobs.put("uploadPath", "/exams/#{examId}/upload");
+    knobs.put("extraFields", "note=it's \"quoted\" $(id) `id`; rm -rf ~ | & > < * ? ! # ~");
+    knobs.put("custom.flag", "a b\\c 'd' ${HOME} é中");
+    StringBuilder y = new StringBuilder("workload:\n");
+    knobs.forEach(
+        (k, v) -> y.append("  ").append(k).append(": ").append(yamlQuoted(v)).append('\n'));
+    Path f = write(y + "hosts:\n  - address: 10.0.0.1\n    keyFile: " + key + "\n");
+
+    Inventory inv = InventoryLoader.load(f);
+
+    knobs.forEach((k, v) -> assertEquals(v, inv.workload().get(k), k));
+    Workload w = inv.workloadFor(Path.of("conf"));
+    assertEquals("/exams/#{examId}/upload", w.upload().path());
+  }
+
+  @Test
+  void secretKnobsAreAuthHeaderTheListedOnesAndThoseFromTheEnvironment() throws Exception {
+    Path key = Files.writeString(dir.resolve("key"), "k");
+    Path f =
+        write(
+            "secretKnobs: [apiKey]\nworkload:\n"
+                + "  authHeader: 'Authorization: Bearer ${env:EXAM_TOKEN}'\n"
+                + "  apiKey: plain-but-secret\n"
+                + "  fromEnv: 'x-${env:OTHER}-y'\n"
+                + "  examId: '31'\n"
+                + "hosts:\n  - address: 10.0.0.1\n    keyFile: "
+                + key
+                + "\n");
+
+    Inventory inv =
+        InventoryLoader.load(f, Map.of("EXAM_TOKEN", "t0k3n with spaces", "OTHER", "o"));
+
+    assertEquals(Set.of("authHeader", "apiKey", "fromEnv"), inv.secretKnobs());
+    assertEquals("Authorization: Bearer t0k3n with spaces", inv.secrets().get("authHeader"));
+    assertEquals("x-o-y", inv.secrets().get("fromEnv"));
+    assertEquals(List.of("examId", "users", "rampRate"), List.copyOf(inv.publicKnobs().keySet()));
+    assertFalse(inv.toString().contains("t0k3n") || inv.toString().contains("plain-but-secret"));
+    assertEquals(
+        "Authorization: Bearer t0k3n with spaces",
+        inv.workloadFor(Path.of("conf")).target().authHeader());
+  }
+
+  @Test
+  void aSecretsMistakeIsSaidWithoutShowingTheSecret() throws Exception {
+    Path key = Files.writeString(dir.resolve("key"), "k");
+    String hosts = "hosts:\n  - address: 10.0.0.1\n    keyFile: " + key + "\n";
+    Path listed = write("secretKnobs: [apiKey]\nworkload:\n  examId: '31'\n" + hosts);
+    InventoryException e =
+        assertThrows(InventoryException.class, () -> InventoryLoader.load(listed));
+    assertTrue(
+        e.getMessage().contains("secretKnobs: 'apiKey' is not a knob under workload"),
+        e.getMessage());
+
+    Path newline = write("workload:\n  apiKey: '${env:TOKEN}'\n" + hosts);
+    e =
+        assertThrows(
+            InventoryException.class,
+            () -> InventoryLoader.load(newline, Map.of("TOKEN", "s3cret\nline")));
+    assertTrue(e.getMessage().contains("workload.apiKey") && e.getMessage().contains("TOKEN"));
+    assertFalse(e.getMessage().contains("s3cret"), e.getMessage());
+
+    Path badHeader = write("workload:\n  authHeader: '${env:TOKEN}'\n" + hosts);
+    Inventory inv = InventoryLoader.load(badHeader, Map.of("TOKEN", "s3cret-without-a-name"));
+    e = assertThrows(InventoryException.class, () -> inv.workloadFor(Path.of("conf")));
+    assertTrue(e.getMessage().contains("authHeader"), e.getMessage());
+    assertFalse(e.getMessage().contains("s3cret"), e.getMessage());
+
+    Path secretSize =
+        write("secretKnobs: [recordingSize]\nworkload:\n  recordingSize: s3cret\n" + hosts);
+    Inventory sized = InventoryLoader.load(secretSize);
+    e = assertThrows(InventoryException.class, () -> sized.workloadFor(Path.of("conf")));
+    assertTrue(e.getMessage().contains("recordingSize"), e.getMessage());
+    assertFalse(e.getMessage().contains("s3cret"), e.getMessage());
+  }
+
+  /** {@code v} as a YAML double-quoted scalar. */
+  private static String yamlQuoted(String v) {
+    return "\"" + v.replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
   }
 
   /** A valid value for each workload key the order test writes. */

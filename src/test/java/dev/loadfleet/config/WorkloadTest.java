@@ -1,6 +1,7 @@
 package dev.loadfleet.config;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -9,12 +10,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
@@ -137,6 +140,7 @@ class WorkloadTest {
     assertEquals(tmp.resolve("data"), w.service().dataDir());
     assertEquals(false, w.service().discard());
     assertEquals(tmp.resolve("progress.json"), w.progressFile());
+    assertEquals(tmp.resolve("secrets.json"), w.secretsFile());
   }
 
   @Test
@@ -196,6 +200,7 @@ class WorkloadTest {
     d.put("sloP95Ms", "2500");
     d.put("serviceDataDir", tmp.resolve("data").toString());
     d.put("serviceDiscard", "false");
+    d.put("secretsFile", tmp.resolve("secrets.json").toString());
     assertEquals(
         Stream.of(WorkloadKey.values()).map(Enum::name).collect(Collectors.toSet()), d.keySet());
     return d;
@@ -248,6 +253,54 @@ class WorkloadTest {
             InvalidWorkloadException.class,
             () -> Workload.load(CONF, Map.of("authHeader", "s3cret-without-name")));
     assertTrue(!e.getMessage().contains("s3cret"), e.getMessage());
+  }
+
+  @Test
+  void secretKnobsComeFromAnOwnerOnlyFileAndAreNeverShown() throws IOException {
+    Path secrets = tmp.resolve("secrets.json");
+    Files.writeString(
+        secrets,
+        "{\"authHeader\": \"Authorization: Bearer s3cret\", \"examId\": \"s3cretexam\","
+            + " \"apiKey\": \"k\"}");
+    Files.setPosixFilePermissions(secrets, PosixFilePermissions.fromString("rw-------"));
+    Map<String, String> props =
+        Map.of("loadfleet.conf", CONF.toString(), "secretsFile", secrets.toString(), "users", "3");
+
+    Workload w = WorkloadLoader.fromProperties(props);
+
+    assertEquals("Authorization: Bearer s3cret", w.target().authHeader());
+    assertEquals("s3cretexam", w.target().examId());
+    assertEquals(3, w.population().users());
+    assertEquals(Set.of("authHeader", "examId", "apiKey"), w.secretKnobs());
+    assertFalse(w.toString().contains("s3cret"), w.toString());
+    assertEquals("k", WorkloadLoader.secrets(secrets.toString()).get("apiKey"));
+
+    Files.writeString(secrets, "{\"examId\": \"../s3cret\"}");
+    InvalidWorkloadException e =
+        assertThrows(InvalidWorkloadException.class, () -> WorkloadLoader.fromProperties(props));
+    assertTrue(e.getMessage().contains("'examId'") && e.getMessage().contains("a secret knob"));
+    assertFalse(e.getMessage().contains("s3cret"), e.getMessage());
+
+    Files.writeString(secrets, "{\"authHeader\": s3cret-unquoted}");
+    e = assertThrows(InvalidWorkloadException.class, () -> WorkloadLoader.fromProperties(props));
+    assertTrue(e.getMessage().contains("not a JSON object"), e.getMessage());
+    assertFalse(e.getMessage().contains("s3cret"), e.getMessage());
+
+    Files.setPosixFilePermissions(secrets, PosixFilePermissions.fromString("rw-r--r--"));
+    e = assertThrows(InvalidWorkloadException.class, () -> WorkloadLoader.fromProperties(props));
+    assertTrue(e.getMessage().contains("chmod 600"), e.getMessage());
+  }
+
+  @Test
+  void aRampLongerThanAWeekIsRefusedNamingBothKeys() {
+    InvalidWorkloadException e =
+        assertThrows(
+            InvalidWorkloadException.class,
+            () -> Workload.load(CONF, Map.of("users", "500", "rampRate", "1e-300")));
+    assertTrue(
+        e.getMessage().contains("'users' and 'rampRate'")
+            && e.getMessage().contains("at least 0.001"),
+        e.getMessage());
   }
 
   @ParameterizedTest(name = "-D{0}={1}")

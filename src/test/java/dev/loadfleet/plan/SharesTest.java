@@ -38,6 +38,27 @@ class SharesTest {
     assertTrue(e.getMessage().contains("short by 1"), e.getMessage());
   }
 
+  @Test
+  void hugeWeightsSplitAsTheirRatioWithoutOverflow() {
+    // 1e300 scaled to integers overflowed a long: "Index 2 out of bounds for length 2".
+    List<Share> equal = Shares.split(500, 10, List.of(slot("a", 1e300, 0), slot("b", 1e300, 0)));
+    assertEquals(List.of(250, 250), equal.stream().map(Share::users).toList());
+    List<Share> skewed =
+        Shares.split(10, 1, List.of(slot("a", 3e300, 0), slot("b", 1e300, 0), slot("c", 1, 0)));
+    assertEquals(List.of(8, 2, 0), skewed.stream().map(Share::users).toList());
+  }
+
+  @Test
+  void theLargestCapsAndUserCountsSplitExactly() {
+    List<Share> shares =
+        Shares.split(
+            Integer.MAX_VALUE,
+            1,
+            List.of(slot("a", 1e6, Integer.MAX_VALUE), slot("b", 1e-6, Integer.MAX_VALUE)));
+    assertEquals(
+        (long) Integer.MAX_VALUE, shares.stream().mapToLong(Share::users).sum(), shares.toString());
+  }
+
   /** Property-style: many random fleets; every invariant holds for every one. */
   @Test
   void invariantsHoldOverManyRandomInputs() {

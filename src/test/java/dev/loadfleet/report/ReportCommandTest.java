@@ -54,7 +54,8 @@ class ReportCommandTest {
     assertTrue(out.toString().contains("hosts.html"), out.toString());
     JsonNode summary = new ObjectMapper().readTree(report.resolve("summary.json").toFile());
     assertEquals("injector-1", summary.get("inputs").get(0).get("name").asText());
-    assertEquals(250, summary.get("inputs").get(0).get("clockOffsetMs").asLong());
+    // --offset adds 250 ms to the host's times: its clock runs 250 ms behind the reference.
+    assertEquals(-250, summary.get("inputs").get(0).get("clockOffsetMs").asLong());
     assertEquals(
         FixtureRuns.run(FixtureRuns.B).getFileName().toString(),
         summary.get("inputs").get(1).get("name").asText());

@@ -55,12 +55,24 @@ class ReporterTest {
     assertTrue(r.assertionsPassed());
     assertTrue(r.warnings().isEmpty(), r.warnings().toString());
 
-    // Beyond the tables: every page byte for byte, charts included; index.html differs only by
-    // the hosts link and the run description naming the input.
+    // Beyond the tables: every page byte for byte, charts included, once the "Injectors" tab
+    // every page gains is taken out; index.html differs only by the hosts link and the run
+    // description naming the input.
+    String tab =
+        "\n"
+            + GatlingPages.TAB_MARKER
+            + "<div class=\"item\"><a href=\""
+            + Reporter.HOSTS_PAGE
+            + "\">Injectors</a></div>";
     try (var pages = Files.list(runA)) {
       for (Path page : pages.filter(p -> p.toString().endsWith(".html")).toList()) {
         List<String> want = Files.readAllLines(page);
-        List<String> got = Files.readAllLines(out.resolve(page.getFileName()));
+        String linked = Files.readString(out.resolve(page.getFileName()));
+        assertEquals(
+            1,
+            linked.split(java.util.regex.Pattern.quote(tab), -1).length - 1,
+            page.getFileName() + " has the Injectors tab once");
+        List<String> got = linked.replace(tab, "").lines().toList();
         assertEquals(want.size(), got.size(), page.getFileName().toString());
         for (int i = 0; i < want.size(); i++) {
           if (!want.get(i).equals(got.get(i))) {
@@ -172,7 +184,8 @@ class ReporterTest {
     assertTrue(summary.get("assertionsPassed").asBoolean());
     assertEquals(2, summary.get("assertions").size());
     assertTrue(summary.get("assertions").get(0).get("passed").asBoolean());
-    assertEquals(align, summary.get("inputs").get(1).get("clockOffsetMs").asLong());
+    // summary.json's clockOffsetMs is the host's clock minus the reference: the correction negated.
+    assertEquals(-align, summary.get("inputs").get(1).get("clockOffsetMs").asLong());
 
     String hosts = Files.readString(r.hostsPage());
     assertTrue(
@@ -184,43 +197,48 @@ class ReporterTest {
   }
 
   @Test
-  void hostsPageDrawsEachInjectorsHealthChartAndReadableFlags() throws Exception {
-    // A host whose CPU ran at 95 % for 30 s: the launcher's real annotation and chart.
-    long t0 = 1_700_000_000_000L;
+  void hostsPageChartsEachInjectorsHealthOnTheReportsClockWithItsSaturatedStretch()
+      throws Exception {
+    // A host whose CPU ran at 95 % for 30 s during the fixture run: the launcher's real annotation.
+    long t0 = FixtureRuns.firstUserStart(runA);
     List<HealthSample> samples = new ArrayList<>();
     for (int i = 0; i < 7; i++) {
       samples.add(SyntheticSeries.sample(t0 + i * 5_000L, 5_000, 95, 1e6));
     }
     HostHealth health =
         HostHealth.assess(
-            "host-a", samples, 1_000_000_000L, t0, t0 + 40_000, Saturation.Settings.DEFAULTS);
+            "host-a",
+            samples,
+            1_000_000_000L,
+            t0 - 5_000,
+            t0 + 40_000,
+            Saturation.Settings.DEFAULTS);
     assertTrue(health.saturated());
     ObjectNode annotation = health.annotation();
-    annotation.put(
-        Reporter.HEALTH_CHART, health.writeChart(tmp.resolve("hosts/host-a")).toString());
 
     ReportResult r =
         Reporter.generate(
             new ReportRequest(
-                List.of(new MergeInput("host-a", runA, 0)),
-                tmp.resolve("health"),
-                Map.of("host-a", annotation)),
+                    List.of(new MergeInput("host-a", runA, 0)),
+                    tmp.resolve("health"),
+                    Map.of("host-a", annotation))
+                .withHealth(Map.of("host-a", health)),
             FixtureRuns.gatling());
 
     String page = Files.readString(r.hostsPage());
-    assertTrue(page.contains("<h3 id=\"health-host-a\">host-a</h3>"), "a chart section per host");
-    assertTrue(page.contains("<svg"), "the chart is drawn inline");
-    assertFalse(page.contains("<?xml"), "the SVG's XML declaration is dropped inside HTML");
+    assertTrue(page.contains("id=\"chart-cpu\""), "an all-host CPU chart");
+    assertTrue(page.contains("id=\"host-0-health\""), "a health chart in host-a's section");
     String flag = annotation.get("saturation").get(0).get("text").asText();
     assertTrue(
-        page.contains(HostsPage.esc(flag)), "the saturation flag reads as its text: " + flag);
-    assertFalse(page.contains("{\"cpuBusyPctPeak\""), "health figures are not raw JSON");
-    assertTrue(page.contains("cpuBusyPctPeak 95"), "health figures as name and value");
+        page.contains(GatlingLook.esc(flag)), "the saturation flag reads as its text: " + flag);
+    String visible = page.replaceAll("(?s)<script.*?</script>", "").replaceAll("<[^>]*>", " ");
+    assertFalse(visible.contains("cpuBusyPctPeak"), "no raw JSON field names on the page");
+    assertTrue(page.contains(">95.0 %<"), "the CPU peak in human units");
     assertTrue(r.warnings().isEmpty(), r.warnings().toString());
     JsonNode summary = JSON.readTree(r.summaryJson().toFile());
-    assertEquals(
-        annotation.get(Reporter.HEALTH_CHART).asText(),
-        summary.get("inputs").get(0).get(Reporter.HEALTH_CHART).asText());
+    JsonNode host = summary.get("inputs").get(0);
+    assertEquals(95.0, host.path("health").path("cpuBusyPctPeak").asDouble(), 0.001);
+    assertFalse(host.has("healthChart"), "no chart file in summary.json any more");
   }
 
   @Test

@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
@@ -13,7 +14,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
  */
 final class FakeReporting implements Reporting {
   /** One call of {@link #report}. */
-  record Call(List<HostLog> logs, Path outDir, Map<String, HostNotes> notes) {
+  record Call(List<HostLog> logs, Path outDir, Map<String, HostNotes> notes, RunNotes run) {
     List<String> logNames() {
       return logs.stream().map(HostLog::name).toList();
     }
@@ -41,12 +42,16 @@ final class FakeReporting implements Reporting {
   }
 
   @Override
-  public Outcome report(List<HostLog> logs, Path outDir, Map<String, HostNotes> notes)
+  public Outcome report(List<HostLog> logs, Path outDir, Map<String, HostNotes> notes, RunNotes run)
       throws Exception {
-    calls.add(new Call(logs, outDir, notes));
+    calls.add(new Call(logs, outDir, notes, run));
     Files.createDirectories(outDir);
     return new Outcome(
-        outDir.resolve("index.html"), outDir.resolve("summary.json"), assertionsPassed, List.of());
+        outDir.resolve("index.html"),
+        outDir.resolve("summary.json"),
+        assertionsPassed,
+        List.of(),
+        Optional.empty());
   }
 
   @Override

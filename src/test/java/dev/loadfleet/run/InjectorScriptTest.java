@@ -10,6 +10,7 @@ import dev.loadfleet.remote.SshHosts;
 import dev.loadfleet.remote.SshOptions;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
@@ -65,6 +66,68 @@ class InjectorScriptTest {
       assertTrue(
           Files.isSymbolicLink(Path.of(h.paths().runDir(), "simulation.log")),
           "simulation.log linked into the run dir");
+    }
+  }
+
+  @Test
+  void hostileKnobValuesReachTheJvmAsWrittenAndSecretsOnlyThroughAnOwnerOnlyFile()
+      throws Exception {
+    HostRun h = hostRun("secrets");
+    Path home = HOSTS.get(0).home();
+    Path pwned = home.resolve("pwned");
+    // Every character a shell acts on, the auth header's space and Gatling's EL.
+    String hostile =
+        "a'b\"c; touch "
+            + pwned
+            + " $(touch "
+            + pwned
+            + ") `touch "
+            + pwned
+            + "` | & < > * ? ! ~ #"
+            + " \\ ${HOME} #{examId} é";
+    String secret = "Authorization: Bearer s3cr3t-" + System.nanoTime();
+    Path secretsFile = Path.of(h.paths().runDir(), "secrets.json");
+    try (RemoteHost remote = connect()) {
+      long pgid =
+          Injector.start(
+              remote,
+              h,
+              "x.Sim",
+              Map.of("uploadPath", "/exams/#{examId}/upload", "hostile", hostile),
+              Map.of("authHeader", secret));
+      Injector.Poll poll = waitForProgress(remote, h);
+      assertEquals("running", poll.status().text());
+      String console = Files.readString(Path.of(h.paths().runDir(), "console.log"));
+      assertTrue(console.contains(" -Dhostile=" + hostile + " "), console);
+      assertTrue(console.contains(" -DuploadPath=/exams/#{examId}/upload "), console);
+      assertTrue(console.contains(" -DsecretsFile=" + secretsFile + " "), console);
+      assertFalse(Files.exists(pwned), "no part of a value ran as a command");
+
+      // While the JVM runs: the secret is in its file, readable by its owner only, and on no
+      // command line of the run's process group.
+      assertEquals(
+          "rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(secretsFile)));
+      assertEquals(
+          secret,
+          new com.fasterxml.jackson.databind.ObjectMapper()
+              .readTree(secretsFile.toFile())
+              .path("authHeader")
+              .asText());
+      String cmdlines =
+          remote.execOk(
+              "for p in $(pgrep -g " + pgid + "); do tr '\\0' ' ' < /proc/$p/cmdline; echo; done",
+              Duration.ofSeconds(10),
+              "reading the command lines");
+      assertTrue(cmdlines.contains("-DsecretsFile="), cmdlines);
+      assertFalse(cmdlines.contains("s3cr3t"), cmdlines);
+
+      assertEquals("stopped", Injector.stop(remote, h, 5));
+      assertFalse(Files.exists(secretsFile), "the secrets file is removed when the run ends");
+      try (var files = Files.walk(Path.of(h.paths().runDir()))) {
+        for (Path f : files.filter(Files::isRegularFile).toList()) {
+          assertFalse(Files.readString(f).contains("s3cr3t"), f + " holds the secret");
+        }
+      }
     }
   }
 

@@ -13,9 +13,20 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /** run.json as the launcher wrote it before HostRun had named parts, read and written again. */
 class RunRecordTest {
@@ -77,6 +88,120 @@ class RunRecordTest {
     assertEquals(HostState.FINISHED, h.state());
     assertEquals(2, h.exitCode().getAsInt());
     assertEquals(RunState.REPORT_FAILED, read.state());
+  }
+
+  @Test
+  void concurrentWritersNeverLeaveAPartialRunJsonForAReader() throws Exception {
+    write(captured());
+    RunRecord base = RunRecord.read(results, RecordedRun.RUN_ID);
+    Path file = RunRecord.file(results, RecordedRun.RUN_ID);
+    int writers = 4;
+    int writes = 150;
+    ExecutorService pool = Executors.newFixedThreadPool(writers + 1);
+    AtomicBoolean writing = new AtomicBoolean(true);
+    try {
+      Future<Integer> reader =
+          pool.submit(
+              () -> {
+                int reads = 0;
+                while (writing.get()) {
+                  // whole and parseable at every instant: the old record or a new one
+                  RunRecord r = RunRecord.read(results, RecordedRun.RUN_ID);
+                  assertEquals(RecordedRun.RUN_ID, r.runId());
+                  reads++;
+                }
+                return reads;
+              });
+      List<Future<?>> done = new ArrayList<>();
+      for (int w = 0; w < writers; w++) {
+        int writer = w;
+        done.add(
+            pool.submit(
+                () -> {
+                  for (int i = 0; i < writes; i++) {
+                    base.withState(RunState.RUNNING, "writer-" + writer + "-" + i).write(results);
+                  }
+                  return null;
+                }));
+      }
+      for (Future<?> f : done) {
+        f.get(2, TimeUnit.MINUTES); // a writer's exception fails the test here
+      }
+      writing.set(false);
+      assertTrue(reader.get(1, TimeUnit.MINUTES) > 0);
+    } finally {
+      writing.set(false);
+      pool.shutdownNow();
+    }
+    String last = RunRecord.read(results, RecordedRun.RUN_ID).report();
+    assertTrue(last.matches("writer-\\d-" + (writes - 1)), last);
+    try (Stream<Path> left = Files.list(file.getParent())) {
+      assertEquals(
+          List.of(".run.json.lock", "run.json"),
+          left.map(p -> p.getFileName().toString()).sorted().toList(),
+          "no temporary file is left behind");
+    }
+  }
+
+  @Test
+  void theNewestRunIsTheOneThatStartedLastWhateverItsName() throws Exception {
+    ObjectNode run = captured();
+    Map<String, Long> starts =
+        Map.of("20260101-000000-aaaa", 200L, "exam-42", 100L, "20250101-x", 300L);
+    for (Map.Entry<String, Long> e : starts.entrySet()) {
+      run.put("runId", e.getKey());
+      run.put("t0", e.getValue());
+      Path file = results.resolve(e.getKey()).resolve("run.json");
+      Files.createDirectories(file.getParent());
+      JSON.writeValue(file.toFile(), run);
+    }
+    Files.createDirectories(results.resolve("zz-not-a-run"));
+    Files.writeString(
+        Files.createDirectories(results.resolve("zzz-damaged")).resolve("run.json"), "{\"t0\":");
+    assertEquals(Optional.of("20250101-x"), RunRecord.latest(results));
+
+    run.put("runId", "exam-43");
+    run.put("t0", 400L);
+    JSON.writeValue(
+        Files.createDirectories(results.resolve("exam-43")).resolve("run.json").toFile(), run);
+    assertEquals(Optional.of("exam-43"), RunRecord.latest(results));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "a host named to climb out | NAME ../../../x | is not one an inventory allows",
+        "a host named like a hidden folder | NAME .. | is not one an inventory allows",
+        "a host twice | NAME host0 | host host0 is listed twice",
+        "another run's id | ID other-run | it names run 'other-run'",
+      })
+  void aRunJsonWhoseNamesWouldLeaveTheResultsRootIsRefused(
+      String label, String change, String expected) throws Exception {
+    ObjectNode run = captured();
+    if (change.startsWith("NAME ")) {
+      ((ObjectNode) run.withArray("hosts").get(1)).put("name", change.substring(5));
+    } else {
+      run.put("runId", change.substring(3));
+    }
+    Path file = write(run);
+    IOException e =
+        assertThrows(IOException.class, () -> RunRecord.read(results, RecordedRun.RUN_ID));
+    assertTrue(e.getMessage().startsWith(file.toString()), e.getMessage());
+    assertTrue(e.getMessage().contains(expected), label + ": " + e.getMessage());
+  }
+
+  @Test
+  void aRunJsonWithADoubledKeyOrTrailingTextIsRefused() throws Exception {
+    Path file = write(captured());
+    String json = Files.readString(file);
+    Files.writeString(file, json.replaceFirst("\\{", "{ \"state\" : \"ok\","));
+    IOException e =
+        assertThrows(IOException.class, () -> RunRecord.read(results, RecordedRun.RUN_ID));
+    assertTrue(e.getMessage().contains("'state'"), e.getMessage());
+    Files.writeString(file, json + "\n{}");
+    e = assertThrows(IOException.class, () -> RunRecord.read(results, RecordedRun.RUN_ID));
+    assertTrue(e.getMessage().contains("Trailing token"), e.getMessage());
   }
 
   @Test
