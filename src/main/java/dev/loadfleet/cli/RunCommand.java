@@ -1,12 +1,16 @@
 package dev.loadfleet.cli;
 
 import dev.loadfleet.config.Inventory;
+import dev.loadfleet.config.StopCriterion;
+import dev.loadfleet.live.Dashboard;
 import dev.loadfleet.remote.RemoteHost;
 import dev.loadfleet.run.RunOutcome;
 import dev.loadfleet.run.Runner;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import org.apache.commons.cli.CommandLine;
 import org.apache.commons.cli.Option;
@@ -79,7 +83,31 @@ public final class RunCommand implements Command {
             Option.builder()
                 .longOpt("ignore-saturation")
                 .desc("report saturated injectors but do not exit with code 5 for them")
-                .build());
+                .build())
+        .addOption(
+            Option.builder()
+                .longOpt("stop-when")
+                .hasArg()
+                .argName("CRITERION")
+                .desc(
+                    "end the run (exit 8) when this holds for its window, besides the inventory's"
+                        + " stopWhen; repeatable, e.g. \"{ko: '> 10%', for: 30s}\"")
+                .build())
+        .addOption(
+            Option.builder()
+                .longOpt("dashboard")
+                .hasArg()
+                .argName("PORT")
+                .desc("serve the live dashboard and /metrics on this port (default: any free one)")
+                .build())
+        .addOption(
+            Option.builder()
+                .longOpt("dashboard-bind")
+                .hasArg()
+                .argName("ADDRESS")
+                .desc("the dashboard's address (default 127.0.0.1: this machine only)")
+                .build())
+        .addOption(Option.builder().longOpt("no-dashboard").desc("serve no dashboard").build());
   }
 
   @Override
@@ -100,6 +128,15 @@ public final class RunCommand implements Command {
     inventory.warnings().forEach(w -> err.println("warning: " + w));
     // Chosen here, so that the run's full log can go to results/<runId>/launcher.log.
     String runId = given.orElseGet(Runner::newRunId);
+    List<StopCriterion> stopWhen = new ArrayList<>();
+    for (String text :
+        Optional.ofNullable(line.getOptionValues("stop-when")).orElse(new String[0])) {
+      try {
+        stopWhen.addAll(StopCriterion.fromOption(text));
+      } catch (IllegalArgumentException e) {
+        throw new UsageException(e.getMessage());
+      }
+    }
     Runner.Options options =
         new Runner.Options(
             LauncherOptions.results(line),
@@ -115,7 +152,9 @@ public final class RunCommand implements Command {
                 : RunOutcome.OnSaturation.FAIL,
             line.hasOption("stop-grace")
                 ? Optional.of(LauncherOptions.seconds(line, "stop-grace", 0, 0, MAX_WAIT_SECONDS))
-                : Optional.empty());
+                : Optional.empty(),
+            stopWhen,
+            dashboard(line));
     Path results = LauncherOptions.results(line);
     long attempts = RemoteHost.connectAttempts();
     LauncherLog.Session log =
@@ -138,5 +177,34 @@ public final class RunCommand implements Command {
         err.println("full log: " + written.get());
       }
     }
+  }
+
+  /** Where the dashboard listens: 127.0.0.1 on any free port unless told. */
+  private static Optional<Dashboard.Options> dashboard(CommandLine line) throws UsageException {
+    if (line.hasOption("no-dashboard")) {
+      if (line.hasOption("dashboard") || line.hasOption("dashboard-bind")) {
+        throw new UsageException(
+            "--no-dashboard cannot go with --dashboard or --dashboard-bind; give one or the other");
+      }
+      return Optional.empty();
+    }
+    int port = 0;
+    String given = line.getOptionValue("dashboard");
+    if (given != null) {
+      try {
+        port = Integer.parseInt(given.trim());
+      } catch (NumberFormatException e) {
+        port = -1;
+      }
+      if (port < 1 || port > 65535) {
+        throw new UsageException(
+            "--dashboard '" + given + "' is not a port; give a number from 1 to 65535");
+      }
+    }
+    String bind = line.getOptionValue("dashboard-bind", "127.0.0.1").trim();
+    if (bind.isEmpty()) {
+      throw new UsageException("--dashboard-bind is empty; give an address, e.g. 0.0.0.0");
+    }
+    return Optional.of(new Dashboard.Options(bind, port));
   }
 }

@@ -25,6 +25,7 @@ import java.util.Set;
  *     never on a command line, in run.json or in a message
  * @param knownHosts the OpenSSH known_hosts file host keys are checked against
  * @param service the service's own host, when the inventory names one
+ * @param stopWhen the conditions that end the run early once they hold for their window
  * @param warnings what looks wrong but may be meant (one host under two spellings), one sentence
  *     each, naming the file and the hosts
  */
@@ -40,7 +41,8 @@ public record Inventory(
     Path knownHosts,
     List<HostSpec> hosts,
     Optional<ServiceHost> service,
-    List<String> warnings) {
+    List<String> warnings,
+    List<StopCriterion> stopWhen) {
 
   public static final String DEFAULT_SIMULATION = "dev.loadfleet.simulations.ProctoringSimulation";
 
@@ -49,6 +51,7 @@ public record Inventory(
     workload = Collections.unmodifiableMap(new LinkedHashMap<>(workload));
     secretKnobs = Collections.unmodifiableSet(new LinkedHashSet<>(secretKnobs));
     hosts = List.copyOf(hosts);
+    stopWhen = List.copyOf(stopWhen);
     warnings = List.copyOf(warnings);
   }
 

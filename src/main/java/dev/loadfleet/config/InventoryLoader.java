@@ -64,7 +64,8 @@ public final class InventoryLoader {
           "defaults",
           "hosts",
           "service",
-          "secretKnobs");
+          "secretKnobs",
+          "stopWhen");
   private static final Set<String> HOST_FIELDS =
       Set.of(
           "name",
@@ -133,7 +134,7 @@ public final class InventoryLoader {
   private static final Pattern JUMP =
       Pattern.compile(
           "(?:([A-Za-z0-9_][A-Za-z0-9._-]*)@)?([A-Za-z0-9][A-Za-z0-9._-]*)(?::(\\d+))?");
-  private static final Pattern DURATION = Pattern.compile("(\\d+(?:\\.\\d+)?)\\s*(ms|s|m|h)?");
+  static final Pattern DURATION = Pattern.compile("(\\d+(?:\\.\\d+)?)\\s*(ms|s|m|h)?");
 
   private final Path file;
   private final Map<String, String> env;
@@ -281,6 +282,8 @@ public final class InventoryLoader {
               + " in total); add hosts or raise maxUsers");
     }
     Optional<ServiceHost> service = service(root.get("service"), defaults, seenNames);
+    List<StopCriterion> stopWhen =
+        StopCriterion.fromInventory(root.get("stopWhen"), file.toString());
     return new Inventory(
         file,
         users,
@@ -293,7 +296,8 @@ public final class InventoryLoader {
         knownHosts,
         hosts,
         service,
-        warnings);
+        warnings,
+        stopWhen);
   }
 
   /**

@@ -2,6 +2,8 @@ package dev.loadfleet.run;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.loadfleet.live.Reading;
+import dev.loadfleet.live.ResponseTimes;
 import dev.loadfleet.remote.ExecResult;
 import dev.loadfleet.remote.MarkedOutput;
 import dev.loadfleet.remote.RemoteHost;
@@ -9,6 +11,8 @@ import dev.loadfleet.remote.Shell;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -105,6 +109,8 @@ public final class Injector {
    * The simulation's progress file, rewritten every second while it runs.
    *
    * @param time when it was written, in the host's clock (epoch ms)
+   * @param responseTimes per request name, every response time so far (empty when the injector
+   *     records none)
    */
   public record Progress(
       long time,
@@ -117,13 +123,35 @@ public final class Injector {
       long heartbeatsOk,
       long heartbeatsKo,
       long bytesUploaded,
-      boolean finished) {
+      boolean finished,
+      Map<String, ResponseTimes> responseTimes) {
     public long requestsOk() {
       return uploadsOk + heartbeatsOk;
     }
 
     public long requestsKo() {
       return uploadsKo + heartbeatsKo;
+    }
+
+    /**
+     * For the live figures: the counts per request name (the simulation's upload and heartbeat
+     * counters, any other name from its histograms) with their response times.
+     */
+    public Reading reading() {
+      Map<String, Reading.RequestTotals> requests = new LinkedHashMap<>();
+      requests.put("upload", totals("upload", uploadsOk, uploadsKo));
+      requests.put("heartbeat", totals("heartbeat", heartbeatsOk, heartbeatsKo));
+      responseTimes.forEach(
+          (name, times) ->
+              requests.putIfAbsent(
+                  name, new Reading.RequestTotals(times.okCount(), times.koCount(), times)));
+      return new Reading(
+          time, injectionStart, usersStarted, usersActive, bytesUploaded, finished, requests);
+    }
+
+    private Reading.RequestTotals totals(String name, long ok, long ko) {
+      return new Reading.RequestTotals(
+          ok, ko, responseTimes.getOrDefault(name, ResponseTimes.empty()));
     }
 
     static Progress parse(String json) throws IOException {
@@ -139,7 +167,28 @@ public final class Injector {
           n.path("heartbeatsOk").asLong(),
           n.path("heartbeatsKo").asLong(),
           n.path("bytesUploaded").asLong(),
-          n.path("finished").asBoolean());
+          n.path("finished").asBoolean(),
+          responseTimes(n.path("responseTimes")));
+    }
+
+    /**
+     * "responseTimes": {name: {"ok": base64, "ko": base64}}. A name whose histograms cannot be read
+     * is left out: its counts still come from the counters.
+     */
+    private static Map<String, ResponseTimes> responseTimes(JsonNode node) {
+      Map<String, ResponseTimes> times = new LinkedHashMap<>();
+      for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
+        Map.Entry<String, JsonNode> e = it.next();
+        try {
+          times.put(
+              e.getKey(),
+              ResponseTimes.decode(
+                  e.getValue().path("ok").asText(), e.getValue().path("ko").asText()));
+        } catch (IllegalArgumentException bad) {
+          // an injector of another version, or a torn write: no percentiles for it this poll
+        }
+      }
+      return times;
     }
   }
 

@@ -2,7 +2,12 @@ package dev.loadfleet.run;
 
 import dev.loadfleet.config.HostSpec;
 import dev.loadfleet.health.HealthRecorder;
+import dev.loadfleet.health.HealthSample;
 import dev.loadfleet.health.Saturation;
+import dev.loadfleet.live.Frame;
+import dev.loadfleet.live.HostInput;
+import dev.loadfleet.live.LiveBoard;
+import dev.loadfleet.live.TerminalView;
 import dev.loadfleet.remote.ExecResult;
 import dev.loadfleet.remote.Fleet;
 import dev.loadfleet.remote.RemoteHost;
@@ -11,11 +16,8 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.LocalTime;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -23,8 +25,10 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Watches the started injectors: one poller thread per host reads its state and progress.json over
- * SSH; every poll interval the live view prints a row per host and a total. A host silent for
- * {@code lostAfter} is marked lost while the others go on, and running again if it comes back.
+ * SSH; every poll interval the hosts' progress is merged into the run's live figures ({@link
+ * LiveBoard}), the stop criteria are judged on them, and the live view shows them. A host silent
+ * for {@code lostAfter} is marked lost while the others go on, and running again if it comes back.
+ * A criterion that held for its window asks the run to stop through its {@link Interruption}.
  */
 final class Monitor {
   /** What the launcher last heard from one host. */
@@ -42,7 +46,19 @@ final class Monitor {
 
     long lastHealthNanos;
     volatile String healthLine = "";
+    volatile HealthSample lastSample;
   }
+
+  /**
+   * Where the live figures go.
+   *
+   * @param board merges the hosts' progress at every poll (the dashboard reads it)
+   * @param view the terminal view
+   * @param criteria the stop criteria
+   * @param interruption asked to stop the run when a criterion fires
+   */
+  record Watchers(
+      LiveBoard board, TerminalView view, CriteriaWatch criteria, Interruption interruption) {}
 
   /** Health samples are taken at most this often (each costs the host ~9 ms CPU, ~50 KB). */
   private static final Duration HEALTH_EVERY = Duration.ofMillis(1900);
@@ -52,7 +68,7 @@ final class Monitor {
   private final Duration poll;
   private final Duration lostAfter;
   private final Duration lostWait;
-  private final PrintWriter out;
+  private final Watchers watchers;
   private final Map<String, Live> live = new ConcurrentHashMap<>();
   private final List<Thread> pollers = new ArrayList<>();
   private RunRecord run;
@@ -65,13 +81,35 @@ final class Monitor {
       Duration lostAfter,
       Duration lostWait,
       PrintWriter out) {
+    this(
+        run,
+        fleet,
+        resultsRoot,
+        poll,
+        lostAfter,
+        lostWait,
+        new Watchers(
+            new LiveBoard(run.runId(), run.t0()),
+            TerminalView.plain(out),
+            new CriteriaWatch(List.of()),
+            new Interruption()));
+  }
+
+  Monitor(
+      RunRecord run,
+      Fleet fleet,
+      Path resultsRoot,
+      Duration poll,
+      Duration lostAfter,
+      Duration lostWait,
+      Watchers watchers) {
     this.run = run;
     this.fleet = fleet;
     this.resultsRoot = resultsRoot;
     this.poll = poll;
     this.lostAfter = lostAfter;
     this.lostWait = lostWait;
-    this.out = out;
+    this.watchers = watchers;
   }
 
   /** Watches until every host is done (or lost for good), or {@code interrupted} is set. */
@@ -90,8 +128,7 @@ final class Monitor {
       while (!interrupted.get()) {
         Thread.sleep(poll.toMillis());
         update();
-        printView();
-        if (finished()) {
+        if (showAndJudge() || finished()) {
           break;
         }
       }
@@ -167,7 +204,7 @@ final class Monitor {
       // The sampler's command is quote-free and meant for sh, whatever the login shell.
       ExecResult r =
           remote.exec("sh -c " + Shell.quote(l.health.command()), Duration.ofSeconds(10));
-      l.health.accept(r.stdout(), System.currentTimeMillis());
+      l.health.accept(r.stdout(), System.currentTimeMillis()).ifPresent(x -> l.lastSample = x);
       l.healthLine = l.health.liveLine();
     } catch (IOException e) {
       l.healthLine = "health: " + e.getMessage();
@@ -251,86 +288,54 @@ final class Monitor {
   }
 
   private void event(String text) {
-    out.println(LocalTime.now().format(DateTimeFormatter.ofPattern("HH:mm:ss")) + "  " + text);
-    out.flush();
+    watchers.view().event(text);
   }
 
-  private void printView() {
-    long elapsed = (System.currentTimeMillis() - run.t0()) / 1000;
-    out.printf(
-        Locale.ROOT,
-        "%s  run %s  T%s%ds%n",
-        LocalTime.now().format(DateTimeFormatter.ofPattern("HH:mm:ss")),
-        run.runId(),
-        elapsed >= 0 ? "+" : "",
-        elapsed);
-    out.printf(
-        Locale.ROOT,
-        "  %-16s %-9s %7s %9s %9s %7s %8s %10s%n",
-        "host",
-        "state",
-        "active",
-        "started",
-        "OK",
-        "KO",
-        "req/s",
-        "upload MB/s");
-    long active = 0, started = 0, planned = 0, ok = 0, ko = 0;
-    double rps = 0, mbps = 0;
+  /**
+   * Merges this poll's figures, judges the criteria on them, publishes and shows them.
+   *
+   * @return whether a criterion fired: the run was asked to stop
+   */
+  private boolean showAndJudge() {
+    long now = System.currentTimeMillis();
+    Frame frame = watchers.board().next(now, inputs());
+    CriteriaWatch.Judgement j = watchers.criteria().judge(frame);
+    frame = frame.withCriteria(j.views());
+    if (j.fired().isPresent()) {
+      frame = frame.withStatus("stopping", j.fired().get().detail(), null);
+    }
+    watchers.board().publish(frame);
+    watchers.view().show(frame);
+    if (j.fired().isEmpty()) {
+      return false;
+    }
+    event(j.fired().get().detail());
+    watchers.interruption().request(j.fired().get());
+    // The request wakes the run's thread, this one: the stop that follows must be able to block.
+    Thread.interrupted();
+    return true;
+  }
+
+  /** What the launcher knows of each host now, for the live figures. */
+  private List<HostInput> inputs() {
+    List<HostInput> inputs = new ArrayList<>();
     for (HostRun h : run.hosts()) {
       Live l = live.get(h.name());
-      Optional<Injector.Progress> p =
-          l == null || l.last == null ? Optional.empty() : l.last.progress();
-      double hostRps = 0, hostMbps = 0;
-      if (p.isPresent() && l.previous != null && p.get().time() > l.previous.time()) {
-        double dt = (p.get().time() - l.previous.time()) / 1000.0;
-        hostRps =
-            (p.get().requestsOk()
-                    + p.get().requestsKo()
-                    - l.previous.requestsOk()
-                    - l.previous.requestsKo())
-                / dt;
-        hostMbps = (p.get().bytesUploaded() - l.previous.bytesUploaded()) / dt / 1e6;
-      }
-      if (p.isPresent() && p.get().finished()) {
-        hostRps = 0;
-        hostMbps = 0;
-      }
-      long a = p.map(Injector.Progress::usersActive).orElse(0L);
-      long s = p.map(Injector.Progress::usersStarted).orElse(0L);
-      long o = p.map(Injector.Progress::requestsOk).orElse(0L);
-      long k = p.map(Injector.Progress::requestsKo).orElse(0L);
-      out.printf(
-          Locale.ROOT,
-          "  %-16s %-9s %7d %9s %9d %7d %8.1f %10.2f  %s%n",
-          h.name(),
-          h.state(),
-          a,
-          s + "/" + h.users(),
-          o,
-          k,
-          hostRps,
-          hostMbps,
-          l == null ? "" : l.healthLine);
-      active += a;
-      started += s;
-      planned += h.users();
-      ok += o;
-      ko += k;
-      rps += hostRps;
-      mbps += hostMbps;
+      Injector.Poll last = l == null ? null : l.last;
+      inputs.add(
+          new HostInput(
+              h.name(),
+              HostInput.Role.INJECTOR,
+              h.state().toString(),
+              h.state() == HostState.LOST,
+              h.message() == null ? "" : h.message(),
+              h.users(),
+              h.clock().offsetMs(),
+              h.spec().nicBitsPerSecond(),
+              last == null ? Optional.empty() : last.progress().map(Injector.Progress::reading),
+              l == null ? Optional.empty() : Optional.ofNullable(l.lastSample),
+              l == null ? "" : l.healthLine));
     }
-    out.printf(
-        Locale.ROOT,
-        "  %-16s %-9s %7d %9s %9d %7d %8.1f %10.2f%n",
-        "total",
-        "",
-        active,
-        started + "/" + planned,
-        ok,
-        ko,
-        rps,
-        mbps);
-    out.flush();
+    return inputs;
   }
 }

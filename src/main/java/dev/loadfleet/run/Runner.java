@@ -7,8 +7,12 @@ import dev.loadfleet.check.HostReport;
 import dev.loadfleet.collect.Collector;
 import dev.loadfleet.config.HostSpec;
 import dev.loadfleet.config.Inventory;
+import dev.loadfleet.config.StopCriterion;
 import dev.loadfleet.deploy.Bundle;
 import dev.loadfleet.deploy.Deployer;
+import dev.loadfleet.live.Dashboard;
+import dev.loadfleet.live.LiveBoard;
+import dev.loadfleet.live.TerminalView;
 import dev.loadfleet.plan.Plan;
 import dev.loadfleet.remote.Fleet;
 import dev.loadfleet.remote.SshOptions;
@@ -42,6 +46,8 @@ public final class Runner {
    * @param onSaturation whether a saturated injector fails the run or is only reported
    * @param stopGrace how long a stop lets the injectors end their runs by themselves before it
    *     signals them; empty: {@link RunControl#defaultStopGrace} of the workload's request timeout
+   * @param stopWhen stop criteria besides the inventory's ({@code --stop-when})
+   * @param dashboard where the live dashboard listens; empty for none
    */
   public record Options(
       Path results,
@@ -53,8 +59,14 @@ public final class Runner {
       Duration lostWait,
       Optional<String> runId,
       RunOutcome.OnSaturation onSaturation,
-      Optional<Duration> stopGrace) {
-    /** Without a grace of its own: the workload's default. */
+      Optional<Duration> stopGrace,
+      List<StopCriterion> stopWhen,
+      Optional<Dashboard.Options> dashboard) {
+    public Options {
+      stopWhen = List.copyOf(stopWhen);
+    }
+
+    /** With the workload's stop grace, no stop criteria besides the inventory's, no dashboard. */
     public Options(
         Path results,
         Optional<Path> bundle,
@@ -75,6 +87,8 @@ public final class Runner {
           lostWait,
           runId,
           onSaturation,
+          Optional.empty(),
+          List.of(),
           Optional.empty());
     }
   }
@@ -179,6 +193,31 @@ public final class Runner {
       ctrlC = CtrlC.install(interruption, initial.runId(), initial.stopGrace(), err);
     }
     Thread requests = watchStopRequests(options.results(), initial.runId(), interruption);
+    List<StopCriterion> criteria = new ArrayList<>(inventory.stopWhen());
+    criteria.addAll(options.stopWhen());
+    LiveBoard board = new LiveBoard(initial.runId(), initial.t0());
+    Path runDir = options.results().resolve(initial.runId());
+    Dashboard dashboard =
+        options.dashboard().isEmpty()
+            ? null
+            : Dashboard.start(
+                options.dashboard().get(),
+                board,
+                runDir.resolve("report"),
+                options.poll().toMillis());
+    TerminalView view = TerminalView.forConsole(out);
+    String header = "run " + initial.runId();
+    if (dashboard != null) {
+      out.println("dashboard: " + dashboard.address() + " (metrics at /metrics)");
+      header += "  dashboard " + dashboard.address();
+    }
+    if (!criteria.isEmpty()) {
+      out.println(
+          "stop criteria: "
+              + String.join("; ", criteria.stream().map(StopCriterion::text).toList()));
+    }
+    out.flush();
+    view.header(header);
     try {
       RunRecord run = start(initial, fleet, inventory, options.results(), out, err);
       Monitor monitor =
@@ -189,11 +228,13 @@ public final class Runner {
               options.poll(),
               options.lostAfter(),
               options.lostWait(),
-              out);
+              new Monitor.Watchers(board, view, new CriteriaWatch(criteria), interruption));
       try {
         run = monitor.watch(interruption.flag());
       } catch (InterruptedException e) {
         // a stop request while sleeping: handled below
+      } finally {
+        view.close();
       }
       Thread.interrupted(); // clear, so the stop and collect below can block
       if (!interruption.requested()) {
@@ -203,7 +244,10 @@ public final class Runner {
         StopReason why = interruption.reason().orElseGet(StopReason::ctrlC);
         if (why.by() == StopReason.By.CTRL_C) {
           out.println("interrupted: stopping every injector");
+        } else if (why.by() == StopReason.By.CRITERION) {
+          out.println(why.detail() + ": stopping every injector");
         }
+        board.status("stopping", why.detail(), null);
         run = RunRecord.read(options.results(), run.runId());
         run =
             RunControl.stop(
@@ -218,18 +262,32 @@ public final class Runner {
       run.write(options.results());
       boolean ctrlCHere =
           interruption.reason().map(r -> r.by() == StopReason.By.CTRL_C).orElse(false);
-      return RunControl.collectAndReport(
-          run,
-          fleet,
-          options.results(),
-          reporting,
-          new RunControl.CollectOptions(ctrlCHere, options.onSaturation())
-              .withService(inventory.service()),
-          out,
-          err);
+      board.status("collecting", null, null);
+      RunOutcome outcome =
+          RunControl.collectAndReport(
+              run,
+              fleet,
+              options.results(),
+              reporting,
+              new RunControl.CollectOptions(ctrlCHere, options.onSaturation())
+                  .withService(inventory.service()),
+              out,
+              err);
+      Optional<StopReason> fired =
+          interruption.reason().filter(r -> r.by() == StopReason.By.CRITERION);
+      Path summary = runDir.resolve("report").resolve("summary.json");
+      if (fired.isPresent() && java.nio.file.Files.isRegularFile(summary)) {
+        StopRecord.addTo(summary, fired.get());
+      }
+      boolean reported = java.nio.file.Files.isRegularFile(summary);
+      board.status(reported ? "reported" : "ended", null, reported ? "report/" : null);
+      return outcome;
     } finally {
       requests.interrupt();
       ctrlC.ifPresent(CtrlC::close);
+      if (dashboard != null) {
+        dashboard.close();
+      }
       done.countDown();
       if (given == null) {
         try {

@@ -19,8 +19,10 @@ import java.util.Locale;
  * @param atEpochMs when the stop was asked for, in the launcher's clock
  * @param by who or what asked
  * @param detail one sentence for people, e.g. "KO > 10% for 30 s (KO 14.2% at 10:41:07)"
+ * @param criterion the criterion that fired and the values that fired it, when {@code by} is {@link
+ *     By#CRITERION} (see {@link #criterion(FiredCriterion, String)}); null otherwise
  */
-public record StopReason(long atEpochMs, By by, String detail) {
+public record StopReason(long atEpochMs, By by, String detail, FiredCriterion criterion) {
   /** Who or what ends a run early. */
   public enum By {
     /** Ctrl+C (SIGINT) on the launcher that runs it. */
@@ -48,6 +50,19 @@ public record StopReason(long atEpochMs, By by, String detail) {
     if (by == null || detail == null) {
       throw new IllegalArgumentException("a stop reason needs who asked and what it was");
     }
+    if (criterion != null && by != By.CRITERION) {
+      throw new IllegalArgumentException("only a criterion's stop names a criterion");
+    }
+  }
+
+  /** An early end by anyone but a criterion. */
+  public StopReason(long atEpochMs, By by, String detail) {
+    this(atEpochMs, by, detail, null);
+  }
+
+  /** A criterion that held for its window: {@code detail} says it in one sentence. */
+  public static StopReason criterion(FiredCriterion fired, String detail) {
+    return new StopReason(fired.firedAtMs(), By.CRITERION, detail, fired);
   }
 
   /** Ctrl+C on the launcher, now. */

@@ -166,6 +166,36 @@ class LauncherCliTest {
   }
 
   @Test
+  void badStopCriteriaAndDashboardOptionsAreRefusedBeforeAnythingConnects() throws Exception {
+    Path inv = Files.writeString(tmp.resolve("c.yaml"), inventory(HOSTS, 4, ""));
+    String results = tmp.resolve("results").toString();
+    Outcome ko =
+        Outcome.run("run", "-i", inv.toString(), "--results", results, "--stop-when", "{ko: 10}");
+    assertEquals(ExitCode.USAGE.code(), ko.code(), ko.err());
+    assertTrue(ko.err().contains("--stop-when '{ko: 10}'"), ko.err());
+    Outcome port =
+        Outcome.run("run", "-i", inv.toString(), "--results", results, "--dashboard", "http");
+    assertEquals(ExitCode.USAGE.code(), port.code(), port.err());
+    assertTrue(
+        port.err().contains("--dashboard 'http' is not a port; give a number from 1 to 65535"),
+        port.err());
+    Outcome both =
+        Outcome.run(
+            "run",
+            "-i",
+            inv.toString(),
+            "--results",
+            results,
+            "--dashboard",
+            "8080",
+            "--no-dashboard");
+    assertEquals(ExitCode.USAGE.code(), both.code(), both.err());
+    assertTrue(both.err().contains("--no-dashboard cannot go with --dashboard"), both.err());
+    assertFalse(Files.exists(tmp.resolve("results")), "nothing started");
+    assertFalse(Files.exists(HOSTS.get(0).baseDir()), "nothing happened on any host");
+  }
+
+  @Test
   void dryRunShowsThePlanAndStops() throws Exception {
     Path inv = Files.writeString(tmp.resolve("c.yaml"), inventory(HOSTS, 7, ""));
     Outcome o =

@@ -233,6 +233,15 @@ public final class TestBed {
     check(script("target.sh", "restart"));
   }
 
+  /** A fresh stand-in service started with these extra options (e.g. its fault knobs). */
+  public void restartTarget(String... options) {
+    String[] args = new String[options.length + 2];
+    args[0] = "restart";
+    args[1] = "--";
+    System.arraycopy(options, 0, args, 2, options.length);
+    check(script("target.sh", args));
+  }
+
   /** The stand-in service's GET /stats. */
   public JsonNode targetStats() {
     try {

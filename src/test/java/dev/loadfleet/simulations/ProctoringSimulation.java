@@ -84,21 +84,25 @@ public class ProctoringSimulation extends Simulation {
 
   // One recording chunk, multipart: ids, chunk sequence number, its size and SHA-256, the bytes.
   static final ChainBuilder upload =
-      exec(http("upload")
-              .httpRequest(UPLOAD.method(), session -> url(UPLOAD.path(), session))
-              .bodyParts(uploadParts())
-              .requestTimeout(TARGET.requestTimeout())
-              .check(status().in(200, 201, 204)))
+      PROGRESS
+          .timed(
+              http("upload")
+                  .httpRequest(UPLOAD.method(), session -> url(UPLOAD.path(), session))
+                  .bodyParts(uploadParts())
+                  .requestTimeout(TARGET.requestTimeout())
+                  .check(status().in(200, 201, 204)))
           .exec(session -> PROGRESS.countUpload(session, RECORDING.bytes().length));
 
   // "I am still here": the student's ids as a small form.
   static final ChainBuilder heartbeat =
-      exec(http("heartbeat")
-              .httpRequest(HEARTBEAT.method(), session -> url(HEARTBEAT.path(), session))
-              .formParam(FORM.studentIdField(), "#{studentId}")
-              .formParam(FORM.examIdField(), TARGET.examId())
-              .requestTimeout(TARGET.requestTimeout())
-              .check(status().in(200, 201, 204)))
+      PROGRESS
+          .timed(
+              http("heartbeat")
+                  .httpRequest(HEARTBEAT.method(), session -> url(HEARTBEAT.path(), session))
+                  .formParam(FORM.studentIdField(), "#{studentId}")
+                  .formParam(FORM.examIdField(), TARGET.examId())
+                  .requestTimeout(TARGET.requestTimeout())
+                  .check(status().in(200, 201, 204)))
           .exec(session -> PROGRESS.countHeartbeat(session));
 
   // A student's uploads: one every uploadInterval (start to start) while the exam lasts.

@@ -1,7 +1,13 @@
 package dev.loadfleet.simulations;
 
+import static io.gatling.javaapi.core.CoreDsl.exec;
+import static io.gatling.javaapi.core.CoreDsl.responseTimeInMillis;
+
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.loadfleet.live.ResponseTimeRecorder;
+import io.gatling.javaapi.core.ChainBuilder;
 import io.gatling.javaapi.core.Session;
+import io.gatling.javaapi.http.HttpRequestActionBuilder;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,11 +24,25 @@ import java.util.concurrent.atomic.AtomicLong;
  * configured) rewritten atomically to that file every second for the launcher's live view. The file
  * is one JSON object with the fields of {@link #snapshot}, read by the launcher as {@code
  * dev.loadfleet.run.Injector.Progress}: keep the names; "finished" is true only in the last write.
+ *
+ * <p>With a progress file, every request's response time as Gatling measured it also goes into
+ * per-request-name histograms, OK and KO apart ({@link ResponseTimeRecorder}), written under
+ * "responseTimes": the launcher's live percentiles. A KO without a response (a timeout, a refused
+ * connection) runs no check, so its time is measured around the request instead. Without a progress
+ * file nobody reads them, and the requests are built exactly as without this recording; the system
+ * property {@code loadfleet.responseTimes=false} does the same with a progress file (the injector
+ * benchmark's "before").
  */
 final class Progress {
   private static final ObjectMapper JSON = new ObjectMapper();
 
+  /** Session keys: Gatling's response time of the last request, and when it was sent. */
+  private static final String RESPONSE_TIME = "loadfleet.responseTime";
+
+  private static final String SENT_AT = "loadfleet.sentAt";
+
   private final Path file;
+  private final ResponseTimeRecorder times;
   private final AtomicLong injectionStart = new AtomicLong();
   private final AtomicLong usersStarted = new AtomicLong();
   private final AtomicLong usersDone = new AtomicLong();
@@ -35,6 +55,41 @@ final class Progress {
 
   Progress(Path file) {
     this.file = file;
+    this.times =
+        file != null && Boolean.parseBoolean(System.getProperty("loadfleet.responseTimes", "true"))
+            ? new ResponseTimeRecorder()
+            : null;
+  }
+
+  /**
+   * The request, made to save Gatling's response time for {@link #countUpload} and {@link
+   * #countHeartbeat} when times are recorded; the request alone otherwise.
+   */
+  ChainBuilder timed(HttpRequestActionBuilder request) {
+    if (times == null) {
+      return exec(request);
+    }
+    // The check runs on every response, also one whose status check fails (Gatling 3.15.1
+    // evaluates all of a request's checks); it is first so it never depends on the others.
+    return exec(session -> session.set(SENT_AT, System.currentTimeMillis()))
+        .exec(request.check(responseTimeInMillis().saveAs(RESPONSE_TIME)));
+  }
+
+  /**
+   * Records the request just made under {@code name}: Gatling's response time, or for a KO that got
+   * no response, the time since it was sent. Returns the session without the saved time, so the
+   * next request cannot reuse it.
+   */
+  private Session recordTime(Session session, String name, boolean ok) {
+    if (times == null) {
+      return session;
+    }
+    long millis =
+        session.contains(RESPONSE_TIME)
+            ? session.getInt(RESPONSE_TIME)
+            : System.currentTimeMillis() - session.getLong(SENT_AT);
+    times.record(name, ok, millis);
+    return session.remove(RESPONSE_TIME);
   }
 
   /** Starts the once-a-second writer (no-op without a progress file). */
@@ -88,19 +143,21 @@ final class Progress {
    * this student is judged on its own.
    */
   Session countUpload(Session session, long bytes) {
-    if (session.isFailed()) {
-      uploadsKo.incrementAndGet();
-    } else {
+    boolean ok = !session.isFailed();
+    if (ok) {
       uploadsOk.incrementAndGet();
       bytesUploaded.addAndGet(bytes);
+    } else {
+      uploadsKo.incrementAndGet();
     }
-    return session.markAsSucceeded();
+    return recordTime(session, "upload", ok).markAsSucceeded();
   }
 
   /** Like {@link #countUpload} for a heartbeat. */
   Session countHeartbeat(Session session) {
-    (session.isFailed() ? heartbeatsKo : heartbeatsOk).incrementAndGet();
-    return session.markAsSucceeded();
+    boolean ok = !session.isFailed();
+    (ok ? heartbeatsOk : heartbeatsKo).incrementAndGet();
+    return recordTime(session, "heartbeat", ok).markAsSucceeded();
   }
 
   long uploadsOk() {
@@ -133,6 +190,9 @@ final class Progress {
     m.put("heartbeatsOk", heartbeatsOk.get());
     m.put("heartbeatsKo", heartbeatsKo.get());
     m.put("bytesUploaded", bytesUploaded.get());
+    if (times != null) {
+      m.put("responseTimes", times.snapshot());
+    }
     m.put("finished", finished);
     return m;
   }

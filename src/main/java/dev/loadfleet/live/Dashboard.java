@@ -1,0 +1,246 @@
+package dev.loadfleet.live;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import io.prometheus.metrics.exporter.httpserver.MetricsHandler;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+
+/**
+ * The run's live dashboard and its Prometheus endpoint, on one small HTTP server the launcher runs
+ * while it watches (127.0.0.1 unless told otherwise: the figures name hosts and the service).
+ *
+ * <ul>
+ *   <li>{@code /}: the page; its charts (uPlot, served from the webjar in the launcher's own
+ *       classpath, never a CDN) ask {@code /api/frames} for new figures at every poll;
+ *   <li>{@code /api/frames?since=N}: the frames after N as JSON, with the run's id and T0;
+ *   <li>{@code /metrics}: the figures in Prometheus' text or OpenMetrics format ({@link
+ *       LiveMetrics} through the official client's exporter);
+ *   <li>{@code /report/}: the run's report once it is built (the page links it).
+ * </ul>
+ */
+public final class Dashboard implements AutoCloseable {
+  /**
+   * Where it listens.
+   *
+   * @param port 0 for any free port
+   */
+  public record Options(String bindAddress, int port) {
+    public static final Options LOOPBACK_ANY_PORT = new Options("127.0.0.1", 0);
+  }
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final String UPLOT = uplotDir();
+  private static final Map<String, String> ASSETS =
+      Map.of(
+          "uPlot.iife.min.js",
+          UPLOT + "uPlot.iife.min.js",
+          "uPlot.min.css",
+          UPLOT + "uPlot.min.css",
+          "dashboard.js",
+          "dev/loadfleet/live/dashboard.js",
+          "dashboard.css",
+          "dev/loadfleet/live/dashboard.css");
+
+  private final HttpServer server;
+  private final ExecutorService executor;
+  private final LiveBoard board;
+  private final Path reportDir;
+  private final long pollMs;
+
+  private Dashboard(
+      HttpServer server, ExecutorService executor, LiveBoard board, Path reportDir, long pollMs) {
+    this.server = server;
+    this.executor = executor;
+    this.board = board;
+    this.reportDir = reportDir;
+    this.pollMs = pollMs;
+  }
+
+  /**
+   * Starts serving.
+   *
+   * @param reportDir the run's report folder, served at /report/ once it exists
+   * @param pollMs how often the board gets a frame: the page asks as often
+   * @throws IOException when the address cannot be bound (the message names it)
+   */
+  public static Dashboard start(Options options, LiveBoard board, Path reportDir, long pollMs)
+      throws IOException {
+    InetSocketAddress address =
+        new InetSocketAddress(InetAddress.getByName(options.bindAddress()), options.port());
+    HttpServer server;
+    try {
+      server = HttpServer.create(address, 16);
+    } catch (IOException e) {
+      throw new IOException(
+          "the dashboard cannot listen on "
+              + options.bindAddress()
+              + ":"
+              + options.port()
+              + " ("
+              + e.getMessage()
+              + "); give another --dashboard PORT, or --no-dashboard",
+          e);
+    }
+    ExecutorService executor =
+        Executors.newFixedThreadPool(
+            3,
+            r -> {
+              Thread t = new Thread(r, "dashboard");
+              t.setDaemon(true);
+              return t;
+            });
+    server.setExecutor(executor);
+    Dashboard d = new Dashboard(server, executor, board, reportDir, pollMs);
+    PrometheusRegistry registry = new PrometheusRegistry();
+    registry.register(new LiveMetrics(board));
+    server.createContext("/metrics", new MetricsHandler(registry));
+    server.createContext("/api/frames", d::frames);
+    server.createContext("/assets/", d::asset);
+    server.createContext("/report/", d::report);
+    server.createContext("/", d::page);
+    server.start();
+    return d;
+  }
+
+  /** The page's address, e.g. http://127.0.0.1:41235/. */
+  public URI address() {
+    InetSocketAddress a = server.getAddress();
+    String host =
+        a.getAddress().isAnyLocalAddress() ? "127.0.0.1" : a.getAddress().getHostAddress();
+    return URI.create(
+        "http://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + a.getPort() + "/");
+  }
+
+  @Override
+  public void close() {
+    server.stop(0);
+    executor.shutdownNow();
+  }
+
+  private void page(HttpExchange x) throws IOException {
+    if (!x.getRequestURI().getPath().equals("/")) {
+      send(
+          x,
+          404,
+          "text/plain",
+          "no such page; the dashboard is at /".getBytes(StandardCharsets.UTF_8));
+      return;
+    }
+    send(x, 200, "text/html; charset=utf-8", resource("dev/loadfleet/live/dashboard.html"));
+  }
+
+  private void asset(HttpExchange x) throws IOException {
+    String name = x.getRequestURI().getPath().substring("/assets/".length());
+    String path = ASSETS.get(name);
+    if (path == null) {
+      send(x, 404, "text/plain", ("no asset " + name).getBytes(StandardCharsets.UTF_8));
+      return;
+    }
+    String type =
+        name.endsWith(".js") ? "text/javascript; charset=utf-8" : "text/css; charset=utf-8";
+    send(x, 200, type, resource(path));
+  }
+
+  private void frames(HttpExchange x) throws IOException {
+    long since = 0;
+    String query = x.getRequestURI().getQuery();
+    if (query != null && query.startsWith("since=")) {
+      try {
+        since = Long.parseLong(query.substring("since=".length()));
+      } catch (NumberFormatException e) {
+        send(x, 400, "text/plain", "since must be a frame number".getBytes(StandardCharsets.UTF_8));
+        return;
+      }
+    }
+    ObjectNode body = JSON.createObjectNode();
+    body.put("runId", board.runId());
+    body.put("t0", board.t0());
+    body.put("pollMs", pollMs);
+    body.set("frames", JSON.valueToTree(board.since(since)));
+    send(x, 200, "application/json", JSON.writeValueAsBytes(body));
+  }
+
+  /** The run's report folder, read-only, nothing outside it. */
+  private void report(HttpExchange x) throws IOException {
+    String rel = x.getRequestURI().getPath().substring("/report/".length());
+    if (rel.isEmpty()) {
+      rel = "index.html";
+    }
+    Path base = reportDir.toAbsolutePath().normalize();
+    Path file = base.resolve(rel).normalize();
+    if (!file.startsWith(base) || !Files.isRegularFile(file)) {
+      send(
+          x,
+          404,
+          "text/plain",
+          ("no report file " + rel + " (yet)").getBytes(StandardCharsets.UTF_8));
+      return;
+    }
+    String name = file.getFileName().toString();
+    String type =
+        name.endsWith(".html")
+            ? "text/html; charset=utf-8"
+            : name.endsWith(".js")
+                ? "text/javascript"
+                : name.endsWith(".css")
+                    ? "text/css"
+                    : name.endsWith(".json")
+                        ? "application/json"
+                        : name.endsWith(".svg") ? "image/svg+xml" : "application/octet-stream";
+    send(x, 200, type, Files.readAllBytes(file));
+  }
+
+  private static void send(HttpExchange x, int status, String type, byte[] body)
+      throws IOException {
+    try (x) {
+      x.getResponseHeaders().set("Content-Type", type);
+      x.getResponseHeaders().set("Cache-Control", "no-store");
+      x.sendResponseHeaders(status, body.length == 0 ? -1 : body.length);
+      if (body.length > 0) {
+        try (OutputStream out = x.getResponseBody()) {
+          out.write(body);
+        }
+      }
+    }
+  }
+
+  private static byte[] resource(String path) throws IOException {
+    try (InputStream in = Dashboard.class.getClassLoader().getResourceAsStream(path)) {
+      if (in == null) {
+        throw new IOException("the launcher's classpath lacks " + path + "; rebuild the bundle");
+      }
+      return in.readAllBytes();
+    }
+  }
+
+  /** The uPlot webjar's dist/ folder, found from its Maven coordinates on the classpath. */
+  private static String uplotDir() {
+    Properties p = new Properties();
+    try (InputStream in =
+        Dashboard.class
+            .getClassLoader()
+            .getResourceAsStream("META-INF/maven/org.webjars.npm/uplot/pom.properties")) {
+      if (in != null) {
+        p.load(in);
+      }
+    } catch (IOException e) {
+      // the version below is the one the pom names
+    }
+    return "META-INF/resources/webjars/uplot/" + p.getProperty("version", "1.6.30") + "/dist/";
+  }
+}
