@@ -14,7 +14,7 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 [ $# -gt 0 ] || set -- curl bundle:500 tuned:500 tuned:100 tuned:250 tuned:1000 curl
 
-# The JVM flags of issue 4's injector start script (src/main/bundle/bin/injector at d2f4681).
+# The JVM flags of the first injector start script (src/main/bundle/bin/injector at d2f4681).
 BUNDLE_OPTS="-server -XX:+UseG1GC -XX:MaxRAMPercentage=60 -XX:+HeapDumpOnOutOfMemoryError -XX:MaxInlineLevel=20 -XX:MaxTrivialSize=12"
 # What the figures support (BENCHMARKS.md says why, flag by flag).
 TUNED_OPTS="${TUNED_OPTS:--server -XX:+UseParallelGC -Xms512m -Xmx512m -XX:+HeapDumpOnOutOfMemoryError -XX:MaxInlineLevel=20 -XX:MaxTrivialSize=12 -Dio.netty.leakDetection.level=disabled}"

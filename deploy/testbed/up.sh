@@ -126,7 +126,7 @@ ensure_sshd() {
   start_sshd "$h"
 }
 
-# An inventory for the launcher (format: dev.loadfleet.config.InventoryLoader, issue 4) that
+# An inventory for the launcher (format: dev.loadfleet.config.InventoryLoader) that
 # drives all 4 hosts with unequal weights against the target host; a short, small run.
 write_inventory() {
   local h n=0

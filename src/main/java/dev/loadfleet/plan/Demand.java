@@ -4,7 +4,7 @@ import java.time.Duration;
 
 /**
  * What the workload asks of the injectors, as the planner needs it: the workload knobs users,
- * recordingSize, uploadInterval, heartbeatSize and heartbeatInterval (CONTRACTS.md section 1),
+ * recordingSize, uploadInterval, heartbeatSize and heartbeatInterval (config.WorkloadKey),
  * already converted to bytes and durations.
  *
  * @param recordingBytes bytes of one upload's body (the guide's 17.5 MB = 17 500 000 bytes)
