@@ -42,19 +42,19 @@ public final class CompareCommand implements Command {
                         + " p99, max, throughput; LIMIT with % is relative, without it is in the"
                         + " metric's unit (KO percentage points, ms, requests/s); e.g."
                         + " p95=10%,ko=1,upload:max=2000")
-                .build())
+                .get())
         .addOption(
             Option.builder()
                 .longOpt("out")
                 .hasArg()
                 .argName("DIR")
                 .desc("where compare.html and compare.json go (default: CURRENT's report folder)")
-                .build())
+                .get())
         .addOption(
             Option.builder()
                 .longOpt("force")
                 .desc("compare runs of different simulations anyway")
-                .build());
+                .get());
   }
 
   @Override

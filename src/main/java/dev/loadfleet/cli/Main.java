@@ -119,6 +119,10 @@ public final class Main {
     }
   }
 
+  // commons-cli 1.11 deprecates this HelpFormatter for one in its help package, whose layout
+  // differs;
+  // this one keeps the usage text the README shows.
+  @SuppressWarnings("deprecation")
   private static void printUsage(PrintWriter w, Command command, Options options) {
     StringWriter buffer = new StringWriter();
     PrintWriter pw = new PrintWriter(buffer);

@@ -51,14 +51,14 @@ public final class PlanCommand implements Command {
             .hasArg()
             .argName("SPEED")
             .desc("without an inventory: each injector's NIC, e.g. 1Gbps (default 1Gbps)")
-            .build());
+            .get());
     o.addOption(
         Option.builder()
             .longOpt("hosts")
             .hasArg()
             .argName("N")
             .desc("without an inventory: plan these many injectors (default: as many as needed)")
-            .build());
+            .get());
     for (WorkloadKey key : WorkloadKey.values()) {
       o.addOption(
           Option.builder()
@@ -71,7 +71,7 @@ public final class PlanCommand implements Command {
                       + " (default "
                       + (key.defaultValue().isEmpty() ? "empty" : key.defaultValue())
                       + ", or the profile's)")
-              .build());
+              .get());
     }
     return o;
   }

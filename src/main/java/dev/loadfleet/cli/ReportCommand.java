@@ -52,28 +52,28 @@ public final class ReportCommand implements Command {
                 .hasArg()
                 .argName("DIR")
                 .desc("report folder (default results/<name>/)")
-                .build())
+                .get())
         .addOption(
             Option.builder()
                 .longOpt("name")
                 .hasArg()
                 .argName("NAME")
                 .desc("report name, the folder under results/ (default report-<timestamp>)")
-                .build())
+                .get())
         .addOption(
             Option.builder()
                 .longOpt("offset")
                 .hasArgs()
                 .argName("NAME=MS")
                 .desc("add MS milliseconds to input NAME's times (its clock's lag); repeatable")
-                .build())
+                .get())
         .addOption(
             Option.builder()
                 .longOpt("force")
                 .desc(
                     "write into a --out folder that holds other files (an earlier loadfleet"
                         + " report there is replaced without it)")
-                .build());
+                .get());
   }
 
   @Override

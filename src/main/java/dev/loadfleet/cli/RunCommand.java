@@ -36,7 +36,7 @@ public final class RunCommand implements Command {
     Options o =
         LauncherOptions.bundle(LauncherOptions.ssh(LauncherOptions.inventory(new Options())));
     LauncherOptions.runId(o, "name the run (default: UTC time + random suffix)");
-    return o.addOption(Option.builder().longOpt("dry-run").desc("show the plan and stop").build())
+    return o.addOption(Option.builder().longOpt("dry-run").desc("show the plan and stop").get())
         .addOption(
             Option.builder()
                 .longOpt("start-delay")
@@ -45,21 +45,21 @@ public final class RunCommand implements Command {
                 .desc(
                     "T0 this far ahead of the start commands, time for every JVM to start, 0 to 3600"
                         + " (default 15)")
-                .build())
+                .get())
         .addOption(
             Option.builder()
                 .longOpt("poll")
                 .hasArg()
                 .argName("SECONDS")
                 .desc("live view and host polling interval, 0.1 to 5 (default 2)")
-                .build())
+                .get())
         .addOption(
             Option.builder()
                 .longOpt("lost-after")
                 .hasArg()
                 .argName("SECONDS")
                 .desc("a host silent this long is marked lost, 1 to 3600 (default 15)")
-                .build())
+                .get())
         .addOption(
             Option.builder()
                 .longOpt("lost-wait")
@@ -68,7 +68,7 @@ public final class RunCommand implements Command {
                 .desc(
                     "once every other host is done, how long lost hosts may come back, 0 to 3600"
                         + " (default 30)")
-                .build())
+                .get())
         .addOption(
             Option.builder()
                 .longOpt("stop-grace")
@@ -78,12 +78,12 @@ public final class RunCommand implements Command {
                     "on an early stop (Ctrl+C, loadfleet stop), how long the injectors may take to"
                         + " end their runs by themselves before they are signalled (default: the"
                         + " workload's requestTimeout + 15 s)")
-                .build())
+                .get())
         .addOption(
             Option.builder()
                 .longOpt("ignore-saturation")
                 .desc("report saturated injectors but do not exit with code 5 for them")
-                .build())
+                .get())
         .addOption(
             Option.builder()
                 .longOpt("stop-when")
@@ -92,22 +92,22 @@ public final class RunCommand implements Command {
                 .desc(
                     "end the run (exit 8) when this holds for its window, besides the inventory's"
                         + " stopWhen; repeatable, e.g. \"{ko: '> 10%', for: 30s}\"")
-                .build())
+                .get())
         .addOption(
             Option.builder()
                 .longOpt("dashboard")
                 .hasArg()
                 .argName("PORT")
                 .desc("serve the live dashboard and /metrics on this port (default: any free one)")
-                .build())
+                .get())
         .addOption(
             Option.builder()
                 .longOpt("dashboard-bind")
                 .hasArg()
                 .argName("ADDRESS")
                 .desc("the dashboard's address (default 127.0.0.1: this machine only)")
-                .build())
-        .addOption(Option.builder().longOpt("no-dashboard").desc("serve no dashboard").build());
+                .get())
+        .addOption(Option.builder().longOpt("no-dashboard").desc("serve no dashboard").get());
   }
 
   @Override

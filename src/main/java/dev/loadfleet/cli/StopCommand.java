@@ -41,7 +41,7 @@ public final class StopCommand implements Command {
                 .desc(
                     "how long the injectors may take to end their runs by themselves before they"
                         + " are signalled (default: the run's, its request timeout + 15 s)")
-                .build());
+                .get());
   }
 
   @Override

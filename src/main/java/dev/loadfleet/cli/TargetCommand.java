@@ -37,7 +37,7 @@ public final class TargetCommand implements Command {
             Option.builder()
                 .longOpt("discard")
                 .desc("count and checksum uploads, store nothing")
-                .build())
+                .get())
         .addOption(valued("max-body", "SIZE", "largest request body, e.g. 64MB (default 256MiB)"))
         .addOption(
             valued("latency", "MS", "fault knob: delay every upload/heartbeat answer (default 0)"))
@@ -68,7 +68,7 @@ public final class TargetCommand implements Command {
   }
 
   private static Option valued(String name, String arg, String desc) {
-    return Option.builder().longOpt(name).hasArg().argName(arg).desc(desc).build();
+    return Option.builder().longOpt(name).hasArg().argName(arg).desc(desc).get();
   }
 
   @Override

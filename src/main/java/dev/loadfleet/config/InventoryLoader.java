@@ -569,7 +569,7 @@ public final class InventoryLoader {
     if (!node.isObject()) {
       throw error("", "workload", "must be a mapping of workload knobs (key: value)");
     }
-    Iterator<Map.Entry<String, JsonNode>> it = node.fields();
+    Iterator<Map.Entry<String, JsonNode>> it = node.properties().iterator();
     while (it.hasNext()) {
       Map.Entry<String, JsonNode> e = it.next();
       String key = e.getKey();
@@ -669,7 +669,8 @@ public final class InventoryLoader {
       }
     }
     if (workloadNode != null) {
-      for (Iterator<Map.Entry<String, JsonNode>> it = workloadNode.fields(); it.hasNext(); ) {
+      for (Iterator<Map.Entry<String, JsonNode>> it = workloadNode.properties().iterator();
+          it.hasNext(); ) {
         Map.Entry<String, JsonNode> e = it.next();
         if (e.getValue().asText().contains("${env:")) {
           secret.add(e.getKey());

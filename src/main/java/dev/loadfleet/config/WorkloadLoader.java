@@ -112,7 +112,7 @@ final class WorkloadLoader {
       throw new InvalidWorkloadException(
           where + " is not a JSON object of secret knobs (its content is not shown)");
     }
-    for (Iterator<Map.Entry<String, JsonNode>> it = root.fields(); it.hasNext(); ) {
+    for (Iterator<Map.Entry<String, JsonNode>> it = root.properties().iterator(); it.hasNext(); ) {
       Map.Entry<String, JsonNode> e = it.next();
       if (!e.getValue().isTextual()) {
         throw new InvalidWorkloadException(
@@ -211,7 +211,7 @@ final class WorkloadLoader {
     if (!root.isObject()) {
       throw new InvalidWorkloadException(file + " must be a flat map of 'key: value' lines");
     }
-    for (Iterator<Map.Entry<String, JsonNode>> it = root.fields(); it.hasNext(); ) {
+    for (Iterator<Map.Entry<String, JsonNode>> it = root.properties().iterator(); it.hasNext(); ) {
       Map.Entry<String, JsonNode> e = it.next();
       WorkloadKey key = WorkloadKey.named(e.getKey());
       if (key == null) {

@@ -4,8 +4,8 @@ import java.time.Duration;
 
 /**
  * What the workload asks of the injectors, as the planner needs it: the workload knobs users,
- * recordingSize, uploadInterval, heartbeatSize and heartbeatInterval (config.WorkloadKey),
- * already converted to bytes and durations.
+ * recordingSize, uploadInterval, heartbeatSize and heartbeatInterval (config.WorkloadKey), already
+ * converted to bytes and durations.
  *
  * @param recordingBytes bytes of one upload's body (the guide's 17.5 MB = 17 500 000 bytes)
  * @param heartbeatBytes bytes of one heartbeat's body; 0 when unknown or negligible

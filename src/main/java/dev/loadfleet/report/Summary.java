@@ -110,7 +110,7 @@ public final class Summary {
       JsonNode annotation = request.hostAnnotations().get(in.name());
       if (annotation instanceof ObjectNode o) {
         // The launcher's fields sit beside the measured ones but never replace them.
-        o.fields().forEachRemaining(e -> n.putIfAbsent(e.getKey(), e.getValue()));
+        o.properties().iterator().forEachRemaining(e -> n.putIfAbsent(e.getKey(), e.getValue()));
       } else if (annotation != null) {
         n.set("annotation", annotation);
       }
@@ -127,7 +127,9 @@ public final class Summary {
                 ObjectNode n = without.addObject();
                 n.put("name", host);
                 if (annotation instanceof ObjectNode o) {
-                  o.fields().forEachRemaining(e -> n.putIfAbsent(e.getKey(), e.getValue()));
+                  o.properties()
+                      .iterator()
+                      .forEachRemaining(e -> n.putIfAbsent(e.getKey(), e.getValue()));
                 }
               }
             });

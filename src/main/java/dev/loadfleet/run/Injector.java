@@ -177,7 +177,8 @@ public final class Injector {
      */
     private static Map<String, ResponseTimes> responseTimes(JsonNode node) {
       Map<String, ResponseTimes> times = new LinkedHashMap<>();
-      for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
+      for (Iterator<Map.Entry<String, JsonNode>> it = node.properties().iterator();
+          it.hasNext(); ) {
         Map.Entry<String, JsonNode> e = it.next();
         try {
           times.put(

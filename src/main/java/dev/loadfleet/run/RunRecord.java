@@ -225,6 +225,7 @@ public record RunRecord(
   }
 
   /** Replaces run.json with this record, whole (see the class comment). */
+  @SuppressWarnings("try") // the file lock is held by being open, never used by name
   public void write(Path resultsRoot) throws IOException {
     Path f = file(resultsRoot, runId);
     Path dir = Files.createDirectories(f.getParent());

@@ -54,6 +54,7 @@ final class RawLog {
   }
 
   /** Writes {@code header} with the real writer, then these bytes; returns the header's size. */
+  @SuppressWarnings("try") // opening and closing the writer writes the header
   long writeAfter(Path file, RunHeader header) throws IOException {
     try (SimulationLogWriter w = SimulationLogWriter.create(file, header)) {
       // header only

@@ -77,7 +77,8 @@ class ResponseTimesIT {
     Map<String, ResponseTimes> times = new TreeMap<>();
     progress
         .path("responseTimes")
-        .fields()
+        .properties()
+        .iterator()
         .forEachRemaining(
             e ->
                 times.put(
