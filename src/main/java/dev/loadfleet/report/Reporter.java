@@ -202,7 +202,8 @@ public final class Reporter {
     StringBuilder b = new StringBuilder();
     if (summary.has("stopped")) {
       b.append(
-              "<div style=\"padding:6px 16px;background:#f8d7da;color:#1f2024;font-family:sans-serif;"
+              "<div class=\"loadfleet-stopped\" style=\"padding:6px 16px;background:#f8d7da;"
+                  + "color:#1f2024;font-family:sans-serif;"
                   + "font-weight:bold\">")
           .append(GatlingLook.esc(Verdict.stopSentence(summary.get("stopped"))))
           .append("</div>");

@@ -54,6 +54,19 @@ class StopIT {
   void stopFromAnotherProcess10SecondsInKeepsEveryAnsweredRequest() throws Exception {
     bed.restartTarget();
     FleetRun run = FleetRun.plan(bed, "stop-10s", USERS, USERS, "10m", equal(), SLOW);
+    // The service's own host, asked over SSH for the recordings it stored once the logs are home.
+    Files.writeString(
+        run.inventory(),
+        "service:\n  name: svc\n  address: "
+            + bed.address(TestBed.TARGET)
+            + "\n  port: "
+            + bed.port(TestBed.TARGET)
+            + "\n  user: "
+            + bed.user(TestBed.TARGET)
+            + "\n  countCommand: 'find "
+            + bed.targetData()
+            + "/30/recordings -type f | wc -l'\n",
+        java.nio.file.StandardOpenOption.APPEND);
     LauncherProcess launcher = run.start("run");
     String runId = run.awaitRunId(launcher, Duration.ofMinutes(2));
     awaitStudents(run, launcher, Duration.ofSeconds(10));
@@ -85,6 +98,15 @@ class StopIT {
     LogFacts merged = run.mergedLog();
     assertAnswered(stats, merged.okUploads(), merged.okHeartbeats(), out);
     assertStoppedReport(run, "operator");
+    JsonNode service = run.summary().path("service");
+    assertEquals(
+        stats.path("uploadsStored").asLong(),
+        service.path("stored").asLong(-1),
+        "the service host's count is what the service stored: " + service + "\n" + out);
+    assertEquals(merged.okUploads(), service.path("okUploads").asLong(), service.toString());
+    assertTrue(
+        out.contains("uploads stored by the service (svc) " + stats.path("uploadsStored").asLong()),
+        "the console shows the service's count:\n" + out);
 
     // collect on the stopped run gives the same report, marked the same way.
     LauncherProcess collect =
@@ -219,6 +241,8 @@ class StopIT {
     assertTrue(stopped.path("at").asText().matches("\\d{4}-.*Z"), "stopped.at: " + stopped);
     assertTrue(!stopped.path("detail").asText().isEmpty(), "stopped.detail: " + stopped);
     String html = Files.readString(index);
-    assertTrue(html.contains("loadfleet-stopped") && html.contains("Stopped early at "), "banner");
+    assertTrue(
+        html.contains("loadfleet-stopped") && html.contains("The run was stopped early by "),
+        "banner");
   }
 }
