@@ -16,12 +16,13 @@ class CheckerTableTest {
       List.of(
           "host",
           "ssh",
+          "shell",
           "java",
           "cpus",
           "mem avail",
           "disk free",
           "nofile",
-          "clock",
+          "clockOffsetMs",
           "target",
           "status");
 
@@ -41,12 +42,13 @@ class CheckerTableTest {
     String narrowRow = lines.get(4);
     assertEquals("    inj1: nofile 20000 is low", lines.get(2));
     assertEquals("      fix: raise it", lines.get(3));
-    assertEquals("1 of 2 hosts not ready", lines.get(5));
+    assertEquals("1 of 2 hosts not ready", lines.get(lines.size() - 1));
 
     List<String> wideCells =
         List.of(
             "inj1",
             "OK",
+            "bash",
             "17",
             "2",
             "3.1 GB",
@@ -59,6 +61,7 @@ class CheckerTableTest {
         List.of(
             "a-much-longer-host-name",
             "OK",
+            "zsh",
             "17",
             "2",
             "3.1 GB",
@@ -76,8 +79,8 @@ class CheckerTableTest {
     }
     // Two spaces between columns, as wide as the widest cell, no more.
     assertEquals(
-        "host                     ssh  java  cpus  mem avail  disk free  nofile       clock"
-            + "                                    target    status",
+        "host                     ssh  shell  java  cpus  mem avail  "
+            + "disk free  nofile       clockOffsetMs                            target    status",
         header);
   }
 
@@ -85,12 +88,13 @@ class CheckerTableTest {
       String host, String nofile, String clock, List<Problem> problems) {
     Map<String, String> facts = new LinkedHashMap<>();
     facts.put("ssh", "OK");
+    facts.put("shell", host.equals("inj1") ? "bash" : "zsh");
     facts.put("java", "17");
     facts.put("cpus", "2");
     facts.put("mem avail", "3.1 GB");
     facts.put("disk free", "40.0 GB");
     facts.put("nofile", nofile);
-    facts.put("clock", clock);
+    facts.put(Checker.CLOCK, clock);
     facts.put("target", "HTTP 204");
     return new HostReport(host, facts, problems, Optional.empty());
   }

@@ -274,9 +274,12 @@ class LauncherCliTest {
 
   @Test
   void stopFailsAndNamesTheHostsWhoseInjectorCouldNotBeStopped() throws Exception {
-    // host0's injector stops; host1's bundle is gone, so its stop command fails
+    // host0's injector ends its run when asked; host1's bundle is gone, so asking it fails
     Path bin = Files.createDirectories(HOSTS.get(0).home().resolve("fake-bundle/bin"));
-    Files.writeString(bin.resolve("injector"), "#!/bin/sh\necho stopped\n");
+    Files.writeString(
+        bin.resolve("injector"),
+        "#!/bin/sh\ncase \"$1\" in end) echo ended ;; status) echo 'exited 0' ;; *) echo ended ;;"
+            + " esac\n");
     bin.resolve("injector").toFile().setExecutable(true);
     Path results = tmp.resolve("results");
     RecordedRun.write(
@@ -290,11 +293,18 @@ class LauncherCliTest {
                     : HOSTS.get(1).home().resolve("no-bundle").toString()));
 
     Outcome o =
-        Outcome.run("stop", "--run-id", RecordedRun.RUN_ID, "--results", results.toString());
+        Outcome.run(
+            "stop",
+            "--run-id",
+            RecordedRun.RUN_ID,
+            "--results",
+            results.toString(),
+            "--grace",
+            "1");
 
     String transcript = o.out() + "\n--- err ---\n" + o.err();
     assertEquals(ExitCode.ERROR.code(), o.code(), transcript);
-    assertTrue(transcript.matches("(?s).*host0\\s+stopped.*"), transcript);
+    assertTrue(transcript.matches("(?s).*host0\\s+(had )?ended its run by itself.*"), transcript);
     assertTrue(
         o.err().contains("host1") && !o.err().contains("host0"),
         "the failed host, and only it, is named: " + transcript);

@@ -132,7 +132,9 @@ class RunControlTest {
     assertEquals(0, stopped.code(), stopped.transcript());
     for (SshHosts.Host h : HOSTS.all()) {
       assertTrue(
-          stopped.out().matches("(?s).*" + h.name() + "\\s+stopped\\s+stopped\\s+0\\s.*"),
+          stopped
+              .out()
+              .matches("(?s).*" + h.name() + "\\s+stopped\\s+(stopped|exited \\d+)\\s+0\\s.*"),
           stopped.transcript());
     }
     assertEquals("operator", runJson(results).path("stopped").path("by").asText());
