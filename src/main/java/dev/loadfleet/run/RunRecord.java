@@ -224,9 +224,24 @@ public record RunRecord(
     }
   }
 
-  /** Replaces run.json with this record, whole (see the class comment). */
-  @SuppressWarnings("try") // the file lock is held by being open, never used by name
+  /**
+   * Replaces run.json with this record, whole (see the class comment). A thread interrupted (by a
+   * Ctrl+C) still writes it: file channels would close on the interrupt and lose the record; the
+   * interrupt is kept for the caller.
+   */
   public void write(Path resultsRoot) throws IOException {
+    boolean interrupted = Thread.interrupted();
+    try {
+      writeWhole(resultsRoot);
+    } finally {
+      if (interrupted) {
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
+
+  @SuppressWarnings("try") // the file lock is held by being open, never used by name
+  private void writeWhole(Path resultsRoot) throws IOException {
     Path f = file(resultsRoot, runId);
     Path dir = Files.createDirectories(f.getParent());
     byte[] json = JSON.writeValueAsBytes(this);

@@ -91,6 +91,21 @@ class RunRecordTest {
   }
 
   @Test
+  void aWriteOnAnInterruptedThreadCompletesAndKeepsTheInterrupt() throws Exception {
+    write(captured());
+    RunRecord run = RunRecord.read(results, RecordedRun.RUN_ID);
+    // A Ctrl+C interrupts the run's thread; what it records from then on must still reach disk.
+    Thread.currentThread().interrupt();
+    try {
+      run.withState(RunState.STOPPED, null).write(results);
+      assertTrue(Thread.currentThread().isInterrupted(), "the interrupt is kept for the caller");
+    } finally {
+      Thread.interrupted();
+    }
+    assertEquals(RunState.STOPPED, RunRecord.read(results, RecordedRun.RUN_ID).state());
+  }
+
+  @Test
   void concurrentWritersNeverLeaveAPartialRunJsonForAReader() throws Exception {
     write(captured());
     RunRecord base = RunRecord.read(results, RecordedRun.RUN_ID);
