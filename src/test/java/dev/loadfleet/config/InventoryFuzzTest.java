@@ -6,8 +6,10 @@ import com.code_intelligence.jazzer.junit.FuzzTest;
 import dev.loadfleet.plan.Plan;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterAll;
@@ -80,13 +82,13 @@ class InventoryFuzzTest {
     REFUSED.incrementAndGet();
     String m = refused.getMessage();
     assertTrue(m.startsWith(file.toString()), "names the file: " + m);
-    // Java's own words never reach a user (the parser's account of a syntax error may).
-    assertTrue(
-        !m.contains("For input string")
-            && !m.contains("out of bounds")
-            && !m.contains(": null")
-            && !m.endsWith("null"),
-        m);
+    // Java's own words never reach a user (the parser's account of a syntax error may), unless
+    // they are the input's own, quoted back.
+    String input = new String(bytes, StandardCharsets.ISO_8859_1);
+    for (String java : List.of("For input string", "out of bounds", ": null")) {
+      assertTrue(!m.contains(java) || input.contains(java.replace(": ", "")), m);
+    }
+    assertTrue(!m.endsWith("null") || input.contains("null"), m);
     assertTrue(m.chars().noneMatch(c -> c < 0x20), "no control character: " + m);
   }
 
