@@ -73,8 +73,9 @@ class NicSaturationIT {
     assertTrue(out.contains("health: " + SLOW + " was saturated"), out);
 
     String page = Files.readString(run.report().resolve("hosts.html"));
-    assertTrue(page.contains("<h3 id=\"health-" + SLOW + "\">"), "no health chart for " + SLOW);
-    assertTrue(page.contains("<svg"), "the chart is not drawn");
+    assertTrue(page.contains("<h2>" + SLOW + "</h2>"), "no section for " + SLOW);
+    assertTrue(page.contains("id=\"chart-nic\""), "no NIC chart on the hosts page");
+    assertTrue(page.contains("\"kind\":\"NIC\""), "no saturated NIC stretch to shade on the page");
     assertTrue(
         Files.isRegularFile(run.runDir().resolve("hosts").resolve(SLOW).resolve("health.jsonl")));
   }
