@@ -150,14 +150,15 @@ class StopCriteriaIT {
     long held = c.path("firedAtEpochMs").asLong() - c.path("heldSinceEpochMs").asLong();
     assertTrue(held >= WINDOW_MS, "held " + held + " ms before firing: " + c);
     // The poll that crosses the window's end fires: at most one poll period after it, a period
-    // being the 2 s pause plus the poll's own round trips (the frames' longest interval).
+    // being the 2 s pause plus the poll's own round trips (the frames' longest interval), and the
+    // judgement comes once that poll's figures are merged (under a second).
     long period = POLL_MS;
     for (JsonNode f : frames) {
       JsonNode w = f.path("fleet").path("interval");
       period = Math.max(period, w.path("toMs").asLong() - w.path("fromMs").asLong());
     }
     assertTrue(
-        held <= WINDOW_MS + period + 500,
+        held <= WINDOW_MS + period + 1_000,
         "held " + held + " ms before firing, polls up to " + period + " ms apart: " + c);
     // KO nine times in ten from the first answer on: it holds from the first interval with requests
     // above 20 % KO that no later one below broke (under load the injectors' JVMs may begin well
