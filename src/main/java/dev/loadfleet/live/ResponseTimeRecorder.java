@@ -43,8 +43,8 @@ public final class ResponseTimeRecorder {
   }
 
   /**
-   * The totals since the start, per request name in the order first recorded: name -> {"ok":
-   * base64, "ko": base64}. Called by one thread only.
+   * The totals since the start, per request name in name order: name -> {"ok": base64, "ko":
+   * base64}. Called by one thread only.
    */
   public synchronized Map<String, Map<String, String>> snapshot() {
     Map<String, Map<String, String>> out = new LinkedHashMap<>();
