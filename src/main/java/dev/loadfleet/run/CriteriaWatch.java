@@ -22,9 +22,13 @@ import java.util.Optional;
  * such figure (no request of that name answered, no new sample) is no evidence either way: it
  * neither breaks nor extends a stretch. A figure beyond the threshold starts or extends the
  * stretch, from the start of the interval it covers; one within breaks it. A criterion fires at a
- * poll whose figure is beyond the threshold when its stretch has lasted its window: so with the
- * condition true from some instant on, it fires at most one poll after that instant plus the
- * window. injectorSaturated holds per injector: one host must stay saturated for the window.
+ * poll whose figure is beyond the threshold when the figures of its stretch cover its window, from
+ * the start of the first interval to the end of the newest (the injectors' clocks, corrected): an
+ * injector writes its progress every few seconds, so a poll's newest figures may end seconds before
+ * the poll, and the window is judged on what was measured, not on when it was read. With the
+ * condition true from some instant on, it fires at the first poll that brings figures past that
+ * instant plus the window. injectorSaturated holds per injector: one host must stay saturated for
+ * the window, by its samples' times.
  */
 final class CriteriaWatch {
   private static final DateTimeFormatter CLOCK =
@@ -36,24 +40,33 @@ final class CriteriaWatch {
   /** A stretch of polls over which a criterion held (for one injector, or the fleet). */
   private static final class Stretch {
     long since = -1;
+    long until = -1;
     final List<FiredCriterion.Value> values = new ArrayList<>();
 
     boolean holding() {
       return since >= 0;
     }
 
+    /** Extends the stretch by the figure {@code v} of the interval from {@code from} on. */
     void hold(long from, FiredCriterion.Value v) {
       if (since < 0) {
         since = from;
       }
+      until = Math.max(until, v.atMs());
       values.add(v);
       if (values.size() > MAX_VALUES) {
         values.remove(0);
       }
     }
 
+    /** How long the figures of the stretch span, first interval's start to newest's end. */
+    long covered() {
+      return until - since;
+    }
+
     void breakOff() {
       since = -1;
+      until = -1;
       values.clear();
     }
   }
@@ -104,7 +117,7 @@ final class CriteriaWatch {
           if (h.hot()) {
             s.hold(
                 h.timeMs() - h.periodMs(), new FiredCriterion.Value(h.timeMs(), h.cpuPct(), text));
-            if (now - s.since >= c.window().toMillis() && firedOn == null) {
+            if (s.covered() >= c.window().toMillis() && firedOn == null) {
               confirmedNow = true;
               firedOn = e.getKey();
             }
@@ -122,7 +135,7 @@ final class CriteriaWatch {
             s.hold(
                 ev.get().from,
                 new FiredCriterion.Value(ev.get().to, ev.get().value, ev.get().text));
-            confirmedNow = now - s.since >= c.window().toMillis();
+            confirmedNow = s.covered() >= c.window().toMillis();
             firedOn = confirmedNow ? "" : null;
           } else {
             s.breakOff();
@@ -139,7 +152,7 @@ final class CriteriaWatch {
           new Frame.CriterionView(
               c.text(),
               latest.get(i),
-              longest == null ? null : (now - longest.since) / 1000.0,
+              longest == null ? null : longest.covered() / 1000.0,
               c.window().toMillis() / 1000.0,
               firesNow));
       if (firesNow) {

@@ -101,10 +101,47 @@ class CriteriaWatchTest {
     watch.judge(frame(1, 10, 5, null));
     CriteriaWatch.Judgement quiet = watch.judge(frame(2, 0, 0, null));
     assertNull(quiet.views().get(0).value());
-    assertEquals(4.0, quiet.views().get(0).heldSeconds());
-    // held since START (the start of poll 1's interval), 4 s reached at poll 2, fired at poll 3
+    // the figures held over poll 1's interval, START to START + 2 s; poll 3's reach START + 6 s
+    assertEquals(2.0, quiet.views().get(0).heldSeconds());
     assertTrue(quiet.fired().isEmpty());
     assertTrue(watch.judge(frame(3, 10, 5, null)).fired().isPresent());
+  }
+
+  @Test
+  void theWindowIsJudgedOnWhenTheFiguresWereMeasuredNotWhenTheyWereRead() {
+    CriteriaWatch watch = new CriteriaWatch(List.of(only("{ko: '> 10%', for: 6s}")));
+    // each poll reads figures an injector wrote 3 s earlier (its progress is a few seconds old)
+    assertTrue(watch.judge(late(frame(1, 100, 50, null), 3_000)).fired().isEmpty());
+    assertTrue(watch.judge(late(frame(2, 100, 50, null), 3_000)).fired().isEmpty());
+    // read at START + 9 s, 9 s after the stretch began, but measured over 6 s only at poll 3
+    CriteriaWatch.Judgement third = watch.judge(late(frame(3, 100, 50, null), 3_000));
+    assertEquals(6.0, third.views().get(0).heldSeconds());
+    StopReason reason = third.fired().orElseThrow();
+    assertEquals(START, reason.criterion().heldSinceMs());
+    assertEquals(START + 3 * POLL + 3_000, reason.criterion().firedAtMs());
+  }
+
+  @Test
+  void figuresReadLateDoNotShortenTheWindow() {
+    CriteriaWatch watch = new CriteriaWatch(List.of(only("{ko: '> 10%', for: 8s}")));
+    for (int n = 1; n <= 3; n++) {
+      // at poll 3 the launcher has watched for 9 s, yet the figures span 6 s of the 8 s asked
+      assertTrue(watch.judge(late(frame(n, 100, 50, null), 3_000)).fired().isEmpty(), "poll " + n);
+    }
+    assertTrue(watch.judge(late(frame(4, 100, 50, null), 3_000)).fired().isPresent());
+  }
+
+  private static Frame late(Frame f, long byMs) {
+    return new Frame(
+        f.seq(),
+        f.time() + byMs,
+        f.elapsedMs() + byMs,
+        f.fleet(),
+        f.hosts(),
+        f.criteria(),
+        f.status(),
+        f.stop(),
+        f.report());
   }
 
   @Test
