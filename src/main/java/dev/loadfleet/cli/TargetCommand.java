@@ -6,6 +6,7 @@ import dev.loadfleet.units.Quantities;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Locale;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.apache.commons.cli.CommandLine;
@@ -60,6 +61,13 @@ public final class TargetCommand implements Command {
                 "keep-alive-timeout",
                 "DURATION",
                 "close a kept-alive connection with no new request this long (default 2m)"))
+        .addOption(
+            valued(
+                "auth-sha256",
+                "HEX",
+                "answer 401 to uploads and heartbeats whose Authorization header value does not"
+                    + " have this SHA-256 (`printf %s 'Bearer TOKEN' | sha256sum`): the token"
+                    + " itself stays off the command line"))
         .addOption(
             valued(
                 "duration",
@@ -122,6 +130,13 @@ public final class TargetCommand implements Command {
     long latency = whole(line, "latency", 0, 0, 3_600_000, "a whole number of milliseconds");
     double errorRate = fraction(line, "error-rate");
     ServiceOptions.Timeouts t = options.timeouts();
+    String authSha256 = line.getOptionValue("auth-sha256", "").trim().toLowerCase(Locale.ROOT);
+    if (line.hasOption("auth-sha256") && !authSha256.matches("[0-9a-f]{64}")) {
+      throw new UsageException(
+          "--auth-sha256 must be 64 hex digits (`printf %s 'Bearer TOKEN' | sha256sum`), not '"
+              + line.getOptionValue("auth-sha256")
+              + "'");
+    }
     try {
       options = options.withAddress(line.getOptionValue("bind", "127.0.0.1"), port);
       options = options.withDiscard(line.hasOption("discard"));
@@ -129,6 +144,7 @@ public final class TargetCommand implements Command {
         options = options.withMaxBody(Quantities.parseSize(line.getOptionValue("max-body")));
       }
       options = options.withFaults(latency, errorRate);
+      options = options.withAuthSha256(authSha256);
     } catch (IllegalArgumentException e) {
       throw new UsageException(e.getMessage());
     }

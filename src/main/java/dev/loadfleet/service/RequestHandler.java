@@ -24,11 +24,15 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
@@ -43,6 +47,10 @@ final class RequestHandler extends SimpleChannelInboundHandler<HttpObject> {
 
   private static final Pattern SHA256 = Pattern.compile("[0-9a-fA-F]{64}");
   private static final Pattern EXT = Pattern.compile("[A-Za-z0-9]{1,8}");
+
+  /** The exam-scoped routes a real service has: /exams/{examId}/upload and .../heartbeat. */
+  private static final Pattern EXAM_ROUTE =
+      Pattern.compile("/exams/([A-Za-z0-9_-]{1,64})/(upload|heartbeat)");
 
   /** Heartbeats are a few fields; anything bigger is not a heartbeat. */
   private static final long MAX_HEARTBEAT_BODY = 64 * 1024;
@@ -69,6 +77,10 @@ final class RequestHandler extends SimpleChannelInboundHandler<HttpObject> {
     final long startNanos = System.nanoTime();
     final boolean keepAlive;
     final long maxBody;
+
+    /** The exam the path names (/exams/{examId}/...), which the form's examId must match. */
+    String pathExamId;
+
     FormReceiver form;
     long bodyBytes;
 
@@ -117,6 +129,7 @@ final class RequestHandler extends SimpleChannelInboundHandler<HttpObject> {
             endpoint,
             HttpUtil.isKeepAlive(request),
             endpoint == Endpoint.HEARTBEAT ? MAX_HEARTBEAT_BODY : options.maxBody());
+    exchange.pathExamId = pathExamId(request);
     try {
       if (request.decoderResult().isFailure()) {
         throw Refusal.badRequest(malformedHead(request.decoderResult().cause()));
@@ -138,6 +151,13 @@ final class RequestHandler extends SimpleChannelInboundHandler<HttpObject> {
           if (!request.method().equals(HttpMethod.POST)
               && !request.method().equals(HttpMethod.PUT)) {
             exchange.drainStatus = HttpResponseStatus.METHOD_NOT_ALLOWED;
+          } else if (!authorized(request)) {
+            throw new Refusal(
+                HttpResponseStatus.UNAUTHORIZED,
+                "the Authorization header is "
+                    + (request.headers().contains(HttpHeaderNames.AUTHORIZATION)
+                        ? "not the one this service takes"
+                        : "missing"));
           } else if (ThreadLocalRandom.current().nextDouble() < options.errorRate()) {
             exchange.drainStatus = HttpResponseStatus.SERVICE_UNAVAILABLE;
           } else {
@@ -200,12 +220,50 @@ final class RequestHandler extends SimpleChannelInboundHandler<HttpObject> {
   }
 
   private static Endpoint route(HttpRequest request) {
-    return switch (new QueryStringDecoder(request.uri()).path()) {
+    String path = new QueryStringDecoder(request.uri()).path();
+    Matcher exam = EXAM_ROUTE.matcher(path);
+    if (exam.matches()) {
+      path = "/" + exam.group(2);
+    }
+    return switch (path) {
       case "/upload" -> Endpoint.UPLOAD;
       case "/heartbeat" -> Endpoint.HEARTBEAT;
       case "/stats" -> Endpoint.STATS;
       default -> Endpoint.OTHER;
     };
+  }
+
+  private static String pathExamId(HttpRequest request) {
+    Matcher exam = EXAM_ROUTE.matcher(new QueryStringDecoder(request.uri()).path());
+    return exam.matches() ? exam.group(1) : null;
+  }
+
+  /** Whether the request carries the Authorization header the service requires, if any. */
+  private boolean authorized(HttpRequest request) {
+    if (options.authSha256().isEmpty()) {
+      return true;
+    }
+    String value = request.headers().get(HttpHeaderNames.AUTHORIZATION);
+    if (value == null) {
+      return false;
+    }
+    try {
+      byte[] digest =
+          MessageDigest.getInstance("SHA-256").digest(value.getBytes(StandardCharsets.UTF_8));
+      return MessageDigest.isEqual(
+          HexFormat.of().formatHex(digest).getBytes(StandardCharsets.US_ASCII),
+          options.authSha256().getBytes(StandardCharsets.US_ASCII));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("every JVM has SHA-256", e);
+    }
+  }
+
+  /** An exam-scoped path and the form must name the same exam. */
+  private static void sameExam(Exchange ex, String examId) throws Refusal {
+    if (ex.pathExamId != null && !ex.pathExamId.equals(examId)) {
+      throw Refusal.badRequest(
+          "the path names exam " + ex.pathExamId + " but the form's examId is " + examId);
+    }
   }
 
   private void receive(ChannelHandlerContext ctx, HttpContent content) {
@@ -256,24 +314,27 @@ final class RequestHandler extends SimpleChannelInboundHandler<HttpObject> {
       return;
     }
     switch (ex.endpoint) {
-      case UPLOAD -> respond(ctx, HttpResponseStatus.CREATED, storeUpload(ex.form), false);
-      case HEARTBEAT -> respond(ctx, HttpResponseStatus.OK, heartbeat(ex.form.fields()), false);
+      case UPLOAD -> respond(ctx, HttpResponseStatus.CREATED, storeUpload(ex), false);
+      case HEARTBEAT -> respond(ctx, HttpResponseStatus.OK, heartbeat(ex), false);
       default -> respond(ctx, HttpResponseStatus.OK, counters.snapshot(), false);
     }
   }
 
-  private Map<String, Object> heartbeat(Map<String, String> fields) throws Refusal {
+  private Map<String, Object> heartbeat(Exchange ex) throws Refusal {
+    Map<String, String> fields = ex.form.fields();
     String studentId = id(fields, "studentId");
-    id(fields, "examId");
+    sameExam(ex, id(fields, "examId"));
     counters.lastSeen.put(studentId, System.currentTimeMillis());
     counters.heartbeats.incrementAndGet();
     return Map.of("ok", true);
   }
 
-  private Map<String, Object> storeUpload(FormReceiver form) throws Refusal {
+  private Map<String, Object> storeUpload(Exchange ex) throws Refusal {
+    FormReceiver form = ex.form;
     Map<String, String> fields = form.fields();
     String studentId = id(fields, "studentId");
     String examId = id(fields, "examId");
+    sameExam(ex, examId);
     String seq =
         matching(fields, "seq", SEQ, "a whole number from 0 to 999999999 without leading zeros");
     String sha256 = matching(fields, "sha256", SHA256, "64 hex digits of SHA-256");

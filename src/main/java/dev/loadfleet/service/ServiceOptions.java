@@ -16,6 +16,9 @@ import java.util.Objects;
  * @param latencyMs added before every upload and heartbeat response (fault knob)
  * @param errorRate share of uploads and heartbeats answered 503 (fault knob), 0 to 1
  * @param timeouts when a connection that holds the service without progress is cut
+ * @param authSha256 empty, or the SHA-256 (hex) of the {@code Authorization} header value every
+ *     upload and heartbeat must carry, else 401: a credential the service checks without the
+ *     credential itself being on its command line
  */
 public record ServiceOptions(
     String bindAddress,
@@ -25,7 +28,8 @@ public record ServiceOptions(
     long maxBody,
     long latencyMs,
     double errorRate,
-    Timeouts timeouts) {
+    Timeouts timeouts,
+    String authSha256) {
 
   /** 256 MiB: well above the guide's 17.5 MB recording chunks. */
   public static final long DEFAULT_MAX_BODY = 256L << 20;
@@ -64,6 +68,11 @@ public record ServiceOptions(
     Objects.requireNonNull(bindAddress, "bindAddress");
     Objects.requireNonNull(dataDir, "dataDir");
     Objects.requireNonNull(timeouts, "timeouts");
+    Objects.requireNonNull(authSha256, "authSha256");
+    if (!authSha256.isEmpty() && !authSha256.matches("[0-9a-f]{64}")) {
+      throw new IllegalArgumentException(
+          "the Authorization header's SHA-256 must be 64 lower-case hex digits");
+    }
     if (port < 0 || port > 65535) {
       throw new IllegalArgumentException("port " + port + " is out of range 0-65535");
     }
@@ -81,27 +90,27 @@ public record ServiceOptions(
   /** Loopback, a free port, storing under {@code dataDir}, no faults, default timeouts. */
   public static ServiceOptions loopback(Path dataDir) {
     return new ServiceOptions(
-        "127.0.0.1", 0, dataDir, false, DEFAULT_MAX_BODY, 0, 0, Timeouts.DEFAULTS);
+        "127.0.0.1", 0, dataDir, false, DEFAULT_MAX_BODY, 0, 0, Timeouts.DEFAULTS, "");
   }
 
   public ServiceOptions withDiscard(boolean discard) {
     return new ServiceOptions(
-        bindAddress, port, dataDir, discard, maxBody, latencyMs, errorRate, timeouts);
+        bindAddress, port, dataDir, discard, maxBody, latencyMs, errorRate, timeouts, authSha256);
   }
 
   public ServiceOptions withMaxBody(long maxBody) {
     return new ServiceOptions(
-        bindAddress, port, dataDir, discard, maxBody, latencyMs, errorRate, timeouts);
+        bindAddress, port, dataDir, discard, maxBody, latencyMs, errorRate, timeouts, authSha256);
   }
 
   public ServiceOptions withFaults(long latencyMs, double errorRate) {
     return new ServiceOptions(
-        bindAddress, port, dataDir, discard, maxBody, latencyMs, errorRate, timeouts);
+        bindAddress, port, dataDir, discard, maxBody, latencyMs, errorRate, timeouts, authSha256);
   }
 
   public ServiceOptions withTimeouts(Timeouts timeouts) {
     return new ServiceOptions(
-        bindAddress, port, dataDir, discard, maxBody, latencyMs, errorRate, timeouts);
+        bindAddress, port, dataDir, discard, maxBody, latencyMs, errorRate, timeouts, authSha256);
   }
 
   public ServiceOptions withIdleTimeout(Duration idle) {
@@ -118,12 +127,18 @@ public record ServiceOptions(
 
   public ServiceOptions withAddress(String bindAddress, int port) {
     return new ServiceOptions(
-        bindAddress, port, dataDir, discard, maxBody, latencyMs, errorRate, timeouts);
+        bindAddress, port, dataDir, discard, maxBody, latencyMs, errorRate, timeouts, authSha256);
+  }
+
+  /** Uploads and heartbeats need an Authorization header whose value has this SHA-256 (hex). */
+  public ServiceOptions withAuthSha256(String authSha256) {
+    return new ServiceOptions(
+        bindAddress, port, dataDir, discard, maxBody, latencyMs, errorRate, timeouts, authSha256);
   }
 
   /** The same options with {@code dataDir} made absolute and normalized. */
   ServiceOptions withDataDir(Path dataDir) {
     return new ServiceOptions(
-        bindAddress, port, dataDir, discard, maxBody, latencyMs, errorRate, timeouts);
+        bindAddress, port, dataDir, discard, maxBody, latencyMs, errorRate, timeouts, authSha256);
   }
 }
