@@ -120,12 +120,17 @@ public final class FleetRun {
 
   /** Starts {@code loadfleet <command> -i <inventory> [args]} in the work dir. */
   public LauncherProcess start(String command, String... args) {
+    return start(Map.of(), command, args);
+  }
+
+  /** As {@link #start(String, String...)}, with {@code env} added to the launcher's. */
+  public LauncherProcess start(Map<String, String> env, String command, String... args) {
     String[] all = new String[args.length + 3];
     all[0] = command;
     all[1] = "-i";
     all[2] = inventory.toString();
     System.arraycopy(args, 0, all, 3, args.length);
-    return LauncherProcess.start(bed.launcher(), workDir, all);
+    return LauncherProcess.start(bed.launcher(), workDir, env, all);
   }
 
   /** Runs {@code loadfleet <args>} (no inventory added) in the work dir to its end. */

@@ -26,6 +26,12 @@ public final class LauncherProcess {
 
   /** Starts {@code launcher args...} in {@code workDir}; output goes to workDir/launcher-N.out. */
   public static LauncherProcess start(Path launcher, Path workDir, String... args) {
+    return start(launcher, workDir, java.util.Map.of(), args);
+  }
+
+  /** As above, with {@code env} added to the launcher's environment. */
+  public static LauncherProcess start(
+      Path launcher, Path workDir, java.util.Map<String, String> env, String... args) {
     List<String> command = new ArrayList<>();
     // An operator's terminal delivers SIGINT; a JVM whose parent ignored SIGINT (any command
     // started with `&` from a script, e.g. a backgrounded `mvn verify`) inherits the ignore and
@@ -42,8 +48,10 @@ public final class LauncherProcess {
       }
       Path out = workDir.resolve("launcher-" + n + ".out");
       Files.writeString(out, "$ " + String.join(" ", command) + "\n");
+      ProcessBuilder builder = new ProcessBuilder(command);
+      builder.environment().putAll(env);
       Process p =
-          new ProcessBuilder(command)
+          builder
               .directory(workDir.toFile())
               .redirectErrorStream(true)
               .redirectOutput(ProcessBuilder.Redirect.appendTo(out.toFile()))
