@@ -114,9 +114,11 @@ public final class Credentials {
   }
 
   /**
-   * The ways to log in to {@code host}, in the order they are tried.
+   * The ways to log in to {@code host}, in the order they are tried; empty when the host has no
+   * keyFile and neither the agent nor ~/.ssh has a key ({@link #noKey} says so, once the server has
+   * said which methods it offers).
    *
-   * @throws SshFailure when the host's key file cannot be used, or there is no key at all
+   * @throws SshFailure when the host's key file cannot be used
    */
   List<AuthMethod> methods(HostSpec host) throws SshFailure {
     if (host.keyFile().isPresent()) {
@@ -134,21 +136,30 @@ public final class Credentials {
         LOG.info("{}: skipping default key {}: {}", host.name(), file, e.what());
       }
     }
-    if (methods.isEmpty()) {
-      throw new SshFailure(
-          SshFailure.Kind.KEY,
-          "no key to log in to "
-              + host.name()
-              + " with: no keyFile in the inventory or ~/.ssh/config, "
-              + (agentSocket.isEmpty()
-                  ? "no ssh-agent (SSH_AUTH_SOCK is not set)"
-                  : "no key in the ssh-agent at " + agentSocket.get())
-              + " and no usable "
-              + String.join(
-                  ", ", DEFAULT_KEYS.stream().map(k -> sshDir.resolve(k).toString()).toList()),
-          "set keyFile for the host in the inventory, or add your key to ssh-agent with `ssh-add`");
-    }
     return methods;
+  }
+
+  /**
+   * Why there is no key to offer {@code who} ({@code user@address:port}), with the methods the
+   * server offers, and the fix.
+   */
+  SshFailure noKey(String who, String offered) {
+    return new SshFailure(
+        SshFailure.Kind.AUTH_REJECTED,
+        who
+            + ": no key to log in with (the server offers: "
+            + offered
+            + "): no keyFile in the inventory or ~/.ssh/config, "
+            + (agentSocket.isEmpty()
+                ? "no ssh-agent (SSH_AUTH_SOCK is not set)"
+                : "no key in the ssh-agent at " + agentSocket.get())
+            + " and no usable "
+            + String.join(
+                ", ", DEFAULT_KEYS.stream().map(k -> sshDir.resolve(k).toString()).toList()),
+        offered.contains("publickey")
+            ? "add your key to the ssh-agent (`ssh-add ~/.ssh/id_ed25519`), or set keyFile for the"
+                + " host in the inventory"
+            : "the server takes no keys: allow PubkeyAuthentication in its sshd_config");
   }
 
   /** How {@link #methods} authenticates, for messages: the key file, or agent and default keys. */

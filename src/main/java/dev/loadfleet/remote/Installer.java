@@ -85,7 +85,10 @@ public final class Installer {
             "sum=$(sha256sum \"$up\" | cut -d ' ' -f 1)",
             "if [ \"$sum\" != "
                 + Shell.quote(sha256)
-                + " ]; then rm -f -- \"$up\"; echo \"sha256 mismatch: $sum\" >&2; exit 4; fi",
+                + " ]; then n=$(wc -c < \"$up\"); rm -f -- \"$up\";"
+                + " echo \"sha256 mismatch: $sum ($n bytes arrived of "
+                + Files.size(archive)
+                + ")\" >&2; exit 4; fi",
             "mkdir \"$tmp\"",
             "tar -xzf \"$up\" -C \"$tmp\"",
             "rm -f -- \"$up\"",

@@ -37,6 +37,8 @@ import net.schmizz.sshj.connection.channel.direct.DirectConnection;
 import net.schmizz.sshj.connection.channel.direct.Session;
 import net.schmizz.sshj.transport.TransportException;
 import net.schmizz.sshj.userauth.UserAuthException;
+import net.schmizz.sshj.userauth.method.AuthMethod;
+import net.schmizz.sshj.userauth.method.AuthNone;
 
 /**
  * One authenticated SSH connection to a host (through its jump host if it has one). Each command
@@ -245,7 +247,21 @@ public final class RemoteHost implements Closeable {
       SshOptions options)
       throws IOException {
     try {
-      client.auth(user, options.credentials().methods(host));
+      List<AuthMethod> methods = options.credentials().methods(host);
+      if (methods.isEmpty()) {
+        // Nothing to offer: ask with "none", whose refusal lists the methods the server takes.
+        try {
+          client.auth(user, new AuthNone());
+        } catch (UserAuthException e) {
+          throw options
+              .credentials()
+              .noKey(
+                  who + ": " + user + "@" + address + ":" + port,
+                  offered(client.getUserAuth().getAllowedMethods()));
+        }
+        return; // a server that lets anyone in
+      }
+      client.auth(user, methods);
     } catch (UserAuthException e) {
       List<String> offered = List.copyOf(client.getUserAuth().getAllowedMethods());
       String keys = options.credentials().describe(host);
@@ -275,7 +291,7 @@ public final class RemoteHost implements Closeable {
               + " refused "
               + keys
               + " (the server offers: "
-              + (offered.isEmpty() ? "nothing" : String.join(", ", offered))
+              + offered(offered)
               + ")",
           fix,
           e);
@@ -286,6 +302,10 @@ public final class RemoteHost implements Closeable {
           "check the host's sshd log; it may limit logins (MaxStartups) or be restarting",
           e);
     }
+  }
+
+  private static String offered(java.util.Collection<String> methods) {
+    return methods.isEmpty() ? "nothing" : String.join(", ", methods);
   }
 
   public HostSpec host() {
@@ -361,19 +381,42 @@ public final class RemoteHost implements Closeable {
       OutputStream remote = run.input();
       byte[] buffer = new byte[1 << 16];
       long sent = 0;
+      IOException broken = null;
       for (int n; (n = in.read(buffer)) > 0; ) {
         try {
           remote.write(buffer, 0, n);
         } catch (IOException e) {
           // The remote cat ended early (disk full, permission): its exit and stderr say why.
+          broken = e;
           break;
         }
         sent += n;
         progress.accept(sent);
       }
+      if (broken == null) {
+        try {
+          remote.flush();
+        } catch (IOException e) {
+          broken = e;
+        }
+      }
       run.closeInput();
       Duration wait = Duration.ofMinutes(2);
-      return run.finish(System.nanoTime() + wait.toNanos(), wait);
+      ExecResult r = run.finish(System.nanoTime() + wait.toNanos(), wait);
+      if (broken != null && r.ok()) {
+        // cat saw only an early end of its input: the stream, not the host, failed.
+        throw new IOException(
+            host.name()
+                + ": streaming to "
+                + remotePath
+                + " broke after "
+                + sent
+                + " bytes ("
+                + broken.getMessage()
+                + ")",
+            broken);
+      }
+      return r;
     }
   }
 

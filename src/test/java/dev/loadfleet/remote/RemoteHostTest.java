@@ -378,7 +378,12 @@ class RemoteHostTest {
   void withoutAKeyFileTheKeysARealSshAgentHoldsLogIn() throws Exception {
     HostSpec noKey = keyless(HOSTS.get(0).spec());
     SshFailure none = assertThrows(SshFailure.class, () -> RemoteHost.connect(noKey, strict()));
-    assertEquals(SshFailure.Kind.KEY, none.kind());
+    // Nothing to offer: the server is asked with "none", and its answer is in the sentence.
+    assertEquals(SshFailure.Kind.AUTH_REJECTED, none.kind());
+    assertTrue(none.what().contains("no key to log in with"), none.what());
+    assertTrue(
+        none.what().matches("(?s).*\\(the server offers: [^)]*publickey[^)]*\\).*"), none.what());
+    assertTrue(none.what().contains("SSH_AUTH_SOCK is not set"), none.what());
     assertTrue(none.fix().contains("ssh-add"), none.fix());
 
     Path socket = tmp.resolve("agent.sock");
