@@ -15,7 +15,7 @@ require_root
 # Only processes inside our own namespaces: listed by namespace, ended by pid.
 ns_pids() {
   local h
-  for h in "${INJECTORS[@]}" "$TARGET"; do
+  for h in "${HOSTS[@]}"; do
     if netns_exists "$h"; then ip netns pids "$h" 2>/dev/null || true; fi
   done
 }
@@ -34,12 +34,15 @@ if [ ${#pids[@]} -gt 0 ]; then
   if [ ${#alive[@]} -gt 0 ]; then kill -KILL "${alive[@]}" 2>/dev/null || true; fi
 fi
 
-for h in "${INJECTORS[@]}" "$TARGET"; do
+for h in "${HOSTS[@]}"; do
   veth="$(host_veth "$h")"
   ip link show dev "$veth" >/dev/null 2>&1 && ip link del "$veth"
   netns_exists "$h" && ip netns del "$h"
 done
-ip link show dev "$BRIDGE" >/dev/null 2>&1 && ip link del "$BRIDGE"
+ip link show dev "$JUMP_LEG" >/dev/null 2>&1 && ip link del "$JUMP_LEG"
+for b in "$BRIDGE" "$HIDDEN_BRIDGE"; do
+  ip link show dev "$b" >/dev/null 2>&1 && ip link del "$b"
+done
 
 for h in "${SSH_HOSTS[@]}"; do
   user="$(host_user "$h")"

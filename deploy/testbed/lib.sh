@@ -21,9 +21,19 @@ BRIDGE_ADDR=10.203.7.1
 INJECTORS=(lf-inj1 lf-inj2 lf-inj3 lf-inj4)
 TARGET=lf-target
 TARGET_PORT=8080
-# Every host with an sshd: the injectors and the target, whose sshd lets the launcher sample the
-# service's host and count what the service stored, as it would on a real service host.
-SSH_HOSTS=("${INJECTORS[@]}" "$TARGET")
+# An injector the launcher reaches only through the jump host's sshd: alone on a second bridge on
+# which the root namespace has no address (and no route), and the jump host (lf-inj1) has a leg.
+HIDDEN=lf-inj5
+HIDDEN_BRIDGE=lf-br1
+HIDDEN_SUBNET=10.203.8.0/24
+JUMP=lf-inj1
+JUMP_LEG=lfv-inj1b
+JUMP_LEG_ADDR=10.203.8.11
+# Every host with an sshd: the injectors, the hidden one, and the target, whose sshd lets the
+# launcher sample the service's host and count what the service stored, as on a real service host.
+SSH_HOSTS=("${INJECTORS[@]}" "$HIDDEN" "$TARGET")
+# Every network namespace of the bed.
+HOSTS=("${INJECTORS[@]}" "$HIDDEN" "$TARGET")
 # The stand-in's recordings on lf-target: readable by lftarget (the count command runs as it).
 TARGET_DATA=/srv/loadfleet-target/data
 # Debian's own packages; .ci/run installs these and shellcheck (for the tests).
@@ -35,10 +45,12 @@ BUNDLE="$REPO_DIR/target/loadfleet-bundle"
 host_addr() {
   case "$1" in
     lf-inj[1-4]) echo "10.203.7.1${1#lf-inj}" ;;
+    "$HIDDEN") echo 10.203.8.15 ;;
     "$TARGET") echo 10.203.7.20 ;;
-    *) die "unknown test-bed host '$1' (hosts: ${INJECTORS[*]} $TARGET)" ;;
+    *) die "unknown test-bed host '$1' (hosts: ${HOSTS[*]})" ;;
   esac
 }
+host_bridge() { if [ "$1" = "$HIDDEN" ]; then echo "$HIDDEN_BRIDGE"; else echo "$BRIDGE"; fi; }
 # Root-side end of the host's veth pair (<= 15 chars); the namespace side is always eth0.
 host_veth() { echo "lfv-${1#lf-}"; }
 host_user() {
@@ -54,6 +66,8 @@ host_dir() { echo "$HOST_STATE/$1"; }
 #   lf-inj2  sshd without an SFTP subsystem (files must travel over plain exec channels)
 #   lf-inj3  login shell zsh, whose ~/.zshenv prints a notice on stdout and on stderr
 #   lf-inj4  (with --skew) a clock off by the given offset
+#   lf-inj5  reachable only through lf-inj1's sshd (the jump host); not among the 4 injectors the
+#            end-to-end tests' inventories use unless they name it
 host_port() {
   case "$1" in
     lf-inj1) echo 2222 ;;
@@ -85,9 +99,9 @@ is_injector() {
   return 1
 }
 require_injector() { is_injector "$1" || die "'$1' is not an injector host (injectors: ${INJECTORS[*]})"; }
-is_ssh_host() { is_injector "$1" || [ "$1" = "$TARGET" ]; }
+is_ssh_host() { is_injector "$1" || [ "$1" = "$HIDDEN" ] || [ "$1" = "$TARGET" ]; }
 require_ssh_host() { is_ssh_host "$1" || die "'$1' is not a test-bed host with sshd (hosts: ${SSH_HOSTS[*]})"; }
-require_host() { is_injector "$1" || [ "$1" = "$TARGET" ] || die "unknown host '$1' (hosts: ${INJECTORS[*]} $TARGET)"; }
+require_host() { is_ssh_host "$1" || die "unknown host '$1' (hosts: ${HOSTS[*]})"; }
 netns_exists() { ip netns list | awk '{print $1}' | grep -qx "$1"; }
 
 pid_alive() { [ -n "${1:-}" ] && kill -0 "$1" 2>/dev/null; }

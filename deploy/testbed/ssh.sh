@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Logs into a test-bed host (an injector or lf-target) exactly as the launcher must: the test-bed key, the
-# generated known_hosts, strict host-key checking, no agent, no password prompt. A command runs under
+# generated known_hosts, strict host-key checking, no agent, no password prompt; lf-inj5 through its
+# jump host lf-inj1 (`ssh -W`, with the same options on both legs). A command runs under
 # /bin/sh behind a marker line on stdout and stderr, as the launcher runs its own, and what the login
 # shell prints before the marker (lf-inj3's ~/.zshenv notices) is cut off; a login that never
 # reaches the marker shows everything it printed.
@@ -14,9 +15,14 @@ h="$1"
 shift
 require_ssh_host "$h"
 [ -s "$STATE/id_ed25519" ] || die "no test-bed key in $STATE; run deploy/testbed/up.sh first"
-opts=(-i "$STATE/id_ed25519" -p "$(host_port "$h")" -o IdentitiesOnly=yes -o IdentityAgent=none
+opts=(-i "$STATE/id_ed25519" -o IdentitiesOnly=yes -o IdentityAgent=none
   -o UserKnownHostsFile="$STATE/known_hosts" -o GlobalKnownHostsFile=/dev/null
   -o StrictHostKeyChecking=yes -o BatchMode=yes -o ConnectTimeout=5 -o LogLevel=ERROR)
+if [ "$h" = "$HIDDEN" ]; then
+  # ProxyJump (-J) would not pass these options to the jump leg; ProxyCommand does.
+  opts+=(-o "ProxyCommand=ssh ${opts[*]} -p $(host_port "$JUMP") -W %h:%p $(host_user "$JUMP")@$(host_addr "$JUMP")")
+fi
+opts+=(-p "$(host_port "$h")")
 dest="$(host_user "$h")@$(host_addr "$h")"
 if [ $# -eq 0 ]; then
   exec ssh "${opts[@]}" "$dest"

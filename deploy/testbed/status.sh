@@ -9,14 +9,16 @@ source "$(dirname "$0")/lib.sh"
 trap - ERR # a failing probe is a finding here, not an error
 require_root
 ok=1
-if ip link show dev "$BRIDGE" >/dev/null 2>&1; then
-  echo "bridge $BRIDGE $(ip -br -4 addr show dev "$BRIDGE" | awk '{print $2, $3}')"
-else
-  echo "bridge $BRIDGE: absent"
-  ok=0
-fi
+for b in "$BRIDGE" "$HIDDEN_BRIDGE"; do
+  if ip link show dev "$b" >/dev/null 2>&1; then
+    echo "bridge $b $(ip -br -4 addr show dev "$b" | awk '{print $2, $3}')"
+  else
+    echo "bridge $b: absent"
+    ok=0
+  fi
+done
 printf '%-10s %-12s %-6s %-8s %-8s %-10s %-8s %s\n' HOST ADDRESS NETNS LINK SSHD LOGIN SKEW SHAPING
-for h in "${INJECTORS[@]}" "$TARGET"; do
+for h in "${HOSTS[@]}"; do
   ns=no link=- sshd=- login=- skew=- shaping=-
   if netns_exists "$h"; then
     ns=yes

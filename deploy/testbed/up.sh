@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # Brings up the loadfleet test bed: 4 injector hosts (lf-inj1..4, each a network namespace with
 # Debian's sshd, its own unix user, home and /tmp) and a target host (lf-target: the stand-in
-# service, and an sshd for its user lftarget) on the private bridge lf-br0, 10.203.7.0/24. The
-# injectors differ as a stranger's fleet would (port, SFTP, login shell, clock; see lib.sh). Idempotent:
+# service, and an sshd for its user lftarget) on the private bridge lf-br0, 10.203.7.0/24, and a
+# fifth injector (lf-inj5, 10.203.8.15) on a second bridge lf-br1 that only lf-inj1 reaches: the
+# launcher gets there through lf-inj1's sshd as its jump host. The injectors differ as a
+# stranger's fleet would (port, SFTP, login shell, clock, jump host; see lib.sh). Idempotent:
 # what exists is kept and checked. If any step fails, everything is torn down again (down.sh).
 #
 # usage: deploy/testbed/up.sh [--no-target] [--skew HOST=OFFSET]...
@@ -56,15 +58,25 @@ install_packages() {
 }
 
 make_bridge() {
-  if ! ip link show dev "$BRIDGE" >/dev/null 2>&1; then
+  local bridge="$1" subnet="$2" other
+  if ! ip link show dev "$bridge" >/dev/null 2>&1; then
     # The subnet must be ours alone: refuse if any other interface already routes it.
-    local other
-    other="$(ip -4 route show "$SUBNET" | grep -v "dev $BRIDGE" || true)"
-    [ -z "$other" ] || die "$SUBNET is already routed ($other); remove that route or change SUBNET in lib.sh"
-    ip link add "$BRIDGE" type bridge
+    other="$(ip -4 route show "$subnet" | grep -v "dev $bridge" || true)"
+    [ -z "$other" ] || die "$subnet is already routed ($other); remove that route or change it in lib.sh"
+    ip link add "$bridge" type bridge
   fi
-  ip addr replace "$BRIDGE_ADDR/24" dev "$BRIDGE"
-  ip link set "$BRIDGE" up
+  ip link set "$bridge" up
+}
+
+# The jump host's leg on the hidden bridge: a second interface, eth1, in lf-inj1's namespace.
+make_jump_leg() {
+  if ! ip link show dev "$JUMP_LEG" >/dev/null 2>&1; then
+    ip link add "$JUMP_LEG" type veth peer name eth1 netns "$JUMP"
+  fi
+  ip link set "$JUMP_LEG" master "$HIDDEN_BRIDGE"
+  ip link set "$JUMP_LEG" up
+  ip -n "$JUMP" addr replace "$JUMP_LEG_ADDR/24" dev eth1
+  ip -n "$JUMP" link set eth1 up
 }
 
 # A host: namespace, loopback, a veth pair into the bridge, one address, and no default route,
@@ -77,7 +89,7 @@ make_host() {
   if ! ip link show dev "$veth" >/dev/null 2>&1; then
     ip link add "$veth" type veth peer name eth0 netns "$h"
   fi
-  ip link set "$veth" master "$BRIDGE"
+  ip link set "$veth" master "$(host_bridge "$h")"
   ip link set "$veth" up
   ip -n "$h" addr replace "$(host_addr "$h")/24" dev eth0
   ip -n "$h" link set eth0 up
@@ -177,6 +189,13 @@ write_env() {
       echo "$h.veth=$(host_veth "$h")"
       echo "$h.skew=$(cat "$(host_dir "$h")/faketime" 2>/dev/null || true)"
     done
+    echo "HIDDEN=$HIDDEN"
+    echo "$HIDDEN.address=$(host_addr "$HIDDEN")"
+    echo "$HIDDEN.user=$(host_user "$HIDDEN")"
+    echo "$HIDDEN.port=$(host_port "$HIDDEN")"
+    echo "$HIDDEN.shell=$(host_shell "$HIDDEN")"
+    echo "$HIDDEN.sftp=yes"
+    echo "$HIDDEN.jump=$(host_user "$JUMP")@$(host_addr "$JUMP"):$(host_port "$JUMP")"
     echo "$TARGET.address=$(host_addr "$TARGET")"
     echo "$TARGET.user=$(host_user "$TARGET")"
     echo "$TARGET.port=$(host_port "$TARGET")"
@@ -199,8 +218,11 @@ umask 022
 mkdir -p "$STATE" "$HOST_STATE"
 chmod 700 "$STATE" "$(dirname "$HOST_STATE")"
 [ -s "$STATE/id_ed25519" ] || ssh-keygen -q -t ed25519 -N '' -C loadfleet-testbed -f "$STATE/id_ed25519"
-make_bridge
-for h in "${INJECTORS[@]}" "$TARGET"; do make_host "$h"; done
+make_bridge "$BRIDGE" "$SUBNET"
+ip addr replace "$BRIDGE_ADDR/24" dev "$BRIDGE"
+make_bridge "$HIDDEN_BRIDGE" "$HIDDEN_SUBNET" # no address here: the launcher cannot reach it
+for h in "${HOSTS[@]}"; do make_host "$h"; done
+make_jump_leg
 for s in "${skews[@]}"; do echo "${s#*=}" >"$(host_dir "${s%%=*}")/faketime"; done
 for h in "${SSH_HOSTS[@]}"; do
   make_user "$h"
@@ -214,4 +236,4 @@ check_logins
 if [ "$start_target" = 1 ]; then
   "$TESTBED_DIR/target.sh" start
 fi
-log "up: injectors ${INJECTORS[*]} at 10.203.7.11-14 (lf-inj1 on port 2222), target $TARGET at $(host_addr "$TARGET"); facts in $STATE/testbed.env"
+log "up: injectors ${INJECTORS[*]} at 10.203.7.11-14 (lf-inj1 on port 2222), $HIDDEN at $(host_addr "$HIDDEN") through $JUMP only, target $TARGET at $(host_addr "$TARGET"); facts in $STATE/testbed.env"

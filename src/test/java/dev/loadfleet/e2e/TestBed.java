@@ -43,6 +43,12 @@ public final class TestBed {
 
   public static final List<String> INJECTORS = List.of("lf-inj1", "lf-inj2", "lf-inj3", "lf-inj4");
 
+  /**
+   * A fifth injector the launcher reaches only through {@link #jump} (lf-inj1's sshd); in no
+   * inventory unless a test names it.
+   */
+  public static final String HIDDEN = "lf-inj5";
+
   /** The service's host: the stand-in service, and an sshd for its own user. */
   public static final String TARGET = "lf-target";
 
@@ -138,7 +144,7 @@ public final class TestBed {
     return Integer.parseInt(fact(host, "port"));
   }
 
-  /** The host's inventory entry (name, address, port, user), indented as a list item. */
+  /** The host's inventory entry (name, address, port, user, jump), indented as a list item. */
   public String hostEntry(String host) {
     return "  - name: "
         + host
@@ -148,7 +154,13 @@ public final class TestBed {
         + port(host)
         + "\n    user: "
         + user(host)
-        + "\n";
+        + "\n"
+        + (host.equals(HIDDEN) ? "    jump: " + jump(host) + "\n" : "");
+  }
+
+  /** The jump host ({@code user@address:port}) the launcher reaches {@link #HIDDEN} through. */
+  public String jump(String host) {
+    return fact(host, "jump");
   }
 
   /**
@@ -291,6 +303,7 @@ public final class TestBed {
     for (String host : INJECTORS) {
       all.addAll(javaProcesses(host));
     }
+    all.addAll(javaProcesses(HIDDEN));
     return all;
   }
 
