@@ -96,7 +96,7 @@ class CheckPredictsDeployIT {
   }
 
   /** The table row of {@code host} (its first line), trimmed. */
-  private static String row(String table, String host) {
+  static String row(String table, String host) {
     return table
         .lines()
         .filter(l -> l.startsWith(host + " "))
