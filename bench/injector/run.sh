@@ -8,7 +8,9 @@
 #                         (`loadfleet target --discard`) started in its own JVM for that step
 #        | curl           the floor: curl uploading the same multipart bytes over one connection
 # Variants: bundle = the JVM flags bin/injector had before tuning (G1, at d2f4681), --no-reports;
-#           tuned  = the flags BENCHMARKS.md recommends, which bin/injector now runs, --no-reports.
+#           tuned  = the flags BENCHMARKS.md recommends, which bin/injector now runs, --no-reports;
+#           untimed = tuned with the simulation's response-time histograms off
+#                    (-Dloadfleet.responseTimes=false): the recording's cost is tuned minus untimed.
 # Results: target/bench-injector/{results.json,summary.md,<step>/...}.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -18,6 +20,8 @@ cd "$(dirname "$0")/../.."
 BUNDLE_OPTS="-server -XX:+UseG1GC -XX:MaxRAMPercentage=60 -XX:+HeapDumpOnOutOfMemoryError -XX:MaxInlineLevel=20 -XX:MaxTrivialSize=12"
 # What the figures support (BENCHMARKS.md says why, flag by flag).
 TUNED_OPTS="${TUNED_OPTS:--server -XX:+UseParallelGC -Xms512m -Xmx512m -XX:+HeapDumpOnOutOfMemoryError -XX:MaxInlineLevel=20 -XX:MaxTrivialSize=12 -Dio.netty.leakDetection.level=disabled}"
+# The same without the live response-time histograms (the progress file keeps its counts).
+UNTIMED_OPTS="$TUNED_OPTS -Dloadfleet.responseTimes=false"
 # The stand-in: a fixed heap so its collector does not size itself on the machine (it holds no uploads).
 SERVICE_OPTS="${SERVICE_OPTS:--Xmx512m}"
 
@@ -26,6 +30,7 @@ SERVICE_OPTS="${SERVICE_OPTS:--Xmx512m}"
 exec java -Xmx256m -cp "target/test-classes:target/classes:$(cat target/bench-classpath.txt)" \
   "-Dbench.variant.bundle=$BUNDLE_OPTS" \
   "-Dbench.variant.tuned=$TUNED_OPTS" \
+  "-Dbench.variant.untimed=$UNTIMED_OPTS" \
   "-Dbench.serviceOptions=$SERVICE_OPTS" \
   "-Dbench.steady=${BENCH_STEADY:-60}" "-Dbench.curlUploads=${BENCH_CURL_UPLOADS:-100}" \
   bench/injector/InjectorBenchmark.java "${BENCH_OUT:-target/bench-injector}" "$@"

@@ -56,12 +56,22 @@ final class Monitor {
    * @param view the terminal view
    * @param criteria the stop criteria
    * @param interruption asked to stop the run when a criterion fires
+   * @param service samples the service's own host, when the inventory names it
    */
   record Watchers(
-      LiveBoard board, TerminalView view, CriteriaWatch criteria, Interruption interruption) {}
+      LiveBoard board,
+      TerminalView view,
+      CriteriaWatch criteria,
+      Interruption interruption,
+      Optional<ServiceWatch> service) {
+    Watchers(
+        LiveBoard board, TerminalView view, CriteriaWatch criteria, Interruption interruption) {
+      this(board, view, criteria, interruption, Optional.empty());
+    }
+  }
 
   /** Health samples are taken at most this often (each costs the host ~9 ms CPU, ~50 KB). */
-  private static final Duration HEALTH_EVERY = Duration.ofMillis(1900);
+  static final Duration HEALTH_EVERY = Duration.ofMillis(1900);
 
   private final Fleet fleet;
   private final Path resultsRoot;
@@ -72,6 +82,7 @@ final class Monitor {
   private final Map<String, Live> live = new ConcurrentHashMap<>();
   private final List<Thread> pollers = new ArrayList<>();
   private RunRecord run;
+  private ServiceWatch.Standing serviceStanding = ServiceWatch.Standing.CONNECTING;
 
   Monitor(
       RunRecord run,
@@ -115,6 +126,7 @@ final class Monitor {
   /** Watches until every host is done (or lost for good), or {@code interrupted} is set. */
   RunRecord watch(AtomicBoolean interrupted) throws IOException, InterruptedException {
     AtomicBoolean stop = new AtomicBoolean();
+    watchers.service().ifPresent(ServiceWatch::start);
     for (HostRun h : run.hosts()) {
       if (h.started() && !h.terminal()) {
         live.put(h.name(), new Live());
@@ -135,6 +147,7 @@ final class Monitor {
     } finally {
       stop.set(true);
       pollers.forEach(Thread::interrupt);
+      watchers.service().ifPresent(ServiceWatch::close);
       for (Thread t : pollers) {
         t.join(5000); // the recorders are theirs until they end
       }
@@ -213,6 +226,7 @@ final class Monitor {
 
   private void update() throws IOException {
     long now = System.nanoTime();
+    watchers.service().ifPresent(s -> serviceEvent(s, now));
     for (HostRun h : run.hosts()) {
       Live l = live.get(h.name());
       if (l == null || h.terminal()) {
@@ -239,6 +253,25 @@ final class Monitor {
         run = run.withHost(h.name(), x -> after);
         run.write(resultsRoot);
       }
+    }
+  }
+
+  /** One line in the live view when the service's host changes standing. */
+  private void serviceEvent(ServiceWatch service, long now) {
+    ServiceWatch.Standing before = serviceStanding;
+    ServiceWatch.Standing after = service.standing(now);
+    serviceStanding = after;
+    if (after == before) {
+      return;
+    }
+    switch (after) {
+      case UNREACHABLE, LOST -> event(service.message(after));
+      case UP -> {
+        if (before != ServiceWatch.Standing.CONNECTING) {
+          event(service.name() + " (service host) recovered: health sampled again");
+        }
+      }
+      default -> {}
     }
   }
 
@@ -336,6 +369,8 @@ final class Monitor {
               l == null ? Optional.empty() : Optional.ofNullable(l.lastSample),
               l == null ? "" : l.healthLine));
     }
+    long now = System.nanoTime();
+    watchers.service().ifPresent(s -> inputs.add(s.input(now)));
     return inputs;
   }
 }

@@ -158,7 +158,8 @@ public final class Runner {
           java.time.Instant.ofEpochMilli(run.t0()),
           options.startDelay().toSeconds(),
           options.results().resolve(runId));
-      return startWatchCollect(run, fleet, inventory, options, reporting, interruption, out, err);
+      return startWatchCollect(
+          run, fleet, inventory, ssh, options, reporting, interruption, out, err);
     }
   }
 
@@ -166,6 +167,7 @@ public final class Runner {
       RunRecord initial,
       Fleet fleet,
       Inventory inventory,
+      SshOptions ssh,
       Options options,
       Reporting reporting,
       Interruption given,
@@ -228,7 +230,21 @@ public final class Runner {
               options.poll(),
               options.lostAfter(),
               options.lostWait(),
-              new Monitor.Watchers(board, view, new CriteriaWatch(criteria), interruption));
+              new Monitor.Watchers(
+                  board,
+                  view,
+                  new CriteriaWatch(criteria),
+                  interruption,
+                  inventory
+                      .service()
+                      .map(
+                          s ->
+                              new ServiceWatch(
+                                  s,
+                                  ssh,
+                                  runDir.resolve("service").resolve(s.host().name()),
+                                  Monitor.HEALTH_EVERY,
+                                  options.lostAfter()))));
       try {
         run = monitor.watch(interruption.flag());
       } catch (InterruptedException e) {
