@@ -36,8 +36,9 @@ SSH_HOSTS=("${INJECTORS[@]}" "$HIDDEN" "$TARGET")
 HOSTS=("${INJECTORS[@]}" "$HIDDEN" "$TARGET")
 # The stand-in's recordings on lf-target: readable by lftarget (the count command runs as it).
 TARGET_DATA=/srv/loadfleet-target/data
-# Debian's own packages; .ci/run installs these and shellcheck (for the tests).
-PACKAGES=(openssh-server openssh-client iproute2 faketime procps curl zsh)
+# Debian's own packages; .ci/run installs these and shellcheck (for the tests). python3: the
+# end-to-end tests drive the launcher through a pseudo-terminal with its pty module.
+PACKAGES=(openssh-server openssh-client iproute2 faketime procps curl zsh python3)
 LIBFAKETIME=/usr/lib/x86_64-linux-gnu/faketime/libfaketime.so.1
 SSHD=/usr/sbin/sshd
 BUNDLE="$REPO_DIR/target/loadfleet-bundle"
