@@ -128,6 +128,73 @@ class MonitorTest {
   }
 
   @Test
+  void aServiceHostThatCannotBeReachedIsShownUnreachableAndTheRunGoesOn() throws Exception {
+    List<HostRun> hosts = hosts("service");
+    try (Fleet fleet = connect(hosts);
+        java.net.ServerSocket closed =
+            new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      int port = closed.getLocalPort();
+      closed.close(); // nothing listens there now: every connection is refused
+      dev.loadfleet.config.HostSpec spec = HOSTS.get(0).spec();
+      dev.loadfleet.config.HostSpec gone =
+          new dev.loadfleet.config.HostSpec(
+              "svc",
+              "127.0.0.1",
+              port,
+              spec.user(),
+              spec.keyFile(),
+              java.util.Optional.empty(),
+              spec.baseDir(),
+              1,
+              0,
+              spec.nicBitsPerSecond(),
+              java.util.Optional.empty());
+      RunRecord run = startAll(fleet, record("service", hosts), "4");
+      run.write(results);
+      StringWriter view = new StringWriter();
+      dev.loadfleet.live.LiveBoard board = new dev.loadfleet.live.LiveBoard("service", run.t0());
+      RunRecord done =
+          new Monitor(
+                  run,
+                  fleet,
+                  results,
+                  Duration.ofSeconds(1),
+                  Duration.ofSeconds(10),
+                  Duration.ofSeconds(10),
+                  new Monitor.Watchers(
+                      board,
+                      dev.loadfleet.live.TerminalView.plain(new PrintWriter(view)),
+                      new CriteriaWatch(List.of()),
+                      new Interruption(),
+                      java.util.Optional.of(
+                          new ServiceWatch(
+                              new dev.loadfleet.config.ServiceHost(
+                                  gone, java.util.Optional.empty()),
+                              SshOptions.of(HOSTS.knownHosts(), false),
+                              results.resolve("svc"),
+                              Duration.ofMillis(500),
+                              Duration.ofSeconds(10)))))
+              .watch(new AtomicBoolean());
+      String text = view.toString();
+      assertEquals(HostState.FINISHED, done.host("host0").state(), text);
+      assertEquals(HostState.FINISHED, done.host("host1").state(), text);
+      assertTrue(
+          text.contains("cannot reach the service host svc (")
+              && text.contains("): its CPU, NIC and memory are not sampled; the run goes on"),
+          text);
+      dev.loadfleet.live.Frame last = board.latest();
+      dev.loadfleet.live.Frame.HostFigures svc = last.hosts().get(2);
+      assertEquals("svc", svc.name());
+      assertEquals("service", svc.role());
+      assertEquals("unreachable", svc.state());
+      assertTrue(svc.lost() && svc.health() == null, svc.toString());
+      assertTrue(
+          text.lines().anyMatch(l -> l.trim().startsWith("svc ") && l.contains("unreachable")),
+          "its row in the view: " + text);
+    }
+  }
+
+  @Test
   void theSameExitCodeIsNoChangeWhateverItsNumber() {
     // 200: outside the -128..127 that Integer.valueOf caches, where identity and value part
     HostRun running = StandInGatling.planned(HOSTS.get(0), Path.of("/b"), "r", 1).withStart(1);
