@@ -230,11 +230,13 @@ public final class MergeBenchmark {
     double before = (gatling.startMs - wall0) / 1e3;
     double gatlingS = (gatling.endMs - gatling.startMs) / 1e3;
     double after = (wall1 - gatling.endMs) / 1e3;
+    long c1 = cpuNanos();
     Path hosts = r.hostsPage();
     System.out.printf(
         "  loadfleet report of %,d records: %.1f s in all (max heap %d MiB); before Gatling (merge"
             + " + statistics + series) %.2f s; Gatling %.1f s wall, %.1f s CPU; after Gatling"
-            + " (summary.json + hosts.html + junit.xml + links) %.2f s; CPU of this JVM %.2f s;"
+            + " (summary.json + hosts.html + junit.xml + links) %.2f s; CPU of this JVM %.2f s"
+            + " (before Gatling %.2f s, while Gatling ran %.2f s, after %.2f s);"
             + " peak heap %d MiB; peak RSS %d MiB; load average %s before, %s after%n",
         records,
         fs,
@@ -244,6 +246,9 @@ public final class MergeBenchmark {
         gatlingCpu,
         after,
         cpu,
+        (gatling.cpuAtStart - c0) / 1e9,
+        (gatling.cpuAtEnd - gatling.cpuAtStart) / 1e9,
+        (c1 - gatling.cpuAtEnd) / 1e9,
         peak >> 20,
         rss >> 10,
         loadBefore,
@@ -355,6 +360,8 @@ public final class MergeBenchmark {
   private static final class ForkWatch extends Thread {
     volatile long startMs;
     volatile long endMs;
+    volatile long cpuAtStart;
+    volatile long cpuAtEnd;
 
     ForkWatch() {
       setDaemon(true);
@@ -367,6 +374,7 @@ public final class MergeBenchmark {
           var child = ProcessHandle.current().children().findFirst();
           if (child.isPresent()) {
             ProcessHandle h = child.get();
+            cpuAtStart = cpuNanos();
             startMs =
                 h.info()
                     .startInstant()
@@ -374,6 +382,7 @@ public final class MergeBenchmark {
                     .orElse(System.currentTimeMillis());
             h.onExit().join();
             endMs = System.currentTimeMillis();
+            cpuAtEnd = cpuNanos();
             return;
           }
           Thread.sleep(5);
