@@ -10,12 +10,23 @@ import java.util.Arrays;
  * arrays of distinct values and their counts. Memory therefore follows the number of distinct
  * milliseconds seen (a few thousand for most runs), not the number of requests, and a million
  * values cost one sort of a buffer at a time rather than a map entry each.
+ *
+ * <p>A {@link #dense()} histogram, for the few that see a whole stream's requests, counts values
+ * from 0 to {@value #DENSE_LIMIT} ms straight into an array indexed by the value (grown to the
+ * largest seen, so at most 512 KiB): no sort per value, the one cost that grows with the requests.
+ * The array folds into the sorted form when a figure is read. Other values take the raw buffer.
  */
 final class ExactHistogram {
   private static final int MIN_BUFFER = 256;
   private static final int[] NONE = new int[0];
   private static final long[] NO_COUNTS = new long[0];
 
+  /** A dense histogram counts values below this in its array: a bit over a minute. */
+  static final int DENSE_LIMIT = 1 << 16;
+
+  private final boolean dense;
+  private long[] low = NO_COUNTS; // dense: count of each value below DENSE_LIMIT, not yet folded
+  private long lowCount;
   private int[] raw = new int[16];
   private int rawSize;
   private int[] values = NONE; // distinct, ascending
@@ -24,7 +35,31 @@ final class ExactHistogram {
   private long count;
   private long sum;
 
+  /** A histogram for a small stretch of requests: memory follows its distinct values. */
+  ExactHistogram() {
+    this(false);
+  }
+
+  private ExactHistogram(boolean dense) {
+    this.dense = dense;
+  }
+
+  /** A histogram for a whole stream's requests: values up to a minute cost no sort. */
+  static ExactHistogram dense() {
+    return new ExactHistogram(true);
+  }
+
   void add(int value) {
+    if (dense && value >= 0 && value < DENSE_LIMIT) {
+      if (value >= low.length) {
+        low = Arrays.copyOf(low, Math.max(64, Integer.highestOneBit(value) << 1));
+      }
+      low[value]++;
+      lowCount++;
+      count++;
+      sum += value;
+      return;
+    }
     if (rawSize == raw.length) {
       if (raw.length < Math.max(MIN_BUFFER, 2 * distinct)) {
         raw = Arrays.copyOf(raw, raw.length * 2);
@@ -95,6 +130,24 @@ final class ExactHistogram {
   }
 
   private void compact() {
+    if (lowCount > 0) {
+      int n = 0;
+      for (long c : low) {
+        n += c == 0 ? 0 : 1;
+      }
+      int[] v = new int[n];
+      long[] c = new long[n];
+      int m = 0;
+      for (int i = 0; i < low.length; i++) {
+        if (low[i] != 0) {
+          v[m] = i;
+          c[m++] = low[i];
+        }
+      }
+      Arrays.fill(low, 0);
+      lowCount = 0;
+      merge(v, c, n);
+    }
     if (rawSize == 0) {
       return;
     }

@@ -642,9 +642,10 @@ final class HostsPage {
   }
 
   /**
-   * Draws every chart from {@code LF}: the all-host charts at once, then one host's three charts
-   * per task, so the page answers scrolling while the rest draw. {@code window.lfCharts} counts
-   * them for tests and for anyone scripting the page.
+   * Draws every chart from {@code LF}, one chart per task (the all-host charts first, then each
+   * host's), so the page paints and answers scrolling while the rest draw. {@code window.lfCharts}
+   * counts them for tests and for anyone scripting the page; {@code doneMs} is when the last was
+   * drawn, in ms from the navigation's start.
    */
   private static final String SCRIPT =
       """
@@ -714,7 +715,9 @@ final class HostsPage {
           return out;
         }
         var T = LF.thresholds;
-        var times = { connectNulls: true, marker: { enabled: true, radius: 2 } };
+        // markers where the points lie apart (Highcharts' own rule when enabled is null): a run's
+        // many points would draw thousands of SVG circles, a zoomed-in stretch shows them again
+        var times = { connectNulls: true, marker: { enabled: null, radius: 2 } };
         var top = [
           function () { chart('chart-users', 'Active users per host', axis('Users'), hostsSeries(function (h) { return h.users; }, { step: 'left' }), [], true); },
           function () { chart('chart-rps', 'Requests started per second, per host', axis('Requests / s'), hostsSeries(function (h) { return h.rps; }), [], true); },
@@ -750,7 +753,7 @@ final class HostsPage {
               var t = h.times[name];
               if (!t) { return; }
               ['p50', 'p95', 'p99'].forEach(function (p) {
-                list.push(series(name + ' ' + p, t[p], r, { dashStyle: dashes[p], connectNulls: true, marker: { enabled: true, radius: 2 } }));
+                list.push(series(name + ' ' + p, t[p], r, { dashStyle: dashes[p], connectNulls: true, marker: times.marker }));
               });
             });
             chart('host-' + i + '-times', h.name + ': response time percentiles of OK requests (exact per point; dotted p50, solid p95, dashed p99)', axis('ms'), list);
@@ -769,11 +772,17 @@ final class HostsPage {
             });
           }
         });
-        state.expected = top.length + perHost.length;
-        top.forEach(function (draw) { draw(); });
+        var all = top.concat(perHost);
+        state.expected = all.length;
         var next = 0;
         (function drawOne() {
-          if (next < perHost.length) { perHost[next++](); setTimeout(drawOne, 0); } else { state.done = true; }
+          if (next < all.length) {
+            all[next++]();
+            setTimeout(drawOne, 0);
+          } else {
+            state.doneMs = performance.now();
+            state.done = true;
+          }
         })();
       })();
       """;

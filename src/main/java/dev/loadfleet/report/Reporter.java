@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.loadfleet.merge.InvalidLogException;
 import dev.loadfleet.merge.LogMerger;
+import dev.loadfleet.merge.LogRecord;
 import dev.loadfleet.merge.MergeInput;
 import dev.loadfleet.merge.MergeResult;
 import java.io.IOException;
@@ -82,14 +83,16 @@ public final class Reporter {
     List<TrafficStats> perInput = new ArrayList<>();
     inputs.forEach(i -> perInput.add(new TrafficStats()));
     Timeline timeline = new Timeline(inputs.size());
+    TrafficStats.Keys keys = new TrafficStats.Keys();
     MergeResult merged =
         LogMerger.merge(
             inputs,
             outDir.resolve(MERGED_LOG),
             (input, record) -> {
-              global.add(record);
-              perInput.get(input).add(record);
-              timeline.add(input, record);
+              String key = record instanceof LogRecord.Request r ? keys.of(r) : null;
+              global.add(record, key);
+              perInput.get(input).add(record, key);
+              timeline.add(input, record, key);
             });
     folder.merged(merged.output());
     List<String> warnings = new ArrayList<>();

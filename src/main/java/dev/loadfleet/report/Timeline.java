@@ -34,6 +34,11 @@ final class Timeline {
 
   /** Adds one record of {@code input}, its times in ms from the merged run start. */
   void add(int input, LogRecord record) {
+    add(input, record, record instanceof LogRecord.Request r ? TrafficStats.key(r) : null);
+  }
+
+  /** As {@link #add(int, LogRecord)}, given a request's {@link TrafficStats#key}. */
+  void add(int input, LogRecord record, String requestKey) {
     Host h = hosts.get(input);
     if (record instanceof LogRecord.Request r) {
       int i = bucket(r.start());
@@ -41,7 +46,7 @@ final class Timeline {
       if (!r.ok()) {
         h.ko[i]++;
       } else {
-        h.okTimes(TrafficStats.key(r))[i].add(r.end() - r.start());
+        h.okTimes(requestKey)[i].add(r.end() - r.start());
       }
     } else if (record instanceof LogRecord.User u) {
       int i = bucket(u.time());

@@ -5,7 +5,9 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.loadfleet.merge.LogRecord;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -30,10 +32,15 @@ final class TrafficStats {
 
   /** Counts a record whose times are relative to the run start. */
   void add(LogRecord record) {
+    add(record, record instanceof LogRecord.Request r ? key(r) : null);
+  }
+
+  /** As {@link #add(LogRecord)}, given a request's {@link #key}. */
+  void add(LogRecord record, String requestKey) {
     if (record instanceof LogRecord.Request r) {
       int time = r.end() - r.start();
       all.add(time, r.ok());
-      byName.computeIfAbsent(key(r), k -> new Requests()).add(time, r.ok());
+      byName.computeIfAbsent(requestKey, k -> new Requests()).add(time, r.ok());
       if (r.ok() && r.name().equals(UPLOAD)) {
         okUploads++;
       }
@@ -58,6 +65,24 @@ final class TrafficStats {
   /** A request's name as Gatling's tables show it: its groups, then its name. */
   static String key(LogRecord.Request r) {
     return r.groups().isEmpty() ? r.name() : String.join(" / ", r.groups()) + " / " + r.name();
+  }
+
+  /** {@link #key}s without a new string per grouped request: groups and names repeat. */
+  static final class Keys {
+    private final Map<List<String>, Map<String, String>> byGroups = new HashMap<>();
+
+    String of(LogRecord.Request r) {
+      if (r.groups().isEmpty()) {
+        return r.name();
+      }
+      Map<String, String> names = byGroups.computeIfAbsent(r.groups(), g -> new HashMap<>());
+      String key = names.get(r.name());
+      if (key == null) {
+        key = key(r);
+        names.put(r.name(), key);
+      }
+      return key;
+    }
   }
 
   private void span(long start, long end) {
@@ -131,7 +156,7 @@ final class TrafficStats {
 
   /** Counts and exact response times of a set of requests. */
   static final class Requests {
-    private final ExactHistogram times = new ExactHistogram();
+    private final ExactHistogram times = ExactHistogram.dense();
     private long ok;
 
     void add(int timeMs, boolean isOk) {
