@@ -39,7 +39,9 @@ for h in "${HOSTS[@]}"; do
   ip link show dev "$veth" >/dev/null 2>&1 && ip link del "$veth"
   netns_exists "$h" && ip netns del "$h"
 done
-ip link show dev "$JUMP_LEG" >/dev/null 2>&1 && ip link del "$JUMP_LEG"
+for v in "$JUMP_LEG" "$TARGET_LEG"; do
+  ip link show dev "$v" >/dev/null 2>&1 && ip link del "$v"
+done
 for b in "$BRIDGE" "$HIDDEN_BRIDGE"; do
   ip link show dev "$b" >/dev/null 2>&1 && ip link del "$b"
 done

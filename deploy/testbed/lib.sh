@@ -29,6 +29,10 @@ HIDDEN_SUBNET=10.203.8.0/24
 JUMP=lf-inj1
 JUMP_LEG=lfv-inj1b
 JUMP_LEG_ADDR=10.203.8.11
+# The target has a leg there too, so that the hidden injector reaches the service at its one URL
+# (10.203.7.20, routed on-link over that leg) as every other injector does.
+TARGET_LEG=lfv-targetb
+TARGET_LEG_ADDR=10.203.8.20
 # Every host with an sshd: the injectors, the hidden one, and the target, whose sshd lets the
 # launcher sample the service's host and count what the service stored, as on a real service host.
 SSH_HOSTS=("${INJECTORS[@]}" "$HIDDEN" "$TARGET")

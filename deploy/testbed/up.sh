@@ -68,15 +68,17 @@ make_bridge() {
   ip link set "$bridge" up
 }
 
-# The jump host's leg on the hidden bridge: a second interface, eth1, in lf-inj1's namespace.
-make_jump_leg() {
-  if ! ip link show dev "$JUMP_LEG" >/dev/null 2>&1; then
-    ip link add "$JUMP_LEG" type veth peer name eth1 netns "$JUMP"
+# A second interface, eth1, on the hidden bridge for a host of the main one: the jump host's
+# (lf-inj1) and the target's.
+make_hidden_leg() {
+  local h="$1" veth="$2" addr="$3"
+  if ! ip link show dev "$veth" >/dev/null 2>&1; then
+    ip link add "$veth" type veth peer name eth1 netns "$h"
   fi
-  ip link set "$JUMP_LEG" master "$HIDDEN_BRIDGE"
-  ip link set "$JUMP_LEG" up
-  ip -n "$JUMP" addr replace "$JUMP_LEG_ADDR/24" dev eth1
-  ip -n "$JUMP" link set eth1 up
+  ip link set "$veth" master "$HIDDEN_BRIDGE"
+  ip link set "$veth" up
+  ip -n "$h" addr replace "$addr/24" dev eth1
+  ip -n "$h" link set eth1 up
 }
 
 # A host: namespace, loopback, a veth pair into the bridge, one address, and no default route,
@@ -222,7 +224,10 @@ make_bridge "$BRIDGE" "$SUBNET"
 ip addr replace "$BRIDGE_ADDR/24" dev "$BRIDGE"
 make_bridge "$HIDDEN_BRIDGE" "$HIDDEN_SUBNET" # no address here: the launcher cannot reach it
 for h in "${HOSTS[@]}"; do make_host "$h"; done
-make_jump_leg
+make_hidden_leg "$JUMP" "$JUMP_LEG" "$JUMP_LEG_ADDR"
+make_hidden_leg "$TARGET" "$TARGET_LEG" "$TARGET_LEG_ADDR"
+# The hidden host reaches the service's address on-link: the target answers ARP for it on eth1.
+ip -n "$HIDDEN" route replace "$(host_addr "$TARGET")/32" dev eth0
 for s in "${skews[@]}"; do echo "${s#*=}" >"$(host_dir "${s%%=*}")/faketime"; done
 for h in "${SSH_HOSTS[@]}"; do
   make_user "$h"

@@ -119,13 +119,9 @@ class AuthAndClockIT {
         TestBed.run(
             Duration.ofSeconds(10), "ip", "-o", "-4", "addr", "show", "to", "10.203.8.0/24");
     assertEquals("", own.output().trim(), "this namespace has an address on lf-inj5's subnet");
-    // No keyFile; no target either: lf-inj5 has no route to the stand-in (each injector would
-    // run its own embedded one), and this test is about reaching the hosts.
     Files.writeString(
         run.inventory(),
-        Files.readString(run.inventory())
-            .replace("  keyFile: " + bed.key() + "\n", "")
-            .replace("target: " + bed.targetUrl() + "\n", ""));
+        Files.readString(run.inventory()).replace("  keyFile: " + bed.key() + "\n", ""));
     assertFalse(Files.readString(run.inventory()).contains("keyFile"));
     Path socket = run.workDir().resolve("agent.sock");
     Process agent =

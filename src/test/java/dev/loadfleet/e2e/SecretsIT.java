@@ -38,8 +38,11 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @ExtendWith(TestBed.Extension.class)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class SecretsIT {
-  /** No SFTP, and a zsh whose login files talk: the secrets' stdin must pass both. */
-  private static final List<String> HOSTS = List.of("lf-inj2", "lf-inj3");
+  /**
+   * No SFTP, a zsh whose login files talk, and a host reached through its jump host: the secrets'
+   * stdin must pass all three.
+   */
+  private static final List<String> HOSTS = List.of("lf-inj2", "lf-inj3", TestBed.HIDDEN);
 
   private static final String TOKEN_ENV = "LF_E2E_EXAM_TOKEN";
 
