@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Stream;
@@ -105,9 +106,37 @@ public final class FleetRun {
 
   /** Equal weight 1 on every test-bed host. */
   static Map<String, Integer> equalWeights() {
+    return equalWeights(TestBed.INJECTORS);
+  }
+
+  /** Equal weight 1 on each of {@code hosts}. */
+  static Map<String, Integer> equalWeights(List<String> hosts) {
     Map<String, Integer> w = new LinkedHashMap<>();
-    TestBed.INJECTORS.forEach(h -> w.put(h, 1));
+    hosts.forEach(h -> w.put(h, 1));
     return w;
+  }
+
+  /**
+   * A run on {@code hosts} (equal weights, students arriving 20/s) at the guide's cadence: a
+   * heartbeat every 10 s and an upload every 30 s, with {@code workload}'s knobs added.
+   */
+  static FleetRun atGuideCadence(
+      TestBed bed,
+      String name,
+      int users,
+      String duration,
+      List<String> hosts,
+      Map<String, String> workload) {
+    Map<String, String> knobs = new java.util.TreeMap<>(workload);
+    knobs.put("heartbeatInterval", "10s");
+    knobs.put("uploadInterval", "30s");
+    return plan(bed, name, users, 20, duration, equalWeights(hosts), knobs);
+  }
+
+  /** From T0 to the end of the run (the launcher's finished timing), in ms. */
+  long ranMs() {
+    JsonNode record = runJson();
+    return record.path("timings").path("finished").asLong() - record.path("t0").asLong();
   }
 
   public Path inventory() {

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Duration;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
@@ -37,17 +36,9 @@ class LatencyCriterionIT {
   @BeforeAll
   void runOnce() {
     bed.restartTarget("--latency", String.valueOf(LATENCY_MS));
-    Map<String, Integer> weights = new LinkedHashMap<>();
-    HOSTS.forEach(h -> weights.put(h, 1));
     run =
-        FleetRun.plan(
-            bed,
-            "latency-criterion",
-            20,
-            20,
-            "90s",
-            weights,
-            Map.of("heartbeatInterval", "10s", "uploadInterval", "30s", "requestTimeout", "20s"));
+        FleetRun.atGuideCadence(
+            bed, "latency-criterion", 20, "90s", HOSTS, Map.of("requestTimeout", "20s"));
     // Answers take 5 s or more: a p95 above 4 s holds from the first answers on; on this shared
     // machine an unslowed p95 stays under 2 s.
     LauncherProcess launcher =
@@ -89,8 +80,7 @@ class LatencyCriterionIT {
     for (String host : HOSTS) {
       assertEquals("stopped", run.runHost(host).path("state").asText(), host + "\n" + output);
     }
-    JsonNode record = run.runJson();
-    long ran = record.path("timings").path("finished").asLong() - record.path("t0").asLong();
+    long ran = run.ranMs();
     assertTrue(ran > 0 && ran < 60_000, "the 90 s run was cut short: it ran " + ran + " ms");
     // The report's own p95, exact, shows the slowed answers the live figures judged.
     assertTrue(

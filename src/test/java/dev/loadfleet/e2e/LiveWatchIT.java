@@ -20,7 +20,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -74,17 +73,7 @@ class LiveWatchIT {
   @BeforeAll
   void runOnce() throws Exception {
     bed.restartTarget();
-    Map<String, Integer> weights = new LinkedHashMap<>();
-    HOSTS.forEach(h -> weights.put(h, 1));
-    run =
-        FleetRun.plan(
-            bed,
-            "live-watch",
-            40,
-            20,
-            "60s",
-            weights,
-            Map.of("heartbeatInterval", "10s", "uploadInterval", "30s"));
+    run = FleetRun.atGuideCadence(bed, "live-watch", 40, "60s", HOSTS, Map.of());
     Files.writeString(
         run.inventory(),
         "service:\n  name: "

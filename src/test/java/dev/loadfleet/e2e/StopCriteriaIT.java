@@ -12,7 +12,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
@@ -56,17 +55,7 @@ class StopCriteriaIT {
   @BeforeAll
   void runOnce() throws Exception {
     bed.restartTarget("--error-rate", "0.9");
-    Map<String, Integer> weights = new LinkedHashMap<>();
-    HOSTS.forEach(h -> weights.put(h, 1));
-    run =
-        FleetRun.plan(
-            bed,
-            "stop-criteria",
-            40,
-            20,
-            "90s",
-            weights,
-            Map.of("heartbeatInterval", "10s", "uploadInterval", "30s"));
+    run = FleetRun.atGuideCadence(bed, "stop-criteria", 40, "90s", HOSTS, Map.of());
     String inventory = java.nio.file.Files.readString(run.inventory());
     java.nio.file.Files.writeString(
         run.inventory(), inventory + "stopWhen:\n  - {ko: \"> 20%\", for: 20s}\n");
@@ -208,8 +197,7 @@ class StopCriteriaIT {
       sum += log.requests();
     }
     assertEquals(sum, run.mergedLog().requests(), "merged requests vs the sum of the hosts'");
-    JsonNode record = run.runJson();
-    long ran = record.path("timings").path("finished").asLong() - record.path("t0").asLong();
+    long ran = run.ranMs();
     assertTrue(ran > 0 && ran < 60_000, "the 90 s run was cut short: it ran " + ran + " ms");
   }
 
