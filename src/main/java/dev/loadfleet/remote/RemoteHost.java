@@ -163,6 +163,9 @@ public final class RemoteHost implements Closeable {
     SSHClient client = new SSHClient(config);
     client.getConnection().getKeepAlive().setKeepAliveInterval(KEEP_ALIVE_SECONDS);
     client.setConnectTimeout((int) options.connectTimeout().toMillis());
+    // Bounds the wait for the server's greeting too: a port that accepts and never speaks SSH
+    // would hold connect() forever. Lifted once connected (see tcp), where keep-alives rule.
+    client.setTimeout((int) options.connectTimeout().toMillis());
     return client;
   }
 
@@ -178,7 +181,24 @@ public final class RemoteHost implements Closeable {
     String where = address + ":" + port;
     try {
       client.connect(address, port);
+      client.getSocket().setSoTimeout(0);
     } catch (TransportException e) {
+      if (causedBy(e, SocketTimeoutException.class)) {
+        throw new SshFailure(
+            SshFailure.Kind.TIMEOUT,
+            who
+                + ": "
+                + where
+                + " accepted the connection but sent no SSH greeting within "
+                + options.connectTimeout().toSeconds()
+                + " s",
+            "check the port in the inventory: it should be an SSH server's (`ssh -v -p "
+                + port
+                + " "
+                + address
+                + "` shows what answers there)",
+            e);
+      }
       throw handshake(knownHosts, e, who + " (" + where + ")", port);
     } catch (UnknownHostException e) {
       throw new SshFailure(
@@ -220,6 +240,15 @@ public final class RemoteHost implements Closeable {
           "check the address and port, that sshd runs there and that no firewall is in the way",
           e);
     }
+  }
+
+  private static boolean causedBy(Throwable e, Class<? extends Throwable> kind) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (kind.isInstance(t)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private static IOException handshake(

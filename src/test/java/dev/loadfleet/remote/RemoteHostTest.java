@@ -3,11 +3,15 @@ package dev.loadfleet.remote;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.loadfleet.config.HostSpec;
 import dev.loadfleet.config.JumpHost;
+import java.io.IOException;
+import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -280,6 +284,38 @@ class RemoteHostTest {
                     atPort(HOSTS.get(0).spec(), "no-such-host.invalid", 22), strict()));
     assertEquals(SshFailure.Kind.UNKNOWN_HOST, unknown.kind());
     assertTrue(unknown.what().contains("does not resolve"), unknown.what());
+  }
+
+  @Test
+  void aPortThatAcceptsButNeverSpeaksSshTimesOutWithASentence() throws Exception {
+    try (ServerSocket silent = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      Thread acceptor =
+          new Thread(
+              () -> {
+                try (Socket held = silent.accept()) {
+                  held.getInputStream().readAllBytes(); // reads, never answers
+                } catch (IOException e) {
+                  // the test closed the socket
+                }
+              });
+      acceptor.setDaemon(true);
+      acceptor.start();
+      SshOptions twoSeconds =
+          new SshOptions(HOSTS.knownHosts(), false, Duration.ofSeconds(2), Credentials.none());
+      SshFailure e =
+          assertTimeoutPreemptively(
+              Duration.ofSeconds(60),
+              () ->
+                  assertThrows(
+                      SshFailure.class,
+                      () ->
+                          RemoteHost.connect(
+                              atPort(HOSTS.get(0).spec(), "127.0.0.1", silent.getLocalPort()),
+                              twoSeconds)));
+      assertEquals(SshFailure.Kind.TIMEOUT, e.kind());
+      assertTrue(e.what().contains("sent no SSH greeting within 2 s"), e.what());
+      assertTrue(e.fix().contains("port"), e.fix());
+    }
   }
 
   @Test
