@@ -12,5 +12,6 @@ cd "$(dirname "$0")/../.."
 [ $# -gt 0 ] || set -- 1000000 10000000
 ./mvnw -B -q test-compile
 ./mvnw -B -q dependency:build-classpath -Dmdep.outputFile=target/bench-classpath.txt -Dmdep.includeScope=test
+# shellcheck disable=SC2086 # BENCH_JVM_OPTS holds several JVM options, split on purpose
 exec java "-Xmx${BENCH_HEAP:-64m}" ${BENCH_JVM_OPTS:-} -cp "target/classes:target/test-classes:$(cat target/bench-classpath.txt)" \
   bench/merge/MergeBenchmark.java target/bench-merge "$@"
