@@ -16,7 +16,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * <p>The JVM's own SIGINT handling runs the shutdown hooks, and while they run a second Ctrl+C
  * cannot be seen. So while a run is watched, SIGINT gets a handler of its own: {@code
  * sun.misc.Signal} (jdk.unsupported; the JDK's only API for it), called through reflection so that
- * javac warns of no proprietary API. A JVM started with SIGINT ignored keeps ignoring it.
+ * javac warns of no proprietary API. A JVM started with SIGINT ignored keeps ignoring it, and says
+ * how else to stop the run.
  */
 final class CtrlC implements AutoCloseable {
   private final Interruption interruption;
@@ -60,6 +61,16 @@ final class CtrlC implements AutoCloseable {
                   });
       Method handle = signalClass.getMethod("handle", signalClass, handlerClass);
       Object previous = handle.invoke(null, sigint, handler);
+      if (previous == handlerClass.getField("SIG_IGN").get(null)) {
+        // The JVM leaves an inherited SIG_IGN alone: nobody can press Ctrl+C here anyway.
+        err.println(
+            "Ctrl+C does not reach this launcher (it was started with SIGINT ignored, as in the"
+                + " background of a script or under nohup): `loadfleet stop --run-id "
+                + runId
+                + "` ends the run early and keeps its report");
+        err.flush();
+        return Optional.empty();
+      }
       ctrlC.uninstall =
           () -> {
             try {

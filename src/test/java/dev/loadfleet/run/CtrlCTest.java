@@ -47,6 +47,14 @@ class CtrlCTest {
 
   /** Starts `loadfleet run` over both hosts; returns once their injectors have run 2 s. */
   private Path startRun(String... extra) throws Exception {
+    return startRunWith("--default-signal=INT", extra);
+  }
+
+  /**
+   * Starts the launcher with SIGINT as {@code env} sets it: by default (as a terminal's foreground
+   * process has it, whatever the build that runs this test inherited) or ignored.
+   */
+  private Path startRunWith(String sigint, String... extra) throws Exception {
     Path archive = TestBundles.withRealInjector(tmp);
     StringBuilder y = new StringBuilder("users: 4\nrampRate: 4\nworkload:\n  seconds: '600'\n");
     y.append("knownHosts: ").append(HOSTS.knownHosts()).append("\nhosts:\n");
@@ -67,6 +75,8 @@ class CtrlCTest {
     List<String> command =
         new ArrayList<>(
             List.of(
+                "env",
+                sigint,
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-cp",
                 System.getProperty("java.class.path"),
@@ -150,6 +160,25 @@ class CtrlCTest {
         "CtrlCTest: SIGINT to exit in "
             + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - signalled)
             + " ms");
+  }
+
+  @Test
+  void aLauncherStartedWithSigintIgnoredSaysHowToStopTheRunAndStillStopsOnTerm() throws Exception {
+    Path results = startRunWith("--ignore-signal=INT");
+    String transcript = transcript();
+    assertTrue(
+        transcript.contains("Ctrl+C does not reach this launcher (it was started with SIGINT"),
+        transcript);
+    assertTrue(transcript.contains("`loadfleet stop --run-id "), transcript);
+    sigint();
+    assertFalse(launcher.waitFor(3, TimeUnit.SECONDS), "SIGINT is ignored: " + transcript());
+    launcher.destroy(); // SIGTERM: the shutdown hook stops the injectors, collects and reports
+    assertTrue(launcher.waitFor(60, TimeUnit.SECONDS), "ended after SIGTERM: " + transcript());
+    RunRecord run = RunRecord.read(results, RunRecord.latest(results).orElseThrow());
+    for (HostRun h : run.hosts()) {
+      assertEquals(HostState.STOPPED, h.state(), transcript());
+      assertFalse(groupAliveAfter(h.pid().orElseThrow(), 5_000), "process group of " + h.name());
+    }
   }
 
   @Test
