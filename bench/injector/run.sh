@@ -8,7 +8,9 @@
 #                         (`loadfleet target --discard`) started in its own JVM for that step
 #        | curl           the floor: curl uploading the same multipart bytes over one connection
 # Variants: bundle = the JVM flags bin/injector had before tuning (G1, at d2f4681), --no-reports;
-#           tuned  = the flags BENCHMARKS.md recommends, which bin/injector now runs, --no-reports.
+#           tuned  = the flags BENCHMARKS.md recommends, which bin/injector now runs, --no-reports;
+#           c1     = tuned with -XX:TieredStopAtLevel=1 (the client compiler only: less JIT work in a
+#                    short run, slower code in a long one).
 # Results: target/bench-injector/{results.json,summary.md,<step>/...}.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -26,6 +28,7 @@ SERVICE_OPTS="${SERVICE_OPTS:--Xmx512m}"
 exec java -Xmx256m -cp "target/test-classes:target/classes:$(cat target/bench-classpath.txt)" \
   "-Dbench.variant.bundle=$BUNDLE_OPTS" \
   "-Dbench.variant.tuned=$TUNED_OPTS" \
+  "-Dbench.variant.c1=$TUNED_OPTS -XX:TieredStopAtLevel=1" \
   "-Dbench.serviceOptions=$SERVICE_OPTS" \
   "-Dbench.steady=${BENCH_STEADY:-60}" "-Dbench.curlUploads=${BENCH_CURL_UPLOADS:-100}" \
   bench/injector/InjectorBenchmark.java "${BENCH_OUT:-target/bench-injector}" "$@"
