@@ -3,17 +3,13 @@ package dev.loadfleet.health;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
 import java.util.function.ToDoubleFunction;
 
 /**
  * One host's health over a run: its samples, its saturated stretches in the measured window, and
- * what the report shows of them (summary.json fields, the chart).
+ * what the report shows of them (summary.json fields).
  *
  * @param nicBitsPerSecond the host's declared NIC speed
  */
@@ -53,25 +49,6 @@ public record HostHealth(
   /** True when the host ran saturated: its latencies in the flagged windows are not trustworthy. */
   public boolean saturated() {
     return !flags.isEmpty();
-  }
-
-  /** The chart's file name inside a host's results folder, beside health.jsonl. */
-  public static final String CHART_FILE = "health.svg";
-
-  /** The chart for the host's report page, an {@code <svg>} element to embed inline. */
-  public String chartSvg() {
-    return HealthChart.render(host, samples, nicBitsPerSecond, flags, settings);
-  }
-
-  /**
-   * Writes the chart as a standalone SVG file, for pages that link it ({@code <img src=...>})
-   * rather than embed it.
-   *
-   * @return hostDir/{@value #CHART_FILE}
-   */
-  public Path writeChart(Path hostDir) throws IOException {
-    Files.createDirectories(hostDir);
-    return Files.writeString(hostDir.resolve(CHART_FILE), chartSvg(), StandardCharsets.UTF_8);
   }
 
   /**
