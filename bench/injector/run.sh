@@ -11,6 +11,8 @@
 #           tuned  = the flags BENCHMARKS.md recommends, which bin/injector now runs, --no-reports;
 #           untimed = tuned with the simulation's response-time histograms off
 #                    (-Dloadfleet.responseTimes=false): the recording's cost is tuned minus untimed.
+#           c1     = tuned with -XX:TieredStopAtLevel=1 (the client compiler only: less JIT work in a
+#                    short run, slower code in a long one).
 # Results: target/bench-injector/{results.json,summary.md,<step>/...}.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -31,6 +33,7 @@ exec java -Xmx256m -cp "target/test-classes:target/classes:$(cat target/bench-cl
   "-Dbench.variant.bundle=$BUNDLE_OPTS" \
   "-Dbench.variant.tuned=$TUNED_OPTS" \
   "-Dbench.variant.untimed=$UNTIMED_OPTS" \
+  "-Dbench.variant.c1=$TUNED_OPTS -XX:TieredStopAtLevel=1" \
   "-Dbench.serviceOptions=$SERVICE_OPTS" \
   "-Dbench.steady=${BENCH_STEADY:-60}" "-Dbench.curlUploads=${BENCH_CURL_UPLOADS:-100}" \
   bench/injector/InjectorBenchmark.java "${BENCH_OUT:-target/bench-injector}" "$@"

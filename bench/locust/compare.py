@@ -5,6 +5,8 @@ Usage: compare.py OUT_DIR BUNDLE_DIR STEP...
   STEP = TOOL:STUDENTS[:SECONDS]  (SECONDS defaults to 90 up to 200 students, 150 above)
   TOOL = locust           Debian's locust, 1 master + 2 workers (bench/locust/locustfile.py)
        | loadfleet        BUNDLE_DIR/bin/injector start ... ProctoringSimulation, profile full
+       | loadfleet@NAME   the same with the JVM options INJECTOR_VARIANTS[NAME] added to the
+                          bundle's own (INJECTOR_JAVA_OPTS), compared with plain loadfleet
 
 Every step gets a fresh nginx (bench/locust/nginx.conf.in) on a free loopback port. CPU is
 utime+stime: each process's total from wait4() (this process is their parent, or their subreaper
@@ -32,6 +34,11 @@ BOUND = 240  # seconds past a step's own length before it is stopped
 RATE = 10  # students arriving per second, both tools
 UPLOAD_S, HEARTBEAT_S, SIZE = 30, 10, 17_500_000
 SIMULATION = "dev.loadfleet.simulations.ProctoringSimulation"
+# JVM options tried on the injector against its bin/injector defaults (ParallelGC, C2).
+INJECTOR_VARIANTS = {
+    "c1": "-XX:TieredStopAtLevel=1",
+    "serial": "-XX:-UseParallelGC -XX:+UseSerialGC",
+}
 
 
 def loadavg():
@@ -204,10 +211,10 @@ def run_locust(step_dir, port, students, seconds, sampler):
     return total, stats, {"procs": len(procs)}
 
 
-def run_loadfleet(step_dir, port, students, seconds, sampler, bundle):
+def run_loadfleet(step_dir, port, students, seconds, sampler, bundle, jvm_options=""):
     run_dir = os.path.join(step_dir, "run")
     env = dict(os.environ)
-    env["INJECTOR_JAVA_OPTS"] = f"-Xlog:gc:file={step_dir}/gc.log"
+    env["INJECTOR_JAVA_OPTS"] = f"-Xlog:gc:file={step_dir}/gc.log {jvm_options}".strip()
     ramp = students / RATE
     subprocess.run(
         [os.path.join(bundle, "bin", "injector"), "start", run_dir, SIMULATION,
@@ -273,8 +280,13 @@ def step(out, bundle, spec):
             total, stats, extra = run_locust(step_dir, port, students, seconds, sampler)
         elif tool == "loadfleet":
             total, stats, extra = run_loadfleet(step_dir, port, students, seconds, sampler, bundle)
+        elif tool.startswith("loadfleet@") and tool[len("loadfleet@"):] in INJECTOR_VARIANTS:
+            total, stats, extra = run_loadfleet(
+                step_dir, port, students, seconds, sampler, bundle,
+                INJECTOR_VARIANTS[tool[len("loadfleet@"):]])
         else:
-            raise SystemExit(f"unknown tool '{tool}' in step '{spec}' (locust or loadfleet)")
+            raise SystemExit(f"unknown tool '{tool}' in step '{spec}' (locust, loadfleet or "
+                             f"loadfleet@ one of {', '.join(INJECTOR_VARIANTS)})")
     finally:
         time.sleep(1.5)  # the access log's flush=1s
         nginx.send_signal(signal.SIGQUIT)  # graceful: the workers finish and are reaped
@@ -335,6 +347,20 @@ def summary(results):
             f"| {students}, {seconds} s | {a:.2f} | {b:.2f} | {b / a:.2f} | {p95(lo, 'heartbeat')} / "
             f"{p95(lf, 'heartbeat')} | {p95(lo, 'upload')} / {p95(lf, 'upload')} | "
             f"{lo['loadStart']:.1f}-{lo['loadEnd']:.1f}; {lf['loadStart']:.1f}-{lf['loadEnd']:.1f} |")
+    variants = [
+        f"| {students}, {seconds} s | {tool} ({INJECTOR_VARIANTS[tool.split('@')[1]]}) | "
+        f"{pair['loadfleet']['cpuPerGbFromFirstRequest']:.2f} | {r['cpuPerGbFromFirstRequest']:.2f} | "
+        f"{r['cpuPerGbFromFirstRequest'] / pair['loadfleet']['cpuPerGbFromFirstRequest']:.2f} | "
+        f"{p95(pair['loadfleet'], 'heartbeat')} / {p95(r, 'heartbeat')} | "
+        f"{pair['loadfleet']['loadStart']:.1f}-{pair['loadfleet']['loadEnd']:.1f}; "
+        f"{r['loadStart']:.1f}-{r['loadEnd']:.1f} |"
+        for (students, seconds), pair in by.items() if "loadfleet" in pair
+        for tool, r in pair.items() if tool.startswith("loadfleet@")]
+    if variants:
+        lines += [
+            "", "| students, seconds | injector variant (added JVM options) | loadfleet CPU-s/GB | "
+            "variant CPU-s/GB | variant / loadfleet | heartbeat p95 ms, loadfleet / variant | "
+            "load avg (loadfleet; variant) |", "|---|---|---|---|---|---|---|"] + variants
     lines += [
         "", "Every step (CPU-s: utime+stime of every process of the tool; whole = start to exit, "
         "first = spent before the sink saw the first request; GB = nginx's $request_length summed):",
@@ -356,7 +382,8 @@ def summary(results):
 def main():
     if len(sys.argv) < 4:
         raise SystemExit(__doc__)
-    out, bundle, steps = sys.argv[1], sys.argv[2], sys.argv[3:]
+    # Absolute: nginx resolves a relative path against its own prefix, not this directory.
+    out, bundle, steps = os.path.abspath(sys.argv[1]), os.path.abspath(sys.argv[2]), sys.argv[3:]
     # Subreaper: the injector's setsid'd wrapper is re-parented here, so wait4 reads its CPU.
     ctypes.CDLL(None, use_errno=True).prctl(36, 1, 0, 0, 0)  # PR_SET_CHILD_SUBREAPER
     os.makedirs(out, exist_ok=True)
