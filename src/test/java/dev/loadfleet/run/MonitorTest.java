@@ -130,11 +130,12 @@ class MonitorTest {
   @Test
   void aServiceHostThatCannotBeReachedIsShownUnreachableAndTheRunGoesOn() throws Exception {
     List<HostRun> hosts = hosts("service");
-    try (Fleet fleet = connect(hosts);
-        java.net.ServerSocket closed =
-            new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-      int port = closed.getLocalPort();
-      closed.close(); // nothing listens there now: every connection is refused
+    int port;
+    try (java.net.ServerSocket closed =
+        new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      port = closed.getLocalPort();
+    } // nothing listens there now: every connection is refused
+    try (Fleet fleet = connect(hosts)) {
       dev.loadfleet.config.HostSpec spec = HOSTS.get(0).spec();
       dev.loadfleet.config.HostSpec gone =
           new dev.loadfleet.config.HostSpec(
