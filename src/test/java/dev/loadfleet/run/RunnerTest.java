@@ -177,6 +177,13 @@ class RunnerTest {
     for (HostRun h : run.hosts()) {
       assertEquals(HostState.STOPPED, h.state());
       long pid = h.pid().orElseThrow();
+      // Ended means Gatling exited (its exit file is written); its wrapper shell then removes the
+      // run's secrets and links the log, and follows it within moments.
+      long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(5);
+      while (ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)
+          && System.nanoTime() < deadline) {
+        Thread.sleep(100);
+      }
       assertFalse(
           ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false),
           "injector " + pid + " gone");
