@@ -226,6 +226,6 @@ class CtrlCTest {
                 + " +still running [0-9.]+ s after the stop request: sent"
                 + " TERM.*"),
         transcript);
-    assertFalse(groupAlive(signalled.pid().orElseThrow()));
+    assertFalse(groupAliveAfter(signalled.pid().orElseThrow(), 5_000), "process group signalled");
   }
 }
