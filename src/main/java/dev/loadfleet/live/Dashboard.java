@@ -17,8 +17,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The run's live dashboard and its Prometheus endpoint, on one small HTTP server the launcher runs
@@ -27,7 +30,8 @@ import java.util.concurrent.Executors;
  * <ul>
  *   <li>{@code /}: the page; its charts (uPlot, served from the webjar in the launcher's own
  *       classpath, never a CDN) ask {@code /api/frames} for new figures at every poll;
- *   <li>{@code /api/frames?since=N}: the frames after N as JSON, with the run's id and T0;
+ *   <li>{@code /api/frames?since=N&page=ID}: the frames after N as JSON, with the run's id, T0 and
+ *       whether the launcher is ending (a page told so stops asking, see {@link #close()});
  *   <li>{@code /metrics}: the figures in Prometheus' text or OpenMetrics format ({@link
  *       LiveMetrics} through the official client's exporter);
  *   <li>{@code /report/}: the run's report once it is built (the page links it).
@@ -61,6 +65,14 @@ public final class Dashboard implements AutoCloseable {
   private final LiveBoard board;
   private final Path reportDir;
   private final long pollMs;
+
+  /** Each open page (its id) and when it last asked for frames, in nanoseconds. */
+  private final Map<String, Long> pages = new ConcurrentHashMap<>();
+
+  /** The pages that were answered "ended". */
+  private final Set<String> told = ConcurrentHashMap.newKeySet();
+
+  private volatile boolean ending;
 
   private Dashboard(
       HttpServer server, ExecutorService executor, LiveBoard board, Path reportDir, long pollMs) {
@@ -126,10 +138,39 @@ public final class Dashboard implements AutoCloseable {
         "http://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + a.getPort() + "/");
   }
 
+  /**
+   * Stops serving, once the pages that are open have heard that the launcher is ending: each page
+   * that asked for frames within its last two polls gets "ended" on its next one and stops asking,
+   * so it neither shows a stale board as live nor fails on a server that is gone. The wait is
+   * bounded by one page poll and a second; a page that does not come back is not waited for.
+   */
   @Override
   public void close() {
-    server.stop(0);
-    executor.shutdownNow();
+    if (ending) {
+      return;
+    }
+    ending = true;
+    long interval = pagePollMs(pollMs);
+    long now = System.nanoTime();
+    long deadline = now + TimeUnit.MILLISECONDS.toNanos(interval + 1000);
+    long recent = now - TimeUnit.MILLISECONDS.toNanos(2 * interval + 1000);
+    try {
+      while (System.nanoTime() < deadline
+          && pages.entrySet().stream()
+              .anyMatch(e -> e.getValue() - recent > 0 && !told.contains(e.getKey()))) {
+        Thread.sleep(50);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } finally {
+      server.stop(0);
+      executor.shutdownNow();
+    }
+  }
+
+  /** How often the page asks for frames: as often as the board gets one, within 0.5 to 5 s. */
+  static long pagePollMs(long pollMs) {
+    return Math.max(500, Math.min(pollMs, 5000));
   }
 
   private void page(HttpExchange x) throws IOException {
@@ -158,19 +199,36 @@ public final class Dashboard implements AutoCloseable {
 
   private void frames(HttpExchange x) throws IOException {
     long since = 0;
+    String page = null;
     String query = x.getRequestURI().getQuery();
-    if (query != null && query.startsWith("since=")) {
-      try {
-        since = Long.parseLong(query.substring("since=".length()));
-      } catch (NumberFormatException e) {
-        send(x, 400, "text/plain", "since must be a frame number".getBytes(StandardCharsets.UTF_8));
-        return;
+    for (String param : query == null ? new String[0] : query.split("&")) {
+      if (param.startsWith("since=")) {
+        try {
+          since = Long.parseLong(param.substring("since=".length()));
+        } catch (NumberFormatException e) {
+          send(
+              x,
+              400,
+              "text/plain",
+              "since must be a frame number".getBytes(StandardCharsets.UTF_8));
+          return;
+        }
+      } else if (param.startsWith("page=") && param.length() <= "page=".length() + 64) {
+        page = param.substring("page=".length());
+      }
+    }
+    boolean ended = ending;
+    if (page != null && (pages.containsKey(page) || pages.size() < 256)) {
+      pages.put(page, System.nanoTime());
+      if (ended) {
+        told.add(page);
       }
     }
     ObjectNode body = JSON.createObjectNode();
     body.put("runId", board.runId());
     body.put("t0", board.t0());
     body.put("pollMs", pollMs);
+    body.put("ended", ended);
     body.set("frames", JSON.valueToTree(board.since(since)));
     send(x, 200, "application/json", JSON.writeValueAsBytes(body));
   }

@@ -16,6 +16,12 @@ import java.util.concurrent.TimeUnit;
  * closed without an answer. A request that stalls is cut with 408 by the request handler, which
  * gets a {@link Stall} event: its head silent for the idle timeout or not complete by the header
  * deadline, or its body silent for the idle timeout.
+ *
+ * <p>A connection closed after a refusal while its client was still sending lingers: the answer is
+ * out and the service's side of the connection shut, but what the client still sends is read and
+ * dropped, so that closing does not reset the connection and lose the answer before the client read
+ * it. It closes when the client closes, when the client is silent for the idle timeout, or after
+ * {@link #LINGER_NANOS} in all.
  */
 final class ConnectionGuard extends ChannelInboundHandlerAdapter {
   /** Fired towards the request handler: the request in progress must be cut with 408. */
@@ -35,8 +41,13 @@ final class ConnectionGuard extends ChannelInboundHandlerAdapter {
     /** The service is answering (which the latency fault knob may delay); no timeout applies. */
     ANSWERING,
     /** Answered and kept alive, waiting for the next request. */
-    KEPT_ALIVE
+    KEPT_ALIVE,
+    /** Answered, the service's side shut; the rest of what the client sends is dropped. */
+    LINGERING
   }
+
+  /** The longest a closing connection reads what its client still sends. */
+  static final long LINGER_NANOS = TimeUnit.SECONDS.toNanos(10);
 
   private final long idleNanos;
   private final long headerNanos;
@@ -46,6 +57,7 @@ final class ConnectionGuard extends ChannelInboundHandlerAdapter {
   private long lastReadNanos;
   private long headStartNanos;
   private long answeredNanos;
+  private long lingerStartNanos;
   private ScheduledFuture<?> check;
 
   ConnectionGuard(ServiceOptions.Timeouts timeouts, ProctoringService.Counters counters) {
@@ -104,6 +116,14 @@ final class ConnectionGuard extends ChannelInboundHandlerAdapter {
     answeredNanos = System.nanoTime();
   }
 
+  /** The answer went out, the service's side is shut, and the client's rest is to be dropped. */
+  void lingering(ChannelHandlerContext ctx) {
+    phase = Phase.LINGERING;
+    lingerStartNanos = System.nanoTime();
+    check.cancel(false);
+    check(ctx);
+  }
+
   private void schedule(ChannelHandlerContext ctx, long nanos) {
     check = ctx.executor().schedule(() -> check(ctx), nanos, TimeUnit.NANOSECONDS);
   }
@@ -145,6 +165,14 @@ final class ConnectionGuard extends ChannelInboundHandlerAdapter {
           return;
         }
         next = keepAliveLeft;
+      }
+      case LINGERING -> {
+        long lingerLeft = LINGER_NANOS - (now - lingerStartNanos);
+        if (lingerLeft <= 0 || idleLeft <= 0) {
+          ctx.close();
+          return;
+        }
+        next = Math.min(lingerLeft, idleLeft);
       }
       default -> next = idleNanos; // answering: look again later
     }

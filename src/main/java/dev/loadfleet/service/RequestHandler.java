@@ -4,6 +4,7 @@ import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.codec.TooLongFrameException;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.FullHttpResponse;
@@ -123,13 +124,16 @@ final class RequestHandler extends SimpleChannelInboundHandler<HttpObject> {
 
   private void begin(ChannelHandlerContext ctx, HttpRequest request) {
     guard.headComplete();
-    Endpoint endpoint = route(request);
+    String path = new QueryStringDecoder(request.uri()).path();
+    Matcher exam = EXAM_ROUTE.matcher(path);
+    boolean scoped = exam.matches();
+    Endpoint endpoint = route(scoped ? "/" + exam.group(2) : path);
     exchange =
         new Exchange(
             endpoint,
             HttpUtil.isKeepAlive(request),
             endpoint == Endpoint.HEARTBEAT ? MAX_HEARTBEAT_BODY : options.maxBody());
-    exchange.pathExamId = pathExamId(request);
+    exchange.pathExamId = scoped ? exam.group(1) : null;
     try {
       if (request.decoderResult().isFailure()) {
         throw Refusal.badRequest(malformedHead(request.decoderResult().cause()));
@@ -219,23 +223,13 @@ final class RequestHandler extends SimpleChannelInboundHandler<HttpObject> {
     }
   }
 
-  private static Endpoint route(HttpRequest request) {
-    String path = new QueryStringDecoder(request.uri()).path();
-    Matcher exam = EXAM_ROUTE.matcher(path);
-    if (exam.matches()) {
-      path = "/" + exam.group(2);
-    }
+  private static Endpoint route(String path) {
     return switch (path) {
       case "/upload" -> Endpoint.UPLOAD;
       case "/heartbeat" -> Endpoint.HEARTBEAT;
       case "/stats" -> Endpoint.STATS;
       default -> Endpoint.OTHER;
     };
-  }
-
-  private static String pathExamId(HttpRequest request) {
-    Matcher exam = EXAM_ROUTE.matcher(new QueryStringDecoder(request.uri()).path());
-    return exam.matches() ? exam.group(1) : null;
   }
 
   /** Whether the request carries the Authorization header the service requires, if any. */
@@ -428,7 +422,10 @@ final class RequestHandler extends SimpleChannelInboundHandler<HttpObject> {
     return v;
   }
 
-  /** Answers a refused request; mid-body refusals close the connection, the body is unread. */
+  /**
+   * Answers a refused request; a refusal before the body's end closes the connection, and the rest
+   * of the body is read and dropped until then ({@link ConnectionGuard#lingering}).
+   */
   private void refuse(ChannelHandlerContext ctx, Refusal r) {
     Exchange ex = exchange;
     if (ex == null) {
@@ -471,6 +468,17 @@ final class RequestHandler extends SimpleChannelInboundHandler<HttpObject> {
           var future = ctx.writeAndFlush(response);
           if (keepAlive) {
             guard.keptAlive();
+          } else if (!ex.complete && ctx.channel() instanceof SocketChannel socket) {
+            // The client may still be sending: closing now would reset the connection and could
+            // drop the answer before the client read it. Shut this side and drop the rest.
+            future.addListener(
+                f -> {
+                  if (!f.isSuccess()) {
+                    ctx.close();
+                    return;
+                  }
+                  socket.shutdownOutput().addListener(s -> guard.lingering(ctx));
+                });
           } else {
             future.addListener(ChannelFutureListener.CLOSE);
           }
@@ -507,6 +515,10 @@ final class RequestHandler extends SimpleChannelInboundHandler<HttpObject> {
   public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
     if (!(evt instanceof ConnectionGuard.Stall stall)) {
       super.userEventTriggered(ctx, evt);
+      return;
+    }
+    if (closing) {
+      ctx.close(); // an answer that closes the connection went out already
       return;
     }
     counters.stalledRequests.incrementAndGet();

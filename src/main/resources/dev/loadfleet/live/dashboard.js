@@ -4,7 +4,9 @@
 (function () {
   "use strict";
 
-  const state = { frames: [], seq: 0, pollMs: 2000, runId: "", charts: {}, names: [], hosts: [], failures: 0 };
+  const state = { frames: [], seq: 0, pollMs: 2000, runId: "", charts: {}, names: [], hosts: [], failures: 0, ended: false };
+  // This page's name for the launcher, which answers "ended" to every open page before it stops.
+  const pageId = Math.random().toString(36).slice(2, 12) + Date.now().toString(36);
   window.dashboard = state;
 
   const $ = (id) => document.getElementById(id);
@@ -233,9 +235,15 @@
     return changed;
   }
 
+  function ended() {
+    const gone = $("gone");
+    gone.hidden = false;
+    gone.textContent = "The launcher has ended; the figures above are its last. The report stays in results/" + state.runId + "/report/.";
+  }
+
   async function poll() {
     try {
-      const r = await fetch("/api/frames?since=" + state.seq, { cache: "no-store" });
+      const r = await fetch("/api/frames?since=" + state.seq + "&page=" + pageId, { cache: "no-store" });
       if (!r.ok) throw new Error("HTTP " + r.status);
       const body = await r.json();
       state.failures = 0;
@@ -253,13 +261,16 @@
         if (changed || Object.keys(state.charts).length === 0) buildCharts();
         else updateCharts();
       }
+      if (body.ended) {
+        state.ended = true;
+        ended();
+        return;
+      }
     } catch (e) {
-      // The launcher ends once the report is built: say so instead of failing on and on.
+      // A launcher that died without saying so: say it instead of failing on and on.
       state.failures++;
       if (state.frames.length > 0 && state.failures >= 2) {
-        const gone = $("gone");
-        gone.hidden = false;
-        gone.textContent = "The launcher has ended; the figures above are its last. The report stays in results/" + state.runId + "/report/.";
+        ended();
         return;
       }
     }

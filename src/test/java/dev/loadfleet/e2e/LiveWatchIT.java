@@ -132,6 +132,13 @@ class LiveWatchIT {
         }
         Thread.sleep(1000);
       }
+      if (browserProblem == null) {
+        try {
+          page.waitFor("window.dashboard.ended", Duration.ofSeconds(30));
+        } catch (RuntimeException | AssertionError e) {
+          browserProblem = "the page was not told that the launcher ended: " + e;
+        }
+      }
       pageErrors = page.consoleErrors();
     }
     exitCode = launcher.waitFor(Duration.ofMinutes(4));

@@ -1,6 +1,7 @@
 package dev.loadfleet.live;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -57,6 +58,44 @@ class DashboardTest {
       assertEquals(2, next.path("frames").get(0).path("seq").asLong());
       assertEquals(400, get(base, "/api/frames?since=x").statusCode());
     }
+  }
+
+  @Test
+  void closingWaitsForAnOpenPageToHearTheEndAndNotForOneThatLeft() throws Exception {
+    Boards run = new Boards(T0, "a");
+    run.poll(2000);
+    Dashboard d =
+        Dashboard.start(Dashboard.Options.LOOPBACK_ANY_PORT, run.board, tmp.resolve("r"), 500);
+    URI base = d.address();
+    assertTrue(
+        !JSON.readTree(get(base, "/api/frames?since=0&page=open").body())
+            .path("ended")
+            .asBoolean());
+    get(base, "/api/frames?since=0&page=left");
+    Thread closing = new Thread(d::close);
+    closing.start();
+    Thread.sleep(200);
+    assertTrue(closing.isAlive(), "the server waits for the open pages");
+    JsonNode last = JSON.readTree(get(base, "/api/frames?since=1&page=open").body());
+    assertTrue(last.path("ended").asBoolean(), last.toString());
+    assertEquals("test-run", last.path("runId").asText());
+    // "left" never asks again: the wait ends after one page poll and a second, not later.
+    closing.join(10_000);
+    assertTrue(!closing.isAlive(), "close() returned");
+    assertThrows(java.io.IOException.class, () -> get(base, "/api/frames?since=0"));
+  }
+
+  @Test
+  void closingWithNoPageOpenStopsAtOnce() throws Exception {
+    Boards run = new Boards(T0, "a");
+    Dashboard d =
+        Dashboard.start(Dashboard.Options.LOOPBACK_ANY_PORT, run.board, tmp.resolve("r"), 5000);
+    URI base = d.address();
+    get(base, "/api/frames?since=0"); // a script, not a page: nothing to wait for
+    Thread closing = new Thread(d::close);
+    closing.start();
+    closing.join(2_000);
+    assertTrue(!closing.isAlive(), "close() waits for no one when no page is open");
   }
 
   @Test
@@ -200,6 +239,13 @@ class DashboardTest {
       page.waitFor("document.getElementById('report-link') !== null", Duration.ofSeconds(15));
       assertEquals(List.of(), page.consoleErrors());
       page.screenshot(Path.of("target/dashboard-unit.png"));
+
+      // The launcher ends: the open page hears it before the server goes, says so, stops asking.
+      d.close();
+      page.waitFor("!document.getElementById('gone').hidden", Duration.ofSeconds(5));
+      assertTrue(page.eval("window.dashboard.ended").asBoolean(), "told, not guessed from errors");
+      Thread.sleep(1500); // three of the page's polls, had it gone on
+      assertEquals(List.of(), page.consoleErrors(), "no request to a server that is gone");
     }
   }
 }

@@ -195,6 +195,59 @@ class HostileClientsTest {
     assertFalse(answer.contains("null"), answer);
   }
 
+  @Test
+  void aRefusalMidBodyReachesAClientThatGoesOnSendingTheBody() throws Exception {
+    start(options().withIdleTimeout(Duration.ofMillis(1000)));
+    Uploads.Content content = new Uploads.Content(41, 2_000_000);
+    byte[] body =
+        Uploads.body(Uploads.head(Uploads.fields("s1", "e1", 0, content), "video"), content);
+    String head =
+        "POST /upload HTTP/1.1\r\nHost: x\r\nContent-Type: multipart/form-data; boundary="
+            + Uploads.BOUNDARY
+            + "\r\nContent-Length: "
+            + body.length
+            + "\r\n\r\n";
+    int first = 4096; // the fields and the misnamed part's head: refused as soon as they are read
+    try (RawHttp c = new RawHttp(service.port())) {
+      c.send(head).send(java.util.Arrays.copyOf(body, first));
+      Thread.sleep(300); // the refusal is written while the client is still sending
+      c.send(java.util.Arrays.copyOfRange(body, first, body.length));
+      String answer = c.readResponse(Duration.ofSeconds(5));
+      assertTrue(answer.startsWith("HTTP/1.1 400"), answer);
+      assertTrue(answer.contains("'file'"), answer);
+      assertTrue(answer.toLowerCase(java.util.Locale.ROOT).contains("connection: close"), answer);
+      assertTrue(c.readUntilClosed(Duration.ofSeconds(10)).closed(), "then it is closed");
+      // The client neither sends nor closes: the service closes its side once idle for 1 s.
+      awaitNoConnection(Duration.ofSeconds(5));
+    }
+    assertEquals(0, service.stats().uploadsStored());
+    assertEquals(1, service.stats().uploadsRejected());
+  }
+
+  @Test
+  void aRefusalOfTheHeadReachesAClientThatSendsTheBodyWithoutWaiting() throws Exception {
+    start(options().withAuthSha256("0".repeat(64)));
+    int length = 3_000_000;
+    try (RawHttp c = new RawHttp(service.port())) {
+      c.send(UPLOAD_HEAD + "Content-Length: " + length + "\r\n\r\n");
+      Thread.sleep(300);
+      c.send(new byte[length]);
+      String answer = c.readResponse(Duration.ofSeconds(5));
+      assertTrue(answer.startsWith("HTTP/1.1 401"), answer);
+      assertTrue(answer.contains("Authorization"), answer);
+    }
+    // The client closed: so does the service, long before its 30 s idle timeout.
+    awaitNoConnection(Duration.ofSeconds(5));
+  }
+
+  private void awaitNoConnection(Duration wait) throws InterruptedException {
+    long end = System.nanoTime() + wait.toNanos();
+    while (service.stats().connections().open() > 0 && System.nanoTime() < end) {
+      Thread.sleep(20);
+    }
+    assertEquals(0, service.stats().connections().open(), "connections open after " + wait);
+  }
+
   private String refusal(String request) throws IOException {
     try (RawHttp c = new RawHttp(service.port())) {
       return c.send(request).readResponse(Duration.ofSeconds(5));
