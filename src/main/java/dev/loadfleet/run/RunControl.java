@@ -210,10 +210,16 @@ public final class RunControl {
         String name = e.getKey();
         Fleet.Result<Injector.Ending> r = e.getValue();
         if (!r.ok()) {
-          unreachable.put(name, r.message());
+          if (unreachable.put(name, r.message()) == null) {
+            out.printf(
+                "  %-16s cannot be reached (%s); asking again every %d s until the grace ends%n",
+                name, r.message(), TICK.toSeconds());
+          }
           continue;
         }
-        unreachable.remove(name);
+        if (unreachable.remove(name) != null) {
+          out.printf("  %-16s reachable again%n", name);
+        }
         Injector.Ending ending = r.value();
         // "ended": asked before, by this process or another (`loadfleet stop` beside the run).
         boolean askedElsewhere = ending.answer().equals("ended") && !asked.contains(name);

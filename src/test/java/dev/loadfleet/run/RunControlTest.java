@@ -187,6 +187,58 @@ class RunControlTest {
   }
 
   @Test
+  void aStopSaysAtOnceThatAHostCannotBeReachedAndWhenItIsBack() throws Exception {
+    Path results = tmp.resolve("results");
+    List<Long> pids = startRecordedRun(results);
+    HOSTS.get(1).stop();
+    Thread back =
+        new Thread(
+            () -> {
+              try {
+                Thread.sleep(3000);
+                HOSTS.get(1).restart();
+              } catch (Exception e) {
+                throw new IllegalStateException(e);
+              }
+            });
+    back.start();
+    Cli stop;
+    try {
+      stop =
+          cli(
+              "stop",
+              "--run-id",
+              RecordedRun.RUN_ID,
+              "--results",
+              results.toString(),
+              "--grace",
+              "60");
+    } finally {
+      back.join();
+    }
+    assertEquals(0, stop.code(), stop.transcript());
+    List<String> lines = stop.out().lines().toList();
+    int said = -1;
+    int again = -1;
+    int ended = -1;
+    for (int i = 0; i < lines.size(); i++) {
+      String l = lines.get(i);
+      if (l.matches(
+          " +host1 +cannot be reached \\(.+\\); asking again every 1 s until the grace ends")) {
+        assertEquals(-1, said, "said once, not at every round: " + stop.transcript());
+        said = i;
+      } else if (l.matches(" +host1 +reachable again")) {
+        again = i;
+      } else if (l.matches(" +host1 +ended its run by itself .*")) {
+        ended = i;
+      }
+    }
+    assertTrue(said >= 0 && again > said && ended > again, stop.transcript());
+    assertEquals("ended", runJson(results).path("hosts").get(1).path("stop").asText());
+    ProcessHandle.of(pids.get(1)).ifPresent(p -> p.onExit().orTimeout(5, TimeUnit.SECONDS).join());
+  }
+
+  @Test
   void statusMarksAHostWhoseInjectorStatusIsGarbageFailedAndShowsTheOthers() throws Exception {
     Path results = tmp.resolve("results-garbage");
     startRecordedRun(results);
