@@ -202,17 +202,12 @@ class RunControlTest {
               }
             });
     back.start();
+    String[] run = {
+      "--run-id", RecordedRun.RUN_ID, "--results", results.toString(), "--grace", "60"
+    };
     Cli stop;
     try {
-      stop =
-          cli(
-              "stop",
-              "--run-id",
-              RecordedRun.RUN_ID,
-              "--results",
-              results.toString(),
-              "--grace",
-              "60");
+      stop = cli(concat("stop", run));
     } finally {
       back.join();
     }
