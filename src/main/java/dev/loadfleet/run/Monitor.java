@@ -17,9 +17,12 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -73,6 +76,9 @@ final class Monitor {
   /** Health samples are taken at most this often (each costs the host ~9 ms CPU, ~50 KB). */
   static final Duration HEALTH_EVERY = Duration.ofMillis(1900);
 
+  /** A first student later than this after T0 is said (the report's verdict uses the same). */
+  static final Duration LATE = Duration.ofMillis(500);
+
   private final Fleet fleet;
   private final Path resultsRoot;
   private final Duration poll;
@@ -80,6 +86,10 @@ final class Monitor {
   private final Duration lostWait;
   private final Watchers watchers;
   private final Map<String, Live> live = new ConcurrentHashMap<>();
+
+  /** Hosts whose first student's start was judged already (it is judged once). */
+  private final Set<String> startJudged = new HashSet<>();
+
   private final List<Thread> pollers = new ArrayList<>();
   private RunRecord run;
   private ServiceWatch.Standing serviceStanding = ServiceWatch.Standing.CONNECTING;
@@ -232,6 +242,9 @@ final class Monitor {
       if (l == null || h.terminal()) {
         continue;
       }
+      if (l.last != null && !startJudged.contains(h.name())) {
+        l.last.progress().ifPresent(p -> judgeStart(h, p));
+      }
       HostRun next = h;
       if (now - l.lastSeenNanos > lostAfter.toNanos()) {
         if (h.state() != HostState.LOST) {
@@ -253,6 +266,29 @@ final class Monitor {
         run = run.withHost(h.name(), x -> after);
         run.write(resultsRoot);
       }
+    }
+  }
+
+  /**
+   * One line in the live view when a host's first student started more than {@link #LATE} after T0
+   * (clock offset applied): its Gatling was not ready when the others began, so the fleet's load
+   * ramps up unevenly. Judged once, at the first progress that has a start.
+   */
+  private void judgeStart(HostRun h, Injector.Progress p) {
+    if (p.injectionStart() <= 0) {
+      return;
+    }
+    startJudged.add(h.name());
+    long late = p.injectionStart() - h.clock().offsetMs() - run.t0();
+    if (late > LATE.toMillis()) {
+      event(
+          String.format(
+              Locale.ROOT,
+              "%s started its first students %.1f s after T0: its Gatling was not ready in time,"
+                  + " so its share of the load began late (a longer --start-delay avoids it; the"
+                  + " report names the host)",
+              h.name(),
+              late / 1000.0));
     }
   }
 

@@ -128,6 +128,35 @@ class MonitorTest {
   }
 
   @Test
+  void aHostWhoseFirstStudentStartedLateIsSaidOnceTheOtherNot() throws Exception {
+    List<HostRun> hosts = hosts("late");
+    try (Fleet fleet = connect(hosts)) {
+      RunRecord run = record("late", hosts);
+      long t0 = run.t0();
+      long[] starts = {t0 + 120, t0 + 2600}; // host0 on time, host1 2.6 s late
+      for (int i = 0; i < 2; i++) {
+        HostRun h = run.hosts().get(i);
+        long pgid =
+            Injector.start(
+                fleet.get(h.name()).orElseThrow(),
+                h,
+                "x.Sim",
+                Map.of("seconds", "4", "injectionStart", String.valueOf(starts[i])));
+        run = run.withHost(h.name(), x -> x.withStart(pgid));
+      }
+      run.write(results);
+      StringWriter view = new StringWriter();
+      watch(run, fleet, Duration.ofSeconds(10), view);
+      String text = view.toString();
+      String late =
+          "host1 started its first students 2.6 s after T0: its Gatling was not ready in time";
+      assertTrue(text.contains(late), text);
+      assertEquals(text.indexOf(late), text.lastIndexOf(late), "said once: " + text);
+      assertTrue(!text.contains("host0 started its first students"), text);
+    }
+  }
+
+  @Test
   void aServiceHostThatCannotBeReachedIsShownUnreachableAndTheRunGoesOn() throws Exception {
     List<HostRun> hosts = hosts("service");
     int port;

@@ -14,7 +14,9 @@ import java.nio.file.StandardCopyOption;
  * stand-in writes the progress file it is given, starts a child (a JVM has threads, a shell
  * children), runs for {@code -Dseconds=N} (default 600) and exits with {@code -Dexit=N}; like the
  * simulation, it ends early within a second of its {@code -DstopFile} appearing (the last {@code
- * -DstopFile} given counts: an empty one, e.g. from INJECTOR_JAVA_OPTS, ignores stops).
+ * -DstopFile} given counts: an empty one, e.g. from INJECTOR_JAVA_OPTS, ignores stops). Its
+ * progress says its first student started at {@code -DinjectionStart=EPOCHMS} (default 0: none
+ * yet).
  */
 final class StandInGatling {
   private StandInGatling() {}
@@ -36,9 +38,10 @@ final class StandInGatling {
         String.join(
             "\n",
             "#!/bin/bash",
-            "progress=; seconds=600; code=0; stop=",
+            "progress=; seconds=600; code=0; stop=; start=0",
             "for a in \"$@\"; do case \"$a\" in -DprogressFile=*) progress=${a#*=};; -Dseconds=*) seconds=${a#*=};;"
-                + " -Dexit=*) code=${a#*=};; -DstopFile=*) stop=${a#*=};; esac; done",
+                + " -Dexit=*) code=${a#*=};; -DstopFile=*) stop=${a#*=};;"
+                + " -DinjectionStart=*) start=${a#*=};; esac; done",
             "echo \"args: $*\"",
             // not a Gatling log, but not empty either: an empty one is left out of the report
             "mkdir -p gatling/run-1 && echo stand-in > gatling/run-1/simulation.log",
@@ -46,7 +49,7 @@ final class StandInGatling {
             "child=$!",
             "for i in $(seq 0 \"$seconds\"); do",
             // as the simulation writes it: one JSON object, no line break after it
-            "  printf '%s' \"{\\\"time\\\":$(date +%s%3N),\\\"usersStarted\\\":3,\\\"usersActive\\\":2,\\\"uploadsOk\\\":$i,\\\"finished\\\":false}\" > \"$progress.tmp\"",
+            "  printf '%s' \"{\\\"time\\\":$(date +%s%3N),\\\"injectionStart\\\":$start,\\\"usersStarted\\\":3,\\\"usersActive\\\":2,\\\"uploadsOk\\\":$i,\\\"finished\\\":false}\" > \"$progress.tmp\"",
             "  mv \"$progress.tmp\" \"$progress\"",
             "  if [ -n \"$stop\" ] && [ -e \"$stop\" ]; then echo \"stop file seen\"; break; fi",
             "  [ \"$i\" = \"$seconds\" ] || sleep 1",
