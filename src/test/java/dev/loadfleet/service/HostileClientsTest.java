@@ -225,6 +225,18 @@ class HostileClientsTest {
   }
 
   @Test
+  void aBodyThatStallsGets408AndTheConnectionIsClosedAtOnceNotLingered() throws Exception {
+    start(options().withIdleTimeout(Duration.ofSeconds(2)));
+    try (RawHttp c = new RawHttp(service.port())) {
+      c.send(UPLOAD_HEAD + "Content-Length: 100000\r\n\r\n--b\r\n");
+      String answer = c.readResponse(Duration.ofSeconds(10));
+      assertTrue(answer.startsWith("HTTP/1.1 408"), answer);
+      // A silent client sends nothing more: no reason to wait another idle timeout for it.
+      awaitNoConnection(Duration.ofSeconds(1));
+    }
+  }
+
+  @Test
   void aRefusalOfTheHeadReachesAClientThatSendsTheBodyWithoutWaiting() throws Exception {
     start(options().withAuthSha256("0".repeat(64)));
     int length = 3_000_000;
