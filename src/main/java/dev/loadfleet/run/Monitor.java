@@ -76,8 +76,13 @@ final class Monitor {
   /** Health samples are taken at most this often (each costs the host ~9 ms CPU, ~50 KB). */
   static final Duration HEALTH_EVERY = Duration.ofMillis(1900);
 
-  /** A first student later than this after T0 is said (the report's verdict uses the same). */
-  static final Duration LATE = Duration.ofMillis(500);
+  /**
+   * A first student later than this after T0 is said live. The report's verdict flags 500 ms,
+   * judged on the merged log; the progress file's start is read a little later than the log's (40
+   * ms on the test bed), and a host about 450 ms late is common on a busy one, so the live view
+   * says only what the report will also say.
+   */
+  static final Duration LATE = Duration.ofSeconds(1);
 
   private final Fleet fleet;
   private final Path resultsRoot;

@@ -171,8 +171,9 @@ class DashboardTest {
     Boards run = new Boards(System.currentTimeMillis(), "lf-a", "lf-b");
     run.poll(1000);
     run.poll(1000);
-    try (Dashboard d = Dashboard.start(Dashboard.Options.LOOPBACK_ANY_PORT, run.board, tmp, 500);
-        HeadlessBrowser browser = HeadlessBrowser.start();
+    // Not a resource of the try: the test closes it while the page is open, as the launcher does.
+    Dashboard d = Dashboard.start(Dashboard.Options.LOOPBACK_ANY_PORT, run.board, tmp, 500);
+    try (HeadlessBrowser browser = HeadlessBrowser.start();
         Page page = browser.open(d.address().toString())) {
       page.waitFor("window.dashboard && window.dashboard.seq >= 2", Duration.ofSeconds(15));
       List<String> charts =
@@ -246,6 +247,8 @@ class DashboardTest {
       assertTrue(page.eval("window.dashboard.ended").asBoolean(), "told, not guessed from errors");
       Thread.sleep(1500); // three of the page's polls, had it gone on
       assertEquals(List.of(), page.consoleErrors(), "no request to a server that is gone");
+    } finally {
+      d.close();
     }
   }
 }
