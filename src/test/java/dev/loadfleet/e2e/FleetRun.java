@@ -152,6 +152,20 @@ public final class FleetRun {
     return start(Map.of(), command, args);
   }
 
+  /**
+   * Starts {@code loadfleet run} as the scenarios that watch a run do: T0 8 s ahead, a poll every 2
+   * s, then {@code args}.
+   */
+  public LauncherProcess startWatched(String... args) {
+    String[] all = new String[args.length + 4];
+    all[0] = "--start-delay";
+    all[1] = "8";
+    all[2] = "--poll";
+    all[3] = "2";
+    System.arraycopy(args, 0, all, 4, args.length);
+    return start("run", all);
+  }
+
   /** As {@link #start(String, String...)}, with {@code env} added to the launcher's. */
   public LauncherProcess start(Map<String, String> env, String command, String... args) {
     String[] all = new String[args.length + 3];

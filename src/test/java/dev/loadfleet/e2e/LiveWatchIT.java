@@ -91,12 +91,7 @@ class LiveWatchIT {
     startPrometheus(dashboardPort);
 
     LauncherProcess launcher =
-        run.start(
-            "run",
-            "--start-delay",
-            "8",
-            "--poll",
-            "2",
+        run.startWatched(
             "--dashboard",
             String.valueOf(dashboardPort),
             "--stop-when",

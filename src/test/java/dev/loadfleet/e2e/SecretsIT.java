@@ -117,8 +117,7 @@ class SecretsIT {
 
   @AfterAll
   void leaveNothingRunning() {
-    bed.killLeftovers();
-    bed.restartTarget();
+    bed.killLeftoversAndRestartTarget();
   }
 
   @Test

@@ -60,14 +60,7 @@ class StopCriteriaIT {
     java.nio.file.Files.writeString(
         run.inventory(), inventory + "stopWhen:\n  - {ko: \"> 20%\", for: 20s}\n");
     LauncherProcess launcher =
-        run.start(
-            "run",
-            "--start-delay",
-            "8",
-            "--poll",
-            "2",
-            "--stop-when",
-            "{p95: '> 30s', request: upload, for: 4s}");
+        run.startWatched("--stop-when", "{p95: '> 30s', request: upload, for: 4s}");
     assertTrue(
         launcher.awaitOutput("dashboard: http://127.0.0.1:", Duration.ofMinutes(2)),
         "no dashboard line:\n" + launcher.output());
@@ -101,8 +94,7 @@ class StopCriteriaIT {
 
   @AfterAll
   void leaveNothingRunning() {
-    bed.killLeftovers();
-    bed.restartTarget();
+    bed.killLeftoversAndRestartTarget();
   }
 
   private String get(String path) throws IOException, InterruptedException {

@@ -314,6 +314,15 @@ public final class TestBed {
     }
   }
 
+  /**
+   * After a scenario that started the stand-in with other options: ends what it left running and
+   * gives the next one a plain stand-in.
+   */
+  public void killLeftoversAndRestartTarget() {
+    killLeftovers();
+    restartTarget();
+  }
+
   /** How many times each host's sshd has let a key in so far (from its own log). */
   public long acceptedLogins(String host) {
     // deploy/testbed/lib.sh HOST_STATE: outside the repo, which a host's private /tmp may hide.
