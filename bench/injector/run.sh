@@ -11,6 +11,9 @@
 #           tuned  = the flags BENCHMARKS.md recommends, which bin/injector now runs, --no-reports;
 #           untimed = tuned with the simulation's response-time histograms off
 #                    (-Dloadfleet.responseTimes=false): the recording's cost is tuned minus untimed.
+#           parts  = tuned with the upload's body built from Gatling's own multipart parts
+#                    (-Dloadfleet.uploadBody=gatling; the simulation's default sends the recording's
+#                    shared bytes without copies).
 #           c1     = tuned with -XX:TieredStopAtLevel=1 (the client compiler only: less JIT work in a
 #                    short run, slower code in a long one).
 # Results: target/bench-injector/{results.json,summary.md,<step>/...}.
@@ -33,6 +36,7 @@ exec java -Xmx256m -cp "target/test-classes:target/classes:$(cat target/bench-cl
   "-Dbench.variant.bundle=$BUNDLE_OPTS" \
   "-Dbench.variant.tuned=$TUNED_OPTS" \
   "-Dbench.variant.untimed=$UNTIMED_OPTS" \
+  "-Dbench.variant.parts=$TUNED_OPTS -Dloadfleet.uploadBody=gatling" \
   "-Dbench.variant.c1=$TUNED_OPTS -XX:TieredStopAtLevel=1" \
   "-Dbench.serviceOptions=$SERVICE_OPTS" \
   "-Dbench.steady=${BENCH_STEADY:-60}" "-Dbench.curlUploads=${BENCH_CURL_UPLOADS:-100}" \

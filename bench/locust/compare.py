@@ -38,6 +38,7 @@ SIMULATION = "dev.loadfleet.simulations.ProctoringSimulation"
 INJECTOR_VARIANTS = {
     "c1": "-XX:TieredStopAtLevel=1",
     "serial": "-XX:-UseParallelGC -XX:+UseSerialGC",
+    "parts": "-Dloadfleet.uploadBody=gatling",
 }
 
 

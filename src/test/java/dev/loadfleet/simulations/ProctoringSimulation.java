@@ -20,6 +20,7 @@ import io.gatling.javaapi.core.Session;
 import io.gatling.javaapi.core.Simulation;
 import io.gatling.javaapi.http.BodyPart;
 import io.gatling.javaapi.http.HttpProtocolBuilder;
+import io.gatling.javaapi.http.HttpRequestActionBuilder;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
@@ -30,6 +31,7 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 import java.util.stream.Stream;
 
 /**
@@ -66,6 +68,9 @@ public class ProctoringSimulation extends Simulation {
   // The recording chunk: made once per JVM, shared by every student.
   static final Recording RECORDING = Recording.of(UPLOAD);
 
+  // The uploads' multipart boundary: one per JVM, never found in the recording.
+  static final String BOUNDARY = UploadBody.boundaryAbsentFrom(RECORDING, new Random());
+
   // What the students have done so far (progress file, end-of-run check).
   static final Progress PROGRESS = new Progress(WORKLOAD.progressFile());
 
@@ -86,12 +91,12 @@ public class ProctoringSimulation extends Simulation {
   static final ChainBuilder upload =
       PROGRESS
           .timed(
-              http("upload")
-                  .httpRequest(UPLOAD.method(), session -> url(UPLOAD.path(), session))
-                  .bodyParts(uploadParts())
+              withUploadBody(
+                      http("upload")
+                          .httpRequest(UPLOAD.method(), session -> url(UPLOAD.path(), session)))
                   .requestTimeout(TARGET.requestTimeout())
                   .check(status().in(200, 201, 204)))
-          .exec(session -> PROGRESS.countUpload(session, RECORDING.bytes().length));
+          .exec(session -> PROGRESS.countUpload(session, RECORDING.size()));
 
   // "I am still here": the student's ids as a small form.
   static final ChainBuilder heartbeat =
@@ -288,20 +293,50 @@ public class ProctoringSimulation extends Simulation {
             .replace("#{studentId}", session.getString("studentId"));
   }
 
-  /** The upload's form: ids, chunk number, size, SHA-256, any extra fields, then the bytes. */
-  private static List<BodyPart> uploadParts() {
+  /**
+   * The upload's body: the recording's shared bytes sent without copies ({@link UploadBody}), or,
+   * with {@code -Dloadfleet.uploadBody=gatling}, the same form built from Gatling's own multipart
+   * parts (the same bytes on the wire; the reference the injector benchmark measures against).
+   */
+  private static HttpRequestActionBuilder withUploadBody(HttpRequestActionBuilder request) {
+    if ("gatling".equals(System.getProperty("loadfleet.uploadBody"))) {
+      return request.bodyParts(gatlingParts());
+    }
+    return request
+        .header("Content-Type", UploadBody.mediaType(BOUNDARY))
+        .sign((built, session) -> built.copyWithNewBody(uploadBody(session)));
+  }
+
+  /** The upload's form as Gatling's multipart parts. */
+  private static List<BodyPart> gatlingParts() {
     List<BodyPart> parts = new ArrayList<>();
     parts.add(StringBodyPart(FORM.studentIdField(), "#{studentId}"));
     parts.add(StringBodyPart(FORM.examIdField(), TARGET.examId()));
     parts.add(StringBodyPart(FORM.seqField(), "#{seq}"));
-    parts.add(StringBodyPart(FORM.sizeField(), Integer.toString(RECORDING.bytes().length)));
+    parts.add(StringBodyPart(FORM.sizeField(), Integer.toString(RECORDING.size())));
     parts.add(StringBodyPart(FORM.checksumField(), RECORDING.sha256()));
     FORM.extraFields().forEach((name, value) -> parts.add(StringBodyPart(name, value)));
+    byte[] bytes = new byte[RECORDING.size()];
+    RECORDING.content().getBytes(RECORDING.content().readerIndex(), bytes);
     parts.add(
-        ByteArrayBodyPart(FORM.fileField(), RECORDING.bytes())
+        ByteArrayBodyPart(FORM.fileField(), bytes)
             .fileName(session -> session.getInt("seq") + RECORDING.extension())
             .contentType("video/webm"));
     return parts;
+  }
+
+  /** One upload's form: ids, chunk number, size, SHA-256, any extra fields, then the bytes. */
+  private static UploadBody uploadBody(Session session) {
+    int seq = session.getInt("seq");
+    List<Map.Entry<String, String>> fields = new ArrayList<>();
+    fields.add(Map.entry(FORM.studentIdField(), session.getString("studentId")));
+    fields.add(Map.entry(FORM.examIdField(), TARGET.examId()));
+    fields.add(Map.entry(FORM.seqField(), Integer.toString(seq)));
+    fields.add(Map.entry(FORM.sizeField(), Integer.toString(RECORDING.size())));
+    fields.add(Map.entry(FORM.checksumField(), RECORDING.sha256()));
+    FORM.extraFields().forEach((name, value) -> fields.add(Map.entry(name, value)));
+    return new UploadBody(
+        fields, FORM.fileField(), seq + RECORDING.extension(), "video/webm", BOUNDARY, RECORDING);
   }
 
   private static HttpProtocolBuilder authorized(HttpProtocolBuilder protocol) {

@@ -1,6 +1,8 @@
 package dev.loadfleet.simulations;
 
 import dev.loadfleet.config.Workload.Upload;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -17,11 +19,15 @@ import java.util.Random;
  * injector and every run) and incompressible (no transport or disk compression can make the test
  * lighter than real video).
  *
- * <p>Gatling 3.15.1 wraps the array for each request without copying it ({@code ByteArrayPartImpl}
- * uses {@code Unpooled.wrappedBuffer}) and copies it chunk by chunk into the socket's buffers, so
- * an upload in flight costs a few buffers, not a recording.
+ * <p>The bytes live in one direct buffer, outside the heap, that no upload can change or free:
+ * every upload sends read-only slices of it straight to its socket ({@link UploadBody}), so an
+ * upload in flight costs no copy of the recording and no heap.
+ *
+ * @param content the recording's bytes, read-only by contract and never released
+ * @param sha256 the bytes' SHA-256, lower-case hex
+ * @param fileName the file name the bytes came from, or {@code chunk.webm} for generated ones
  */
-record Recording(byte[] bytes, String sha256, String fileName) {
+record Recording(ByteBuf content, String sha256, String fileName) {
   private static final long SEED = 0x5EED_2024L;
 
   static Recording of(Upload upload) {
@@ -39,7 +45,13 @@ record Recording(byte[] bytes, String sha256, String fileName) {
       new Random(SEED).nextBytes(bytes);
       fileName = "chunk.webm";
     }
-    return new Recording(bytes, sha256(bytes), fileName);
+    ByteBuf direct = Unpooled.directBuffer(bytes.length, bytes.length).writeBytes(bytes);
+    return new Recording(Unpooled.unreleasableBuffer(direct), sha256(bytes), fileName);
+  }
+
+  /** The recording's size in bytes. */
+  int size() {
+    return content.readableBytes();
   }
 
   /** The file name's extension with its dot, e.g. ".webm". */

@@ -1,0 +1,207 @@
+package dev.loadfleet.simulations;
+
+import io.gatling.http.client.body.RequestBody;
+import io.gatling.http.client.body.RequestBodyBuilder;
+import io.gatling.http.client.body.WritableContent;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.http.DefaultHttpContent;
+import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.stream.ChunkedInput;
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+
+/**
+ * One upload's multipart/form-data body: the form's text fields, then the recording as its file
+ * part, laid out as Gatling's own multipart bodies are ({@code --boundary}, a {@code
+ * Content-Disposition} per part, the file part's {@code Content-Type}, CRLFs, the closing {@code
+ * --boundary--}).
+ *
+ * <p>The recording's bytes are not copied per upload: the head (the fields and the file part's
+ * headers) is a few hundred bytes made per request, and the file part is read-only slices of the
+ * recording's one direct buffer, handed to the socket 1 MiB at a time. Gatling's own multipart
+ * parts copy every byte twice (into an 8 KiB heap chunk, then into a direct buffer for the socket)
+ * and cross the pipeline once per 8 KiB. The body goes through Gatling's public client API: the
+ * request's {@code sign} step replaces the empty body with this one, and Gatling writes it as any
+ * chunked body, with its exact {@code Content-Length}.
+ *
+ * @param fields the text fields in form order, values as they are sent (UTF-8)
+ * @param fileField the file part's field name
+ * @param fileName the file part's file name
+ * @param contentType the file part's content type
+ * @param boundary the multipart boundary (also in the request's Content-Type header)
+ * @param recording the recording; its {@link Recording#content()} is sent as the file part
+ */
+record UploadBody(
+    List<Map.Entry<String, String>> fields,
+    String fileField,
+    String fileName,
+    String contentType,
+    String boundary,
+    Recording recording)
+    implements RequestBody {
+
+  /** Bytes handed to the socket per chunk: a few pipeline trips per upload, none copied. */
+  static final int CHUNK = 1 << 20;
+
+  /** The Content-Type header that announces a body with this boundary. */
+  static String mediaType(String boundary) {
+    return "multipart/form-data; boundary=" + boundary;
+  }
+
+  /**
+   * A boundary in the alphabet and length Gatling uses for its own multipart bodies, drawn until no
+   * line of the recording starts with it, so no part can end inside the recording.
+   */
+  static String boundaryAbsentFrom(Recording recording, Random random) {
+    String alphabet = "-_0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ";
+    while (true) {
+      StringBuilder b = new StringBuilder(35);
+      for (int i = 0; i < 35; i++) {
+        b.append(alphabet.charAt(random.nextInt(alphabet.length())));
+      }
+      String boundary = b.toString();
+      ByteBuf delimiter = Unpooled.copiedBuffer("\r\n--" + boundary, StandardCharsets.US_ASCII);
+      if (ByteBufUtil.indexOf(delimiter, recording.content().duplicate()) < 0) {
+        return boundary;
+      }
+    }
+  }
+
+  /** Everything before the recording's bytes. */
+  byte[] head() {
+    StringBuilder s = new StringBuilder(64 * (fields.size() + 2));
+    for (Map.Entry<String, String> field : fields) {
+      s.append("--").append(boundary).append("\r\n");
+      s.append("Content-Disposition: form-data; name=\"").append(quoted(field.getKey()));
+      s.append("\"\r\n\r\n").append(field.getValue()).append("\r\n");
+    }
+    s.append("--").append(boundary).append("\r\n");
+    s.append("Content-Disposition: form-data; name=\"").append(quoted(fileField));
+    s.append("\"; filename=\"").append(quoted(fileName)).append("\"\r\n");
+    s.append("Content-Type: ").append(contentType).append("\r\n\r\n");
+    return s.toString().getBytes(StandardCharsets.UTF_8);
+  }
+
+  /** Everything after the recording's bytes. */
+  byte[] tail() {
+    return ("\r\n--" + boundary + "--\r\n").getBytes(StandardCharsets.US_ASCII);
+  }
+
+  /** A form-data name or file name inside its quotes, escaped as browsers do (RFC 7578, 4.2). */
+  static String quoted(String name) {
+    return name.replace("\"", "%22").replace("\r", "%0D").replace("\n", "%0A");
+  }
+
+  @Override
+  public WritableContent build(ByteBufAllocator alloc) {
+    Chunks chunks = new Chunks(head(), recording.content(), tail());
+    return new WritableContent(chunks, chunks.length());
+  }
+
+  @Override
+  public RequestBodyBuilder newBuilder() {
+    return (contentType, charset, fileCharset) -> this;
+  }
+
+  @Override
+  public byte[] getBytes() {
+    ByteArrayOutputStream all = new ByteArrayOutputStream();
+    all.writeBytes(head());
+    ByteBuf content = recording.content().duplicate();
+    byte[] bytes = new byte[content.readableBytes()];
+    content.readBytes(bytes);
+    all.writeBytes(bytes);
+    all.writeBytes(tail());
+    return all.toByteArray();
+  }
+
+  @Override
+  public String print(int maxLength) {
+    String text =
+        new String(head(), StandardCharsets.UTF_8)
+            + "<"
+            + recording.size()
+            + " bytes of the recording>"
+            + new String(tail(), StandardCharsets.US_ASCII);
+    return text.length() <= maxLength ? text : text.substring(0, maxLength) + "...";
+  }
+
+  /** The body as Netty's chunked writer reads it: head, recording slices, tail. */
+  static final class Chunks implements ChunkedInput<HttpContent> {
+    private final byte[] head;
+    private final ByteBuf recording;
+    private final byte[] tail;
+    private final long length;
+    private int stage;
+    private int offset;
+    private long progress;
+
+    Chunks(byte[] head, ByteBuf recording, byte[] tail) {
+      this.head = head;
+      this.recording = recording;
+      this.tail = tail;
+      this.length = (long) head.length + recording.readableBytes() + tail.length;
+    }
+
+    @Override
+    public boolean isEndOfInput() {
+      return stage == 3;
+    }
+
+    @Override
+    public void close() {
+      stage = 3;
+    }
+
+    @Deprecated
+    @Override
+    public HttpContent readChunk(ChannelHandlerContext ctx) {
+      return readChunk(ctx.alloc());
+    }
+
+    @Override
+    public HttpContent readChunk(ByteBufAllocator alloc) {
+      ByteBuf chunk;
+      switch (stage) {
+        case 0 -> {
+          chunk = Unpooled.wrappedBuffer(head);
+          stage = recording.readableBytes() == 0 ? 2 : 1;
+        }
+        case 1 -> {
+          int n = Math.min(CHUNK, recording.readableBytes() - offset);
+          chunk = recording.slice(recording.readerIndex() + offset, n);
+          offset += n;
+          if (offset == recording.readableBytes()) {
+            stage = 2;
+          }
+        }
+        case 2 -> {
+          chunk = Unpooled.wrappedBuffer(tail);
+          stage = 3;
+        }
+        default -> {
+          return null;
+        }
+      }
+      progress += chunk.readableBytes();
+      return new DefaultHttpContent(chunk);
+    }
+
+    @Override
+    public long length() {
+      return length;
+    }
+
+    @Override
+    public long progress() {
+      return progress;
+    }
+  }
+}
