@@ -39,6 +39,7 @@ INJECTOR_VARIANTS = {
     "c1": "-XX:TieredStopAtLevel=1",
     "serial": "-XX:-UseParallelGC -XX:+UseSerialGC",
     "parts": "-Dloadfleet.uploadBody=gatling",
+    "c2only": "-XX:-TieredCompilation",
 }
 
 
@@ -262,11 +263,11 @@ def run_loadfleet(step_dir, port, students, seconds, sampler, bundle, jvm_option
                           "peakRssMiB": round(sampler.hwm.get(jvm, 0))}
 
 
-def step(out, bundle, spec):
+def step(out, bundle, spec, repeat):
     parts = spec.split(":")
     tool, students = parts[0], int(parts[1])
     seconds = int(parts[2]) if len(parts) > 2 else (90 if students <= 200 else 150)
-    name = f"{tool}-{students}-{seconds}s"
+    name = f"{tool}-{students}-{seconds}s" + (f"#{repeat}" if repeat > 1 else "")
     step_dir = os.path.join(out, name)
     os.makedirs(step_dir)
     load_start = loadavg()
@@ -299,7 +300,7 @@ def step(out, bundle, spec):
     whole_cpu = sum(total.values())
     gb = total_bytes / 1e9
     r = {
-        "step": name, "tool": tool, "students": students, "seconds": seconds,
+        "step": name, "tool": tool, "students": students, "seconds": seconds, "repeat": repeat,
         "loadStart": load_start, "loadEnd": loadavg(),
         "bytes": total_bytes, "uploads200": uploads, "uploadsBodyRead": uploads_read,
         "uploadsScheduled": scheduled(students, seconds, UPLOAD_S),
@@ -331,6 +332,11 @@ def ko(r):
     return sum(s["ko"] for s in r["requests"].values())
 
 
+def repeat_label(r):
+    """The n-th run of the same tool and size pairs with the n-th of the other tool: " s (#n)"."""
+    return f" s (#{r['repeat']})" if r.get("repeat", 1) > 1 else " s"
+
+
 def summary(results):
     lines = [
         "| students, seconds | Locust CPU-s/GB | loadfleet CPU-s/GB | ratio | heartbeat p95 ms, "
@@ -338,18 +344,18 @@ def summary(results):
         "|---|---|---|---|---|---|---|"]
     by = {}
     for r in results:
-        by.setdefault((r["students"], r["seconds"]), {})[r["tool"]] = r
+        by.setdefault((r["students"], f"{r['seconds']}{repeat_label(r)}"), {})[r["tool"]] = r
     for (students, seconds), pair in by.items():
         lo, lf = pair.get("locust"), pair.get("loadfleet")
         if not lo or not lf:
             continue
         a, b = lo["cpuPerGbFromFirstRequest"], lf["cpuPerGbFromFirstRequest"]
         lines.append(
-            f"| {students}, {seconds} s | {a:.2f} | {b:.2f} | {b / a:.2f} | {p95(lo, 'heartbeat')} / "
+            f"| {students}, {seconds} | {a:.2f} | {b:.2f} | {b / a:.2f} | {p95(lo, 'heartbeat')} / "
             f"{p95(lf, 'heartbeat')} | {p95(lo, 'upload')} / {p95(lf, 'upload')} | "
             f"{lo['loadStart']:.1f}-{lo['loadEnd']:.1f}; {lf['loadStart']:.1f}-{lf['loadEnd']:.1f} |")
     variants = [
-        f"| {students}, {seconds} s | {tool} ({INJECTOR_VARIANTS[tool.split('@')[1]]}) | "
+        f"| {students}, {seconds} | {tool} ({INJECTOR_VARIANTS[tool.split('@')[1]]}) | "
         f"{pair['loadfleet']['cpuPerGbFromFirstRequest']:.2f} | {r['cpuPerGbFromFirstRequest']:.2f} | "
         f"{r['cpuPerGbFromFirstRequest'] / pair['loadfleet']['cpuPerGbFromFirstRequest']:.2f} | "
         f"{p95(pair['loadfleet'], 'heartbeat')} / {p95(r, 'heartbeat')} | "
@@ -391,8 +397,11 @@ def main():
     with open("/proc/cpuinfo") as f:
         model = next(line.split(":", 1)[1].strip() for line in f if line.startswith("model name"))
     results = []
+    seen = {}
     for spec in steps:
-        results.append(step(out, bundle, spec))
+        key = spec if spec.count(":") > 1 else spec + ":"
+        seen[key] = seen.get(key, 0) + 1
+        results.append(step(out, bundle, spec, seen[key]))
         with open(os.path.join(out, "results.json"), "w") as f:
             json.dump({"machine": f"{os.cpu_count()} x {model}", "results": results}, f, indent=1)
     text = (f"Machine: {os.cpu_count()} x {model}; {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}"
