@@ -27,6 +27,11 @@ final class FormReceiver implements MultipartDecoder.Handler, AutoCloseable {
 
   static final Pattern SIZE = Pattern.compile("\\d{1,18}");
 
+  /** The upload's declared SHA-256, a field before the file part. */
+  static final String SHA256_FIELD = "sha256";
+
+  static final Pattern SHA256 = Pattern.compile("[0-9a-fA-F]{64}");
+
   private static final int MAX_FIELDS = 32;
 
   /** Where a file part goes; null when this form takes none (a heartbeat). */
@@ -34,6 +39,7 @@ final class FormReceiver implements MultipartDecoder.Handler, AutoCloseable {
 
   private final boolean takesFile;
   private final LongConsumer counter;
+  private final VerifiedContents verified;
   private final MultipartDecoder multipart;
   private final ByteBuf urlencoded;
   private final Map<String, String> fields = new LinkedHashMap<>();
@@ -42,10 +48,16 @@ final class FormReceiver implements MultipartDecoder.Handler, AutoCloseable {
   private boolean fileComplete;
 
   private FormReceiver(
-      String boundary, boolean takesFile, Path incoming, LongConsumer counter, boolean multipart) {
+      String boundary,
+      boolean takesFile,
+      Path incoming,
+      LongConsumer counter,
+      VerifiedContents verified,
+      boolean multipart) {
     this.takesFile = takesFile;
     this.incoming = incoming;
     this.counter = counter;
+    this.verified = verified;
     this.multipart = multipart ? new MultipartDecoder(boundary, this) : null;
     this.urlencoded = multipart ? null : Unpooled.buffer(256);
   }
@@ -56,16 +68,22 @@ final class FormReceiver implements MultipartDecoder.Handler, AutoCloseable {
    * @param takesFile whether one file part named {@link #FILE_FIELD} is expected (an upload)
    * @param incoming the temporary files' directory, or null to discard the file part's bytes
    * @param counter told of every file part chunk's size
+   * @param verified the service's verified recordings, or null to hash every file part byte
    */
   static FormReceiver multipart(
-      String contentType, boolean takesFile, Path incoming, LongConsumer counter) throws Refusal {
+      String contentType,
+      boolean takesFile,
+      Path incoming,
+      LongConsumer counter,
+      VerifiedContents verified)
+      throws Refusal {
     return new FormReceiver(
-        MultipartDecoder.boundary(contentType), takesFile, incoming, counter, true);
+        MultipartDecoder.boundary(contentType), takesFile, incoming, counter, verified, true);
   }
 
   /** An {@code application/x-www-form-urlencoded} form (small; the caller bounds its size). */
   static FormReceiver urlencoded() {
-    return new FormReceiver(null, false, null, n -> {}, false);
+    return new FormReceiver(null, false, null, n -> {}, null, false);
   }
 
   /** Feeds one body chunk (the caller still owns and releases it). */
@@ -132,10 +150,13 @@ final class FormReceiver implements MultipartDecoder.Handler, AutoCloseable {
     if (file != null) {
       throw Refusal.badRequest("the form has more than one file part 'file'");
     }
-    file = new RecordingSink(incoming, counter);
-    this.filename = filename;
     String size = fields.get(SIZE_FIELD);
-    return size != null && SIZE.matcher(size).matches() ? Long.parseLong(size) : -1;
+    long declared = size != null && SIZE.matcher(size).matches() ? Long.parseLong(size) : -1;
+    String sha256 = fields.get(SHA256_FIELD);
+    boolean hex = sha256 != null && SHA256.matcher(sha256).matches();
+    file = new RecordingSink(incoming, counter, verified, hex ? sha256 : null, declared);
+    this.filename = filename;
+    return declared;
   }
 
   @Override

@@ -168,6 +168,7 @@ public final class ProctoringService implements AutoCloseable {
   static final class Counters {
     final Map<String, Long> lastSeen = new ConcurrentHashMap<>();
     final AtomicLong uploadsStored = new AtomicLong();
+    final AtomicLong uploadsCompared = new AtomicLong();
     final AtomicLong uploadsRejected = new AtomicLong();
     final AtomicLong uploadsDuplicate = new AtomicLong();
 
@@ -187,10 +188,14 @@ public final class ProctoringService implements AutoCloseable {
     final HandlingTimes uploadTimes = new HandlingTimes();
     final HandlingTimes heartbeatTimes = new HandlingTimes();
 
+    /** Recordings already hashed, to verify byte-identical uploads by comparison. */
+    final VerifiedContents verified = new VerifiedContents();
+
     ServiceStats snapshot() {
       return new ServiceStats(
           lastSeen.size(),
           uploadsStored.get(),
+          uploadsCompared.get(),
           uploadsRejected.get(),
           uploadsDuplicate.get(),
           uploadsFaulted.get(),

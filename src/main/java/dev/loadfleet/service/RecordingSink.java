@@ -11,6 +11,7 @@ import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
+import java.util.Locale;
 import java.util.UUID;
 import java.util.function.LongConsumer;
 
@@ -23,14 +24,32 @@ import java.util.function.LongConsumer;
  * temporary direct buffer that a heap buffer would cost; {@link MessageDigest} copies them 4 KiB at
  * a time into an array for its SHA-256 intrinsic (SHA-NI or AVX2), which is where most of the
  * service's CPU per byte goes.
+ *
+ * <p>When the upload declared a SHA-256 and size before its file part, and the service already
+ * verified a content with both ({@link VerifiedContents}), the bytes are compared with that content
+ * instead of hashed: equal bytes have its SHA-256. At the first byte that differs, or a byte past
+ * the declared size, the sink hashes the content's bytes compared so far and goes on hashing, so
+ * {@link #sha256Hex} is always the SHA-256 of what arrived. The first upload of a content not yet
+ * known may keep a copy as it arrives, for the next ones.
  */
 final class RecordingSink implements AutoCloseable {
   private final MessageDigest sha256;
   private final Path incoming;
   private final LongConsumer counter;
+  private final VerifiedContents verified;
+  private final String declaredSha256;
+  private final long declaredSize;
   private Path temp;
   private FileChannel channel;
   private long received;
+
+  /** The verified content being compared with, while every byte so far has matched; else null. */
+  private ByteBuffer same;
+
+  /** The copy of this upload kept to learn its content, while it may still verify; else null. */
+  private ByteBuffer copy;
+
+  private boolean compared;
 
   /**
    * @param incoming the temporary files' directory (same file system as the data directory), or
@@ -38,26 +57,67 @@ final class RecordingSink implements AutoCloseable {
    * @param counter told of every chunk's size, so the service's byte counter moves while it runs
    */
   RecordingSink(Path incoming, LongConsumer counter) {
+    this(incoming, counter, null, null, -1);
+  }
+
+  /**
+   * @param verified the service's verified contents, or null to hash every byte
+   * @param declaredSha256 the SHA-256 the form declared before its file part, or null
+   * @param declaredSize the size the form declared before its file part, or -1
+   */
+  RecordingSink(
+      Path incoming,
+      LongConsumer counter,
+      VerifiedContents verified,
+      String declaredSha256,
+      long declaredSize) {
     this.incoming = incoming;
     this.counter = counter;
+    boolean declared = verified != null && declaredSha256 != null && declaredSize > 0;
+    this.verified = declared ? verified : null;
+    this.declaredSha256 = declaredSha256;
+    this.declaredSize = declaredSize;
     try {
       this.sha256 = MessageDigest.getInstance("SHA-256");
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("every JVM has SHA-256", e);
     }
+    if (declared) {
+      same = verified.get(declaredSha256, declaredSize);
+      if (same == null && verified.claim(declaredSha256, declaredSize)) {
+        try {
+          copy = ByteBuffer.allocateDirect(Math.toIntExact(declaredSize));
+        } catch (OutOfMemoryError e) {
+          verified.abandon(declaredSha256, declaredSize); // no room: this upload is only hashed
+        }
+      }
+    }
   }
 
-  /** Hashes, counts and (unless discarding) writes the readable bytes; the caller owns them. */
+  /** Hashes or compares, counts and (unless discarding) writes the bytes; the caller owns them. */
   void write(ByteBuf bytes) throws IOException {
     int n = bytes.readableBytes();
     if (n == 0) {
       return;
     }
-    if (bytes.hasArray()) {
-      sha256.update(bytes.array(), bytes.arrayOffset() + bytes.readerIndex(), n);
+    // A view: the digest and the comparison read the bytes without moving the reader index.
+    ByteBuffer view = bytes.nioBuffer();
+    if (same != null) {
+      int at = Math.toIntExact(received);
+      if (n > same.capacity() - at || view.mismatch(same.slice(at, n)) >= 0) {
+        sha256.update(same.slice(0, at));
+        same = null;
+        sha256.update(view);
+      }
     } else {
-      // A view: the digest reads the bytes without moving the reader index.
-      sha256.update(bytes.nioBuffer());
+      if (copy != null) {
+        if (n > copy.remaining()) {
+          forget();
+        } else {
+          copy.put(view.duplicate());
+        }
+      }
+      sha256.update(view);
     }
     if (incoming != null) {
       FileChannel out = open();
@@ -86,7 +146,35 @@ final class RecordingSink implements AutoCloseable {
 
   /** Lower-case hex SHA-256 of everything written; call once, at the end. */
   String sha256Hex() {
-    return HexFormat.of().formatHex(sha256.digest());
+    if (same != null) {
+      if (received == same.capacity()) {
+        same = null;
+        compared = true;
+        return declaredSha256.toLowerCase(Locale.ROOT);
+      }
+      sha256.update(same.slice(0, Math.toIntExact(received)));
+      same = null;
+    }
+    String hex = HexFormat.of().formatHex(sha256.digest());
+    if (copy != null) {
+      if (received == declaredSize && hex.equalsIgnoreCase(declaredSha256)) {
+        verified.learned(declaredSha256, declaredSize, copy);
+        copy = null;
+      } else {
+        forget();
+      }
+    }
+    return hex;
+  }
+
+  /** After {@link #sha256Hex}: whether every byte was compared with a verified content. */
+  boolean compared() {
+    return compared;
+  }
+
+  private void forget() {
+    copy = null;
+    verified.abandon(declaredSha256, declaredSize);
   }
 
   /**
@@ -102,6 +190,9 @@ final class RecordingSink implements AutoCloseable {
   /** Closes the temporary file and deletes it unless it was moved into place. */
   @Override
   public void close() {
+    if (copy != null) {
+      forget();
+    }
     try {
       if (channel != null) {
         channel.close();

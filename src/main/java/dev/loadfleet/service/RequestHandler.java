@@ -46,7 +46,6 @@ final class RequestHandler extends SimpleChannelInboundHandler<HttpObject> {
   /** A decimal integer without leading zeros: one spelling per recording, so one file. */
   private static final Pattern SEQ = Pattern.compile("0|[1-9][0-9]{0,8}");
 
-  private static final Pattern SHA256 = Pattern.compile("[0-9a-fA-F]{64}");
   private static final Pattern EXT = Pattern.compile("[A-Za-z0-9]{1,8}");
 
   /** The exam-scoped routes a real service has: /exams/{examId}/upload and .../heartbeat. */
@@ -213,12 +212,13 @@ final class RequestHandler extends SimpleChannelInboundHandler<HttpObject> {
               type,
               true,
               options.discard() ? null : incomingDir,
-              counters.bytesReceived::addAndGet);
+              counters.bytesReceived::addAndGet,
+              counters.verified);
       counters.inFlightUploads.incrementAndGet();
     } else {
       exchange.form =
           multipart
-              ? FormReceiver.multipart(type, false, null, n -> {})
+              ? FormReceiver.multipart(type, false, null, n -> {}, null)
               : FormReceiver.urlencoded();
     }
   }
@@ -331,7 +331,7 @@ final class RequestHandler extends SimpleChannelInboundHandler<HttpObject> {
     sameExam(ex, examId);
     String seq =
         matching(fields, "seq", SEQ, "a whole number from 0 to 999999999 without leading zeros");
-    String sha256 = matching(fields, "sha256", SHA256, "64 hex digits of SHA-256");
+    String sha256 = matching(fields, "sha256", FormReceiver.SHA256, "64 hex digits of SHA-256");
     long size =
         Long.parseLong(
             matching(fields, FormReceiver.SIZE_FIELD, FormReceiver.SIZE, "a byte count"));
@@ -381,6 +381,9 @@ final class RequestHandler extends SimpleChannelInboundHandler<HttpObject> {
     }
     counters.lastSeen.put(studentId, System.currentTimeMillis());
     counters.uploadsStored.incrementAndGet();
+    if (file.compared()) {
+      counters.uploadsCompared.incrementAndGet();
+    }
     return body;
   }
 

@@ -8,6 +8,8 @@ import java.util.Map;
  * @param studentsSeen distinct student ids in accepted uploads and heartbeats
  * @param uploadsStored uploads whose checksum and size matched (written, or counted in discard
  *     mode); with a data directory that started empty, the number of recordings in it
+ * @param uploadsCompared of the stored, those whose bytes were compared with a recording this
+ *     service had already hashed to the same SHA-256, instead of being hashed again
  * @param uploadsRejected uploads answered 4xx: bad ids, checksum or size mismatch, malformed
  *     multipart, duplicates, over the body limit, stalled
  * @param uploadsDuplicate of the rejected, those answered 409: a recording this service already
@@ -27,6 +29,7 @@ import java.util.Map;
 public record ServiceStats(
     long studentsSeen,
     long uploadsStored,
+    long uploadsCompared,
     long uploadsRejected,
     long uploadsDuplicate,
     long uploadsFaulted,

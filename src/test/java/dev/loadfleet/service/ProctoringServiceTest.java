@@ -83,6 +83,39 @@ class ProctoringServiceTest {
   }
 
   @Test
+  void aRecordingAlreadyHashedIsVerifiedByComparisonAndAnAlteredCopyIsStillRefused()
+      throws Exception {
+    start();
+    Uploads.Content content = new Uploads.Content(6, 2_000_000);
+    for (int seq = 0; seq < 3; seq++) {
+      HttpResponse<String> r =
+          Uploads.send(
+              client,
+              Uploads.request(
+                  service.baseUrl(), Uploads.fields("test_6", "30", seq, content), content));
+      assertEquals(201, r.statusCode(), r.body());
+      assertEquals(content.sha256(), JSON.readTree(r.body()).get("sha256").asText());
+      Path stored = data().resolve("30/recordings/test_6/" + seq + ".webm");
+      assertEquals(content.sha256(), sha256(stored), "the file on disk is what was sent");
+    }
+    assertEquals(3, service.stats().uploadsStored());
+    assertEquals(2, service.stats().uploadsCompared(), "the first was hashed, then compared");
+
+    // Same declared checksum and size, other bytes: hashed after all, and refused.
+    Uploads.Content other = new Uploads.Content(7, 2_000_000);
+    Map<String, String> fields = Uploads.fields("test_6", "30", 3, other);
+    fields.put("sha256", content.sha256());
+    HttpResponse<String> r =
+        Uploads.send(client, Uploads.request(service.baseUrl(), fields, other));
+    assertEquals(400, r.statusCode());
+    assertTrue(r.body().contains("received content has " + other.sha256()), r.body());
+    assertEquals(3, service.stats().uploadsStored());
+    assertEquals(2, service.stats().uploadsCompared());
+    assertFalse(Files.exists(data().resolve("30/recordings/test_6/3.webm")));
+    assertNoTemporaryFiles();
+  }
+
+  @Test
   void checksumMismatchIsRejectedAndNothingIsStored() throws Exception {
     start();
     Uploads.Content content = new Uploads.Content(2, 300_000);

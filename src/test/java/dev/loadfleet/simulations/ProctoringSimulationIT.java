@@ -83,6 +83,9 @@ class ProctoringSimulationIT {
     assertTrue(uploads[0] >= 4, "every student uploads at least once: " + uploads[0]);
     assertEquals(0, uploads[2], "KO uploads");
     assertEquals(uploads[1], stats.get("uploadsStored").asLong(), out);
+    // Every student sends the same recording: hashed once, then verified by comparison.
+    long compared = stats.get("uploadsCompared").asLong();
+    assertTrue(compared >= 1 && compared < uploads[1], out);
     assertEquals(0, stats.get("uploadsRejected").asLong());
     assertEquals(heartbeats[1], stats.get("heartbeats").asLong(), out);
     assertEquals(4, stats.get("studentsSeen").asLong());
@@ -127,22 +130,39 @@ class ProctoringSimulationIT {
     assertTrue(progress.get("injectionStart").asLong() > 0);
   }
 
-  @Test
-  void aSingleStudentSitsTheExam() throws Exception {
-    // A host's share can be one student; a one-user ramp once injected nobody at all.
+  /** One student for 2 s against the embedded service; its console output, the run passed. */
+  private String oneStudent(GatlingProcess run) throws Exception {
     Path console = tmp.resolve("console.log");
     int exit =
-        shortRun()
-            .withSystemProperty("users", "1")
+        run.withSystemProperty("users", "1")
             .withSystemProperty("steadyDuration", "2s")
             .withSystemProperty("serviceDataDir", tmp.resolve("server_data").toString())
             .simulate(SIMULATION, tmp.resolve("results"), console, Duration.ofMinutes(2));
     String out = Files.readString(console);
     assertEquals(GatlingProcess.SUCCESS, exit, out);
+    return out;
+  }
+
+  @Test
+  void aSingleStudentSitsTheExam() throws Exception {
+    // A host's share can be one student; a one-user ramp once injected nobody at all.
+    String out = oneStudent(shortRun());
     JsonNode stats = serviceStats(out);
     assertEquals(1, stats.get("studentsSeen").asLong(), out);
     assertTrue(stats.get("uploadsStored").asLong() >= 1, out);
     assertEquals(1, JSON.readTree(tmp.resolve("progress.json").toFile()).get("usersDone").asLong());
+  }
+
+  @Test
+  void gatlingsOwnMultipartPartsStillSendAFormTheServiceVerifies() throws Exception {
+    // The reference the injector benchmark compares the default upload body with.
+    String out = oneStudent(shortRun().withSystemProperty("loadfleet.uploadBody", "gatling"));
+    long[] uploads = requestCounts(out, "upload");
+    JsonNode stats = serviceStats(out);
+    assertTrue(uploads[1] >= 1, out);
+    assertEquals(0, uploads[2], "KO uploads");
+    assertEquals(uploads[1], stats.get("uploadsStored").asLong(), out);
+    assertEquals(uploads[1] * 256 * 1024, stats.get("bytesReceived").asLong());
   }
 
   @Test
