@@ -17,8 +17,9 @@ import java.util.function.LongConsumer;
 
 /**
  * Where a recording's bytes go as they arrive: hashed (SHA-256), counted, and written to a
- * temporary file, or with discard only hashed and counted. No more than the network chunk at hand
- * is ever in memory.
+ * temporary file, or with discard only hashed and counted. Beyond the network chunk at hand, only
+ * the first upload of a recording keeps its bytes in memory (see below), within the bounds of
+ * {@link VerifiedContents}.
  *
  * <p>The network buffers are direct: {@link FileChannel} writes them without the copy into a
  * temporary direct buffer that a heap buffer would cost; {@link MessageDigest} copies them 4 KiB at

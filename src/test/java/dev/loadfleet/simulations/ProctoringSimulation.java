@@ -307,15 +307,11 @@ public class ProctoringSimulation extends Simulation {
         .sign((built, session) -> built.copyWithNewBody(uploadBody(session)));
   }
 
-  /** The upload's form as Gatling's multipart parts. */
+  /** The upload's form as Gatling's multipart parts, ids as Gatling EL. */
   private static List<BodyPart> gatlingParts() {
     List<BodyPart> parts = new ArrayList<>();
-    parts.add(StringBodyPart(FORM.studentIdField(), "#{studentId}"));
-    parts.add(StringBodyPart(FORM.examIdField(), TARGET.examId()));
-    parts.add(StringBodyPart(FORM.seqField(), "#{seq}"));
-    parts.add(StringBodyPart(FORM.sizeField(), Integer.toString(RECORDING.size())));
-    parts.add(StringBodyPart(FORM.checksumField(), RECORDING.sha256()));
-    FORM.extraFields().forEach((name, value) -> parts.add(StringBodyPart(name, value)));
+    formFields("#{studentId}", "#{seq}")
+        .forEach(field -> parts.add(StringBodyPart(field.getKey(), field.getValue())));
     byte[] bytes = new byte[RECORDING.size()];
     RECORDING.content().getBytes(RECORDING.content().readerIndex(), bytes);
     parts.add(
@@ -327,16 +323,26 @@ public class ProctoringSimulation extends Simulation {
 
   /** One upload's form: ids, chunk number, size, SHA-256, any extra fields, then the bytes. */
   private static UploadBody uploadBody(Session session) {
-    int seq = session.getInt("seq");
+    String seq = Integer.toString(session.getInt("seq"));
+    return new UploadBody(
+        formFields(session.getString("studentId"), seq),
+        FORM.fileField(),
+        seq + RECORDING.extension(),
+        "video/webm",
+        BOUNDARY,
+        RECORDING);
+  }
+
+  /** The upload's text fields in form order: ids, chunk number, size, SHA-256, extra fields. */
+  private static List<Map.Entry<String, String>> formFields(String studentId, String seq) {
     List<Map.Entry<String, String>> fields = new ArrayList<>();
-    fields.add(Map.entry(FORM.studentIdField(), session.getString("studentId")));
+    fields.add(Map.entry(FORM.studentIdField(), studentId));
     fields.add(Map.entry(FORM.examIdField(), TARGET.examId()));
-    fields.add(Map.entry(FORM.seqField(), Integer.toString(seq)));
+    fields.add(Map.entry(FORM.seqField(), seq));
     fields.add(Map.entry(FORM.sizeField(), Integer.toString(RECORDING.size())));
     fields.add(Map.entry(FORM.checksumField(), RECORDING.sha256()));
     FORM.extraFields().forEach((name, value) -> fields.add(Map.entry(name, value)));
-    return new UploadBody(
-        fields, FORM.fileField(), seq + RECORDING.extension(), "video/webm", BOUNDARY, RECORDING);
+    return fields;
   }
 
   private static HttpProtocolBuilder authorized(HttpProtocolBuilder protocol) {
