@@ -14,6 +14,9 @@
 #           parts  = tuned with the upload's body built from Gatling's own multipart parts
 #                    (-Dloadfleet.uploadBody=gatling; the simulation's default sends the recording's
 #                    shared bytes without copies).
+#           memory = tuned with the recording always sent from its direct buffer
+#                    (-Dloadfleet.uploadBody=memory; the default sends it from its file with
+#                    sendfile over plain HTTP).
 #           c1     = tuned with -XX:TieredStopAtLevel=1 (the client compiler only: less JIT work in a
 #                    short run, slower code in a long one).
 # Results: target/bench-injector/{results.json,summary.md,<step>/...}.
@@ -37,6 +40,7 @@ exec java -Xmx256m -cp "target/test-classes:target/classes:$(cat target/bench-cl
   "-Dbench.variant.tuned=$TUNED_OPTS" \
   "-Dbench.variant.untimed=$UNTIMED_OPTS" \
   "-Dbench.variant.parts=$TUNED_OPTS -Dloadfleet.uploadBody=gatling" \
+  "-Dbench.variant.memory=$TUNED_OPTS -Dloadfleet.uploadBody=memory" \
   "-Dbench.variant.c1=$TUNED_OPTS -XX:TieredStopAtLevel=1" \
   "-Dbench.serviceOptions=$SERVICE_OPTS" \
   "-Dbench.steady=${BENCH_STEADY:-60}" "-Dbench.curlUploads=${BENCH_CURL_UPLOADS:-100}" \

@@ -39,6 +39,7 @@ INJECTOR_VARIANTS = {
     "c1": "-XX:TieredStopAtLevel=1",
     "serial": "-XX:-UseParallelGC -XX:+UseSerialGC",
     "parts": "-Dloadfleet.uploadBody=gatling",
+    "memory": "-Dloadfleet.uploadBody=memory",
     "c2only": "-XX:-TieredCompilation",
 }
 

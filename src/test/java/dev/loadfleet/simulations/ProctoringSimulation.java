@@ -32,6 +32,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
 
 /**
@@ -70,6 +71,10 @@ public class ProctoringSimulation extends Simulation {
 
   // The uploads' multipart boundary: one per JVM, never found in the recording.
   static final String BOUNDARY = UploadBody.boundaryAbsentFrom(RECORDING, new Random());
+
+  // How many upload bodies went from the recording's file and how many from its memory.
+  static final AtomicLong BODIES_FROM_FILE = new AtomicLong();
+  static final AtomicLong BODIES_FROM_MEMORY = new AtomicLong();
 
   // What the students have done so far (progress file, end-of-run check).
   static final Progress PROGRESS = new Progress(WORKLOAD.progressFile());
@@ -182,6 +187,9 @@ public class ProctoringSimulation extends Simulation {
         PROGRESS.uploadsKo(),
         PROGRESS.heartbeatsOk(),
         PROGRESS.heartbeatsKo());
+    System.out.printf(
+        "loadfleet: upload bodies sent from the recording's file (sendfile) %d, from memory %d%n",
+        BODIES_FROM_FILE.get(), BODIES_FROM_MEMORY.get());
     if (embedded != null) {
       ServiceStats stats = embedded.stats();
       embedded.close();
@@ -294,17 +302,31 @@ public class ProctoringSimulation extends Simulation {
   }
 
   /**
-   * The upload's body: the recording's shared bytes sent without copies ({@link UploadBody}), or,
-   * with {@code -Dloadfleet.uploadBody=gatling}, the same form built from Gatling's own multipart
-   * parts (the same bytes on the wire; the reference the injector benchmark measures against).
+   * The upload's body: the recording's shared bytes sent without copies ({@link UploadBody}: over
+   * plain HTTP from the recording's file with {@code sendfile}, over HTTPS or a proxy from its
+   * memory); with {@code -Dloadfleet.uploadBody=memory}, from its memory always; with {@code
+   * -Dloadfleet.uploadBody=gatling}, the same form built from Gatling's own multipart parts. The
+   * same bytes go on the wire in all three; the other two are what the injector benchmark measures
+   * against.
    */
   private static HttpRequestActionBuilder withUploadBody(HttpRequestActionBuilder request) {
-    if ("gatling".equals(System.getProperty("loadfleet.uploadBody"))) {
+    String mode = System.getProperty("loadfleet.uploadBody", "");
+    if (mode.equals("gatling")) {
       return request.bodyParts(gatlingParts());
     }
+    boolean memoryOnly = mode.equals("memory");
     return request
         .header("Content-Type", UploadBody.mediaType(BOUNDARY))
-        .sign((built, session) -> built.copyWithNewBody(uploadBody(session)));
+        .sign(
+            (built, session) ->
+                built.copyWithNewBody(
+                    uploadBody(
+                        session,
+                        !memoryOnly
+                            && UploadBody.canSendFile(
+                                RECORDING,
+                                built.getUri().isSecured(),
+                                built.getProxyServer() != null))));
   }
 
   /** The upload's form as Gatling's multipart parts, ids as Gatling EL. */
@@ -322,7 +344,8 @@ public class ProctoringSimulation extends Simulation {
   }
 
   /** One upload's form: ids, chunk number, size, SHA-256, any extra fields, then the bytes. */
-  private static UploadBody uploadBody(Session session) {
+  private static UploadBody uploadBody(Session session, boolean fromFile) {
+    (fromFile ? BODIES_FROM_FILE : BODIES_FROM_MEMORY).incrementAndGet();
     String seq = Integer.toString(session.getInt("seq"));
     return new UploadBody(
         formFields(session.getString("studentId"), seq),
@@ -330,7 +353,8 @@ public class ProctoringSimulation extends Simulation {
         seq + RECORDING.extension(),
         "video/webm",
         BOUNDARY,
-        RECORDING);
+        RECORDING,
+        fromFile);
   }
 
   /** The upload's text fields in form order: ids, chunk number, size, SHA-256, extra fields. */

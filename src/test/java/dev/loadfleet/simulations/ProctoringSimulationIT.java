@@ -154,15 +154,38 @@ class ProctoringSimulationIT {
   }
 
   @Test
+  void overPlainHttpEveryUploadSendsTheRecordingFromItsFileAndFromMemoryOnRequest()
+      throws Exception {
+    for (String mode : List.of("", "memory")) {
+      String out = oneStudent(shortRun().withSystemProperty("loadfleet.uploadBody", mode));
+      long[] uploads = everyUploadVerified(out);
+      String sent =
+          mode.isEmpty()
+              ? "from the recording's file (sendfile) " + uploads[0] + ", from memory 0"
+              : "from the recording's file (sendfile) 0, from memory " + uploads[0];
+      assertTrue(out.contains("upload bodies sent " + sent), mode + ": " + out);
+    }
+  }
+
+  @Test
   void gatlingsOwnMultipartPartsStillSendAFormTheServiceVerifies() throws Exception {
     // The reference the injector benchmark compares the default upload body with.
-    String out = oneStudent(shortRun().withSystemProperty("loadfleet.uploadBody", "gatling"));
+    everyUploadVerified(
+        oneStudent(shortRun().withSystemProperty("loadfleet.uploadBody", "gatling")));
+  }
+
+  /**
+   * Asserts that the run's uploads were all OK and all stored, whole, by the stand-in (which checks
+   * each one's size and SHA-256); returns the upload counts: all, OK, KO.
+   */
+  private static long[] everyUploadVerified(String out) throws Exception {
     long[] uploads = requestCounts(out, "upload");
     JsonNode stats = serviceStats(out);
     assertTrue(uploads[1] >= 1, out);
     assertEquals(0, uploads[2], "KO uploads");
     assertEquals(uploads[1], stats.get("uploadsStored").asLong(), out);
     assertEquals(uploads[1] * 256 * 1024, stats.get("bytesReceived").asLong());
+    return uploads;
   }
 
   @Test

@@ -5,7 +5,11 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
@@ -19,15 +23,22 @@ import java.util.Random;
  * injector and every run) and incompressible (no transport or disk compression can make the test
  * lighter than real video).
  *
- * <p>The bytes live in one direct buffer, outside the heap, that no upload can change or free:
- * every upload sends read-only slices of it straight to its socket ({@link UploadBody}), so an
- * upload in flight costs no copy of the recording and no heap.
+ * <p>The bytes live in one direct buffer, outside the heap, that no upload can change or free: an
+ * upload over TLS sends read-only slices of it to its socket ({@link UploadBody}), so an upload in
+ * flight costs no copy of the recording and no heap.
+ *
+ * <p>The same bytes are also in a private file, unlinked as soon as it is written, so nothing is
+ * left on disk even if the JVM is killed: a plain-HTTP upload hands the socket a region of that
+ * file, and the kernel sends it from its page cache ({@code sendfile}) without copying the bytes in
+ * from user memory first.
  *
  * @param content the recording's bytes, read-only by contract and never released
+ * @param file the private file holding the same bytes, open for the JVM's life; {@code null} when
+ *     no temporary file could be made (uploads are then sent from {@link #content})
  * @param sha256 the bytes' SHA-256, lower-case hex
  * @param fileName the file name the bytes came from, or {@code chunk.webm} for generated ones
  */
-record Recording(ByteBuf content, String sha256, String fileName) {
+record Recording(ByteBuf content, FileChannel file, String sha256, String fileName) {
   private static final long SEED = 0x5EED_2024L;
 
   static Recording of(Upload upload) {
@@ -45,8 +56,56 @@ record Recording(ByteBuf content, String sha256, String fileName) {
       new Random(SEED).nextBytes(bytes);
       fileName = "chunk.webm";
     }
+    return of(bytes, fileName);
+  }
+
+  /** A recording of these bytes, kept in direct memory and in an unlinked file. */
+  static Recording of(byte[] bytes, String fileName) {
     ByteBuf direct = Unpooled.directBuffer(bytes.length, bytes.length).writeBytes(bytes);
-    return new Recording(Unpooled.unreleasableBuffer(direct), sha256(bytes), fileName);
+    return new Recording(
+        Unpooled.unreleasableBuffer(direct),
+        unlinkedCopy(bytes, Path.of(System.getProperty("java.io.tmpdir"))),
+        sha256(bytes),
+        fileName);
+  }
+
+  /**
+   * The bytes in a new temporary file in {@code dir} whose name is removed at once: the open
+   * channel keeps its content readable for the JVM's life, and nothing remains once the JVM ends,
+   * however it ends. Returns {@code null}, saying why on standard error, when the directory
+   * refuses.
+   */
+  static FileChannel unlinkedCopy(byte[] bytes, Path dir) {
+    Path path = null;
+    try {
+      path = Files.createTempFile(dir, "loadfleet-recording-", ".bin");
+      FileChannel file = FileChannel.open(path, StandardOpenOption.READ, StandardOpenOption.WRITE);
+      try {
+        ByteBuffer all = ByteBuffer.wrap(bytes);
+        while (all.hasRemaining()) {
+          file.write(all);
+        }
+        return file;
+      } catch (IOException e) {
+        file.close();
+        throw e;
+      }
+    } catch (IOException e) {
+      System.err.println(
+          "loadfleet: cannot keep the recording in a temporary file ("
+              + e
+              + "); uploads are sent from memory instead. Give the injector a writable"
+              + " -Djava.io.tmpdir to send them from the page cache.");
+      return null;
+    } finally {
+      if (path != null) {
+        try {
+          Files.deleteIfExists(path);
+        } catch (IOException e) {
+          path.toFile().deleteOnExit();
+        }
+      }
+    }
   }
 
   /** The recording's size in bytes. */

@@ -8,10 +8,12 @@ import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.DefaultFileRegion;
 import io.netty.handler.codec.http.DefaultHttpContent;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.stream.ChunkedInput;
 import java.io.ByteArrayOutputStream;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
@@ -24,19 +26,24 @@ import java.util.Random;
  * --boundary--}).
  *
  * <p>The recording's bytes are not copied per upload: the head (the fields and the file part's
- * headers) is a few hundred bytes made per request, and the file part is read-only slices of the
- * recording's one direct buffer, handed to the socket 1 MiB at a time. Gatling's own multipart
- * parts copy every byte twice (into an 8 KiB heap chunk, then into a direct buffer for the socket)
- * and cross the pipeline once per 8 KiB. The body goes through Gatling's public client API: the
- * request's {@code sign} step replaces the empty body with this one, and Gatling writes it as any
- * chunked body, with its exact {@code Content-Length}.
+ * headers) is a few hundred bytes made per request, and the file part is either one region of the
+ * recording's file, which the kernel sends from its page cache ({@code sendfile}: no copy from user
+ * memory into the socket), or, where a file region cannot go (over TLS, whose encryption needs the
+ * bytes in memory, or with no recording file), read-only slices of the recording's one direct
+ * buffer, handed to the socket 1 MiB at a time. Gatling's own multipart parts copy every byte twice
+ * (into an 8 KiB heap chunk, then into a direct buffer for the socket) and cross the pipeline once
+ * per 8 KiB. The body goes through Gatling's public client API: the request's {@code sign} step
+ * replaces the empty body with this one, and Gatling writes it as any chunked body, with its exact
+ * {@code Content-Length}.
  *
  * @param fields the text fields in form order, values as they are sent (UTF-8)
  * @param fileField the file part's field name
  * @param fileName the file part's file name
  * @param contentType the file part's content type
  * @param boundary the multipart boundary (also in the request's Content-Type header)
- * @param recording the recording; its {@link Recording#content()} is sent as the file part
+ * @param recording the recording, sent as the file part
+ * @param fromFile whether the file part is sent as a region of {@link Recording#file()} rather than
+ *     as slices of {@link Recording#content()}; see {@link #canSendFile}
  */
 record UploadBody(
     List<Map.Entry<String, String>> fields,
@@ -44,11 +51,22 @@ record UploadBody(
     String fileName,
     String contentType,
     String boundary,
-    Recording recording)
+    Recording recording,
+    boolean fromFile)
     implements RequestBody {
 
   /** Bytes handed to the socket per chunk: a few pipeline trips per upload, none copied. */
   static final int CHUNK = 1 << 20;
+
+  /**
+   * Whether an upload may send the recording as a file region: the recording has its file, and the
+   * bytes go to the socket as they are. Over TLS (to the service or to a proxy) they must pass
+   * through the encryption in memory, which a file region would skip; a proxy's handlers are not
+   * relied on to pass a region through.
+   */
+  static boolean canSendFile(Recording recording, boolean secured, boolean proxied) {
+    return recording.file() != null && !secured && !proxied;
+  }
 
   /** The Content-Type header that announces a body with this boundary. */
   static String mediaType(String boundary) {
@@ -101,7 +119,8 @@ record UploadBody(
 
   @Override
   public WritableContent build(ByteBufAllocator alloc) {
-    Chunks chunks = new Chunks(head(), recording.content(), tail());
+    Chunks chunks =
+        new Chunks(head(), recording.content(), fromFile ? recording.file() : null, tail());
     return new WritableContent(chunks, chunks.length());
   }
 
@@ -133,19 +152,26 @@ record UploadBody(
     return text.length() <= maxLength ? text : text.substring(0, maxLength) + "...";
   }
 
-  /** The body as Netty's chunked writer reads it: head, recording slices, tail. */
-  static final class Chunks implements ChunkedInput<HttpContent> {
+  /**
+   * The body as Netty's chunked writer reads it: head, the recording (one file region, or slices of
+   * its buffer), tail. Netty's HTTP encoder passes both kinds of chunk on to the socket as they
+   * are.
+   */
+  static final class Chunks implements ChunkedInput<Object> {
     private final byte[] head;
     private final ByteBuf recording;
+    private final FileChannel file;
     private final byte[] tail;
     private final long length;
     private int stage;
     private int offset;
     private long progress;
 
-    Chunks(byte[] head, ByteBuf recording, byte[] tail) {
+    /** With {@code file} null, the recording goes out as slices of {@code recording}. */
+    Chunks(byte[] head, ByteBuf recording, FileChannel file, byte[] tail) {
       this.head = head;
       this.recording = recording;
+      this.file = file;
       this.tail = tail;
       this.length = (long) head.length + recording.readableBytes() + tail.length;
     }
@@ -162,34 +188,43 @@ record UploadBody(
 
     @Deprecated
     @Override
-    public HttpContent readChunk(ChannelHandlerContext ctx) {
+    public Object readChunk(ChannelHandlerContext ctx) {
       return readChunk(ctx.alloc());
     }
 
     @Override
-    public HttpContent readChunk(ByteBufAllocator alloc) {
-      ByteBuf chunk;
+    public Object readChunk(ByteBufAllocator alloc) {
+      int size = recording.readableBytes();
       switch (stage) {
         case 0 -> {
-          chunk = Unpooled.wrappedBuffer(head);
-          stage = recording.readableBytes() == 0 ? 2 : 1;
+          stage = size == 0 ? 2 : 1;
+          return content(Unpooled.wrappedBuffer(head));
         }
         case 1 -> {
-          int n = Math.min(CHUNK, recording.readableBytes() - offset);
-          chunk = recording.slice(recording.readerIndex() + offset, n);
+          if (file != null) {
+            stage = 2;
+            progress += size;
+            return new RecordingRegion(file, size);
+          }
+          int n = Math.min(CHUNK, size - offset);
+          ByteBuf slice = recording.slice(recording.readerIndex() + offset, n);
           offset += n;
-          if (offset == recording.readableBytes()) {
+          if (offset == size) {
             stage = 2;
           }
+          return content(slice);
         }
         case 2 -> {
-          chunk = Unpooled.wrappedBuffer(tail);
           stage = 3;
+          return content(Unpooled.wrappedBuffer(tail));
         }
         default -> {
           return null;
         }
       }
+    }
+
+    private HttpContent content(ByteBuf chunk) {
       progress += chunk.readableBytes();
       return new DefaultHttpContent(chunk);
     }
@@ -202,6 +237,23 @@ record UploadBody(
     @Override
     public long progress() {
       return progress;
+    }
+  }
+
+  /**
+   * The whole recording as a region of its file. The socket sends it with {@code sendfile} (Netty's
+   * epoll transport) or {@code FileChannel.transferTo} (its NIO one), at the file's own positions,
+   * so any number of uploads share the one channel; releasing a sent region leaves that channel
+   * open for the next upload.
+   */
+  static final class RecordingRegion extends DefaultFileRegion {
+    RecordingRegion(FileChannel file, long count) {
+      super(file, 0, count);
+    }
+
+    @Override
+    protected void deallocate() {
+      // The channel is the recording's, open for the JVM's life: nothing of this region to free.
     }
   }
 }

@@ -2,7 +2,9 @@ package dev.loadfleet.simulations;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.gatling.http.client.body.WritableContent;
@@ -12,15 +14,26 @@ import io.gatling.http.client.body.multipart.Part;
 import io.gatling.http.client.body.multipart.StringPart;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
-import io.netty.buffer.Unpooled;
+import io.netty.channel.DefaultFileRegion;
+import io.netty.channel.FileRegion;
 import io.netty.handler.codec.http.HttpContent;
+import io.netty.util.ReferenceCountUtil;
 import java.io.ByteArrayOutputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
+import java.nio.channels.WritableByteChannel;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class UploadBodyTest {
 
@@ -33,11 +46,14 @@ class UploadBodyTest {
   }
 
   private static Recording recording(byte[] bytes) {
-    ByteBuf direct = Unpooled.directBuffer(bytes.length).writeBytes(bytes);
-    return new Recording(Unpooled.unreleasableBuffer(direct), "00", "chunk.webm");
+    return Recording.of(bytes, "chunk.webm");
   }
 
   private static UploadBody body(Recording recording) {
+    return body(recording, false);
+  }
+
+  private static UploadBody body(Recording recording, boolean fromFile) {
     return new UploadBody(
         List.of(
             Map.entry("studentId", "stu_17"),
@@ -48,20 +64,28 @@ class UploadBodyTest {
         "4.webm",
         "video/webm",
         BOUNDARY,
-        recording);
+        recording,
+        fromFile);
   }
 
-  private static byte[] written(WritableContent content, List<HttpContent> chunks)
-      throws Exception {
+  /** The bytes the socket would send, reading a file region from its file as sendfile does. */
+  private static byte[] written(WritableContent content, List<Object> chunks) throws Exception {
     UploadBody.Chunks input = (UploadBody.Chunks) content.getContent();
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     while (!input.isEndOfInput()) {
-      HttpContent chunk = input.readChunk(ByteBufAllocator.DEFAULT);
-      ByteBuf b = chunk.content().duplicate();
+      Object chunk = input.readChunk(ByteBufAllocator.DEFAULT);
+      chunks.add(chunk);
+      if (chunk instanceof FileRegion region) {
+        WritableByteChannel sink = Channels.newChannel(out);
+        while (region.transferred() < region.count()) {
+          region.transferTo(sink, region.transferred());
+        }
+        continue;
+      }
+      ByteBuf b = ((HttpContent) chunk).content().duplicate();
       byte[] bytes = new byte[b.readableBytes()];
       b.readBytes(bytes);
       out.writeBytes(bytes);
-      chunks.add(chunk);
     }
     assertEquals(null, input.readChunk(ByteBufAllocator.DEFAULT), "nothing after the end");
     assertEquals(input.length(), input.progress());
@@ -89,12 +113,74 @@ class UploadBodyTest {
             .build(UploadBody.mediaType(BOUNDARY), StandardCharsets.UTF_8, StandardCharsets.UTF_8)
             .getBytes();
 
-    WritableContent content = body.build(ByteBufAllocator.DEFAULT);
-    byte[] ours = written(content, new ArrayList<>());
+    for (boolean fromFile : new boolean[] {false, true}) {
+      UploadBody sent = body(recording, fromFile);
+      WritableContent content = sent.build(ByteBufAllocator.DEFAULT);
+      byte[] ours = written(content, new ArrayList<>());
 
-    assertEquals(gatlings.length, content.getContentLength(), "Content-Length");
-    assertArrayEquals(gatlings, ours);
-    assertArrayEquals(gatlings, body.getBytes());
+      assertEquals(gatlings.length, content.getContentLength(), "Content-Length");
+      assertArrayEquals(gatlings, ours, fromFile ? "from the file" : "from memory");
+      assertArrayEquals(gatlings, sent.getBytes());
+    }
+  }
+
+  @Test
+  void fromItsFileTheRecordingIsOneRegionThatLeavesTheSharedFileOpenForTheNextUpload()
+      throws Exception {
+    Recording recording = recording(2 * UploadBody.CHUNK + 1);
+    List<Object> chunks = new ArrayList<>();
+
+    byte[] first = written(body(recording, true).build(ByteBufAllocator.DEFAULT), chunks);
+
+    // head, the whole recording as one region of its file, tail
+    assertEquals(3, chunks.size());
+    FileRegion region = (FileRegion) chunks.get(1);
+    assertTrue(region instanceof DefaultFileRegion, "the kind Netty's epoll sends with sendfile");
+    assertEquals(0, region.position());
+    assertEquals(recording.size(), region.count());
+    assertEquals(recording.size(), recording.file().size());
+    for (Object chunk : chunks) {
+      ReferenceCountUtil.release(chunk);
+    }
+    assertEquals(0, region.refCnt());
+    assertTrue(recording.file().isOpen(), "the socket's release leaves the recording's file open");
+    byte[] again =
+        written(body(recording, true).build(ByteBufAllocator.DEFAULT), new ArrayList<>());
+    assertArrayEquals(first, again);
+  }
+
+  @Test
+  void theRecordingsFileHoldsItsBytesAndLeavesNothingOnDisk(@TempDir Path dir) throws Exception {
+    byte[] bytes = new byte[100_000];
+    new Random(3).nextBytes(bytes);
+
+    try (FileChannel file = Recording.unlinkedCopy(bytes, dir)) {
+      ByteBuffer read = ByteBuffer.allocate(bytes.length + 1);
+      while (file.read(read, read.position()) > 0) {
+        // a positional read may return fewer bytes than asked
+      }
+      assertEquals(bytes.length, read.flip().remaining());
+      assertArrayEquals(bytes, Arrays.copyOf(read.array(), bytes.length));
+      try (Stream<Path> names = Files.list(dir)) {
+        assertEquals(List.of(), names.toList(), "the name is removed as soon as it is written");
+      }
+    }
+  }
+
+  @Test
+  void aDirectoryThatRefusesTheFileLeavesTheRecordingInMemoryOnly(@TempDir Path dir) {
+    assertNull(Recording.unlinkedCopy(new byte[10], dir.resolve("missing")));
+  }
+
+  @Test
+  void aRecordingGoesFromItsFileOnlyOverPlainTcpWithNoProxy() {
+    Recording recording = recording(10);
+    assertTrue(UploadBody.canSendFile(recording, false, false));
+    assertFalse(UploadBody.canSendFile(recording, true, false), "TLS encrypts bytes in memory");
+    assertFalse(UploadBody.canSendFile(recording, false, true), "a proxy's handlers");
+    Recording noFile =
+        new Recording(recording.content(), null, recording.sha256(), recording.fileName());
+    assertFalse(UploadBody.canSendFile(noFile, false, false), "no temporary file could be made");
   }
 
   @Test
@@ -102,23 +188,23 @@ class UploadBodyTest {
     Recording recording = recording(2 * UploadBody.CHUNK + 1);
     long start = recording.content().memoryAddress();
     long end = start + recording.size();
-    List<HttpContent> chunks = new ArrayList<>();
+    List<Object> chunks = new ArrayList<>();
 
     written(body(recording).build(ByteBufAllocator.DEFAULT), chunks);
 
     // head, three slices (1 MiB, 1 MiB, 1 byte), tail
     assertEquals(5, chunks.size());
     long expected = start;
-    for (HttpContent chunk : chunks.subList(1, 4)) {
-      ByteBuf slice = chunk.content();
+    for (Object chunk : chunks.subList(1, 4)) {
+      ByteBuf slice = ((HttpContent) chunk).content();
       assertTrue(slice.isDirect() && slice.hasMemoryAddress(), "a direct slice the socket reads");
       assertEquals(expected, slice.memoryAddress(), "the recording's own memory, in order");
       assertTrue(slice.readableBytes() <= UploadBody.CHUNK);
       expected += slice.readableBytes();
     }
     assertEquals(end, expected);
-    chunks.forEach(HttpContent::release);
-    chunks.subList(1, 4).forEach(HttpContent::release);
+    chunks.forEach(ReferenceCountUtil::release);
+    chunks.subList(1, 4).forEach(ReferenceCountUtil::release);
     assertEquals(1, recording.content().refCnt(), "the socket's releases never free it");
     assertEquals(start, recording.content().memoryAddress());
     assertEquals(recording.size(), recording.content().readableBytes());
@@ -126,23 +212,29 @@ class UploadBodyTest {
 
   @Test
   void everyBuildIsAFreshBodySoARetriedRequestSendsItAllAgain() throws Exception {
-    UploadBody body = body(recording(1000));
-    byte[] first = written(body.build(ByteBufAllocator.DEFAULT), new ArrayList<>());
-    byte[] again =
-        written(
-            body.newBuilder()
-                .build(null, StandardCharsets.UTF_8, StandardCharsets.UTF_8)
-                .build(ByteBufAllocator.DEFAULT),
-            new ArrayList<>());
-    assertArrayEquals(first, again);
+    for (boolean fromFile : new boolean[] {false, true}) {
+      UploadBody body = body(recording(1000), fromFile);
+      byte[] first = written(body.build(ByteBufAllocator.DEFAULT), new ArrayList<>());
+      byte[] again =
+          written(
+              body.newBuilder()
+                  .build(null, StandardCharsets.UTF_8, StandardCharsets.UTF_8)
+                  .build(ByteBufAllocator.DEFAULT),
+              new ArrayList<>());
+      assertArrayEquals(first, again);
+      assertEquals(1000 + body.head().length + body.tail().length, again.length);
+    }
   }
 
   @Test
   void anEmptyRecordingIsAnEmptyFilePart() throws Exception {
-    UploadBody body = body(recording(0));
-    String text =
-        new String(written(body.build(ByteBufAllocator.DEFAULT), new ArrayList<>()), "UTF-8");
-    assertTrue(text.endsWith("Content-Type: video/webm\r\n\r\n\r\n--" + BOUNDARY + "--\r\n"), text);
+    for (boolean fromFile : new boolean[] {false, true}) {
+      UploadBody body = body(recording(0), fromFile);
+      String text =
+          new String(written(body.build(ByteBufAllocator.DEFAULT), new ArrayList<>()), "UTF-8");
+      assertTrue(
+          text.endsWith("Content-Type: video/webm\r\n\r\n\r\n--" + BOUNDARY + "--\r\n"), text);
+    }
   }
 
   @Test
@@ -161,7 +253,8 @@ class UploadBodyTest {
   void namesAreEscapedInsideTheirQuotesAsBrowsersDo() {
     assertEquals("a%22b%0D%0Ac", UploadBody.quoted("a\"b\r\nc"));
     UploadBody body =
-        new UploadBody(List.of(), "fi\"le", "4\".webm", "video/webm", BOUNDARY, recording(1));
+        new UploadBody(
+            List.of(), "fi\"le", "4\".webm", "video/webm", BOUNDARY, recording(1), false);
     String head = new String(body.head(), StandardCharsets.UTF_8);
     assertTrue(head.contains("name=\"fi%22le\"; filename=\"4%22.webm\""), head);
   }
