@@ -24,8 +24,8 @@ import java.util.Random;
  * lighter than real video).
  *
  * <p>The bytes live in one direct buffer, outside the heap, that no upload can change or free: an
- * upload over TLS sends read-only slices of it to its socket ({@link UploadBody}), so an upload in
- * flight costs no copy of the recording and no heap.
+ * upload over TLS or through a proxy sends read-only slices of it to its socket ({@link
+ * UploadBody}), so an upload in flight costs no copy of the recording and no heap.
  *
  * <p>The same bytes are also in a private file, unlinked as soon as it is written, so nothing is
  * left on disk even if the JVM is killed: a plain-HTTP upload hands the socket a region of that
