@@ -174,11 +174,21 @@ final class ConfigFile {
     return (nl < 0 ? m : m.substring(0, nl)).strip();
   }
 
-  /** Control characters shown escaped, so an error message cannot rewrite the terminal. */
+  /**
+   * At most 200 code points of {@code s}, control characters shown escaped, so a value quoted in an
+   * error message cannot rewrite the terminal nor flood it.
+   */
   static String printable(String s) {
-    StringBuilder b = new StringBuilder();
+    if (s.codePointCount(0, s.length()) <= 200) {
+      return escaped(s);
+    }
+    return escaped(s.substring(0, s.offsetByCodePoints(0, 200))) + "...";
+  }
+
+  /** {@code s} whole, with every control character shown as {@code \xNN}. */
+  static String escaped(String s) {
+    StringBuilder b = new StringBuilder(s.length());
     s.codePoints()
-        .limit(200)
         .forEach(
             c -> {
               if (c < 0x20 || c == 0x7f || (c >= 0x80 && c < 0xa0)) {
@@ -187,9 +197,6 @@ final class ConfigFile {
                 b.appendCodePoint(c);
               }
             });
-    if (s.codePointCount(0, s.length()) > 200) {
-      b.append("...");
-    }
     return b.toString();
   }
 }

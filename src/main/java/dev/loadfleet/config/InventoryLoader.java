@@ -167,7 +167,13 @@ public final class InventoryLoader {
 
   static Inventory load(Path file, Map<String, String> env, SshConfig sshConfig)
       throws InventoryException {
-    return new InventoryLoader(file, env, sshConfig).read();
+    try {
+      return new InventoryLoader(file, env, sshConfig).read();
+    } catch (InventoryException e) {
+      // Whatever part of the file a refusal quotes, it reaches the terminal without control
+      // characters (values quoted with printable() are already escaped; escaping is idempotent).
+      throw new InventoryException(ConfigFile.escaped(e.getMessage()));
+    }
   }
 
   private Inventory read() throws InventoryException {

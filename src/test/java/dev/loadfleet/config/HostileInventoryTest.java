@@ -164,6 +164,17 @@ class HostileInventoryTest {
   }
 
   @Test
+  void controlCharactersInAValueAreShownEscapedNeverSentToTheTerminal() throws Exception {
+    // A tab, an escape sequence that would clear the screen, a bell.
+    Path f = twoHosts("", "    nic: \"1:Gbp\\t\\e[2J\\as\"\n", "");
+
+    String m = refused(f).getMessage();
+
+    assertTrue(m.chars().noneMatch(c -> c < 0x20 || c == 0x7f), "no control character: " + m);
+    assertTrue(m.contains("nic: '1:Gbp\\x09\\x1b[2J\\x07s' is not a link speed"), m);
+  }
+
+  @Test
   void largeButValidCapsAndWeightsPlanExactly() throws Exception {
     Path f =
         twoHosts("", "    maxUsers: 1000000\n    weight: 1000000\n", "    maxUsers: 1000000\n");
