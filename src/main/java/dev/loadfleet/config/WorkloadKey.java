@@ -142,12 +142,14 @@ public enum WorkloadKey {
           "workload key '"
               + name()
               + "' = '"
-              + (secret || this == authHeader ? "***" : v)
+              + (secret || this == authHeader ? "***" : ConfigFile.printable(v))
               + "' (from "
               + source
               + "): "
               // A problem may quote the value, or a part of it.
-              + (secret ? "not accepted (a secret value is not shown)" : p.getMessage())
+              + (secret
+                  ? "not accepted (a secret value is not shown)"
+                  : ConfigFile.escaped(p.getMessage()))
               + "; accepted: "
               + range());
     }

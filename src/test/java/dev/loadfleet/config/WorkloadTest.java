@@ -447,4 +447,17 @@ class WorkloadTest {
     Workload w = Workload.load(tmp, Map.of());
     assertEquals(Integer.parseInt(WorkloadKey.users.defaultValue()), w.population().users());
   }
+
+  @Test
+  void aRefusedValueIsQuotedWithItsControlCharactersEscaped() {
+    // -DexamId=$'3\e[2J0' from a shell: an escape sequence that would clear the terminal.
+    InvalidWorkloadException e =
+        assertThrows(
+            InvalidWorkloadException.class,
+            () -> Workload.load(Path.of("conf"), Map.of("examId", "3\u001b[2J0")));
+
+    String m = e.getMessage();
+    assertTrue(m.chars().noneMatch(c -> c < 0x20 || c == 0x7f), "no control character: " + m);
+    assertTrue(m.contains("workload key 'examId' = '3\\x1b[2J0'"), m);
+  }
 }
