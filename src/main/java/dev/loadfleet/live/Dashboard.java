@@ -218,11 +218,9 @@ public final class Dashboard implements AutoCloseable {
       }
     }
     boolean ended = ending;
-    if (page != null && (pages.containsKey(page) || pages.size() < 256)) {
+    boolean known = page != null && (pages.containsKey(page) || pages.size() < 256);
+    if (known) {
       pages.put(page, System.nanoTime());
-      if (ended) {
-        told.add(page);
-      }
     }
     ObjectNode body = JSON.createObjectNode();
     body.put("runId", board.runId());
@@ -231,6 +229,11 @@ public final class Dashboard implements AutoCloseable {
     body.put("ended", ended);
     body.set("frames", JSON.valueToTree(board.since(since)));
     send(x, 200, "application/json", JSON.writeValueAsBytes(body));
+    // Told once the answer is written, not when it is decided: close() stops the server as soon
+    // as every open page is told, which must not cut an answer still being made.
+    if (known && ended) {
+      told.add(page);
+    }
   }
 
   /** The run's report folder, read-only, nothing outside it. */

@@ -16,6 +16,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -83,6 +85,35 @@ class DashboardTest {
     closing.join(10_000);
     assertTrue(!closing.isAlive(), "close() returned");
     assertThrows(java.io.IOException.class, () -> get(base, "/api/frames?since=0"));
+  }
+
+  @Test
+  void closingWaitsUntilAPagesEndIsSentNotOnlyDecided() throws Exception {
+    Boards run = new Boards(T0, "a");
+    run.poll(2000);
+    Dashboard d =
+        Dashboard.start(Dashboard.Options.LOOPBACK_ANY_PORT, run.board, tmp.resolve("r"), 500);
+    URI base = d.address();
+    get(base, "/api/frames?since=0&page=open");
+    Thread closing = new Thread(d::close);
+    CompletableFuture<HttpResponse<String>> last;
+    // Holding the board keeps the page's last answer from being written once it is decided, as a
+    // busy machine does: the server must not stop under it.
+    synchronized (run.board) {
+      closing.start();
+      Thread.sleep(100);
+      last =
+          HTTP.sendAsync(
+              HttpRequest.newBuilder(base.resolve("/api/frames?since=1&page=open"))
+                  .timeout(Duration.ofSeconds(10))
+                  .build(),
+              HttpResponse.BodyHandlers.ofString());
+      Thread.sleep(400);
+    }
+    JsonNode answer = JSON.readTree(last.get(10, TimeUnit.SECONDS).body());
+    assertTrue(answer.path("ended").asBoolean(), answer.toString());
+    closing.join(10_000);
+    assertTrue(!closing.isAlive(), "close() returned");
   }
 
   @Test
