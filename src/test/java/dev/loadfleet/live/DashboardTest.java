@@ -62,12 +62,15 @@ class DashboardTest {
     }
   }
 
+  /** A dashboard on loopback whose page asks every 500 ms, over a board with one frame. */
+  private Dashboard polledEvery500ms(Boards run) throws Exception {
+    run.poll(2000);
+    return Dashboard.start(Dashboard.Options.LOOPBACK_ANY_PORT, run.board, tmp.resolve("r"), 500);
+  }
+
   @Test
   void closingWaitsForAnOpenPageToHearTheEndAndNotForOneThatLeft() throws Exception {
-    Boards run = new Boards(T0, "a");
-    run.poll(2000);
-    Dashboard d =
-        Dashboard.start(Dashboard.Options.LOOPBACK_ANY_PORT, run.board, tmp.resolve("r"), 500);
+    Dashboard d = polledEvery500ms(new Boards(T0, "a"));
     URI base = d.address();
     assertTrue(
         !JSON.readTree(get(base, "/api/frames?since=0&page=open").body())
@@ -90,9 +93,7 @@ class DashboardTest {
   @Test
   void closingWaitsUntilAPagesEndIsSentNotOnlyDecided() throws Exception {
     Boards run = new Boards(T0, "a");
-    run.poll(2000);
-    Dashboard d =
-        Dashboard.start(Dashboard.Options.LOOPBACK_ANY_PORT, run.board, tmp.resolve("r"), 500);
+    Dashboard d = polledEvery500ms(run);
     URI base = d.address();
     get(base, "/api/frames?since=0&page=open");
     Thread closing = new Thread(d::close);
