@@ -36,14 +36,14 @@ fi
 
 for h in "${HOSTS[@]}"; do
   veth="$(host_veth "$h")"
-  ip link show dev "$veth" >/dev/null 2>&1 && ip link del "$veth"
+  remove_link "$veth"
   netns_exists "$h" && ip netns del "$h"
 done
 for v in "$JUMP_LEG" "$TARGET_LEG"; do
-  ip link show dev "$v" >/dev/null 2>&1 && ip link del "$v"
+  remove_link "$v"
 done
 for b in "$BRIDGE" "$HIDDEN_BRIDGE"; do
-  ip link show dev "$b" >/dev/null 2>&1 && ip link del "$b"
+  remove_link "$b"
 done
 
 for h in "${SSH_HOSTS[@]}"; do

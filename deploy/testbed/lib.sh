@@ -243,3 +243,16 @@ write_known_hosts() {
 }
 
 key_fingerprint() { ssh-keygen -l -E sha256 -f "$1" | awk '{print $2}'; }
+
+# Deletes a link if it is there. A veth whose peer was in a deleted namespace vanishes on its own a
+# moment after that namespace, so between a look and a delete it may go: "not there" is the goal
+# reached, never an error.
+remove_link() {
+  local _
+  for _ in $(seq 20); do
+    ip link show dev "$1" >/dev/null 2>&1 || return 0
+    ip link del "$1" 2>/dev/null && return 0
+    sleep 0.1
+  done
+  die "cannot delete link $1: still there after 20 tries (see: ip link show dev $1)"
+}

@@ -10,6 +10,7 @@ import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -174,5 +175,35 @@ class BedHostsIT {
       bed.rekey("lf-inj2", "restore");
     }
     assertEquals(0, bed.ssh("lf-inj2", "true").code());
+  }
+
+  /**
+   * A veth whose peer sits in a namespace vanishes on its own, some time after that namespace is
+   * deleted; teardown must take "already gone" as done, never as a failure, however the race falls.
+   */
+  @Test
+  void removingALinkTheKernelIsRemovingAtTheSameMomentSucceeds(TestBed bed) {
+    String script =
+        "source deploy/testbed/lib.sh\ntrap - ERR\n"
+            + "trap 'ip netns del lf-linkrace 2>/dev/null || true; ip link del lfv-linkrace 2>/dev/null || true' EXIT\n"
+            + "for i in $(seq 40); do\n"
+            + "  ip netns add lf-linkrace\n"
+            + "  ip link add lfv-linkrace type veth peer name eth0 netns lf-linkrace\n"
+            + "  ip netns del lf-linkrace\n"
+            + "  remove_link lfv-linkrace || { echo \"failed in round $i\"; exit 1; }\n"
+            + "  if ip link show dev lfv-linkrace >/dev/null 2>&1; then echo \"left in round $i\"; exit 1; fi\n"
+            + "done\n"
+            + "remove_link lfv-linkrace\n"
+            + "echo removed 40 times\n";
+    TestBed.Result r =
+        TestBed.run(
+            Duration.ofSeconds(60),
+            "bash",
+            "-c",
+            "set -euo pipefail\ncd \"$1\"\n" + script,
+            "bash",
+            bed.repo().toString());
+    assertEquals(0, r.code(), r.output());
+    assertTrue(r.output().contains("removed 40 times"), r.output());
   }
 }
