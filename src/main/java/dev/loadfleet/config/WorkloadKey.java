@@ -147,9 +147,7 @@ public enum WorkloadKey {
               + source
               + "): "
               // A problem may quote the value, or a part of it.
-              + (secret
-                  ? "not accepted (a secret value is not shown)"
-                  : ConfigFile.escaped(p.getMessage()))
+              + (secret ? "not accepted (a secret value is not shown)" : p.getMessage())
               + "; accepted: "
               + range());
     }

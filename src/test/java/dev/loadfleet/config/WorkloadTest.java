@@ -460,4 +460,23 @@ class WorkloadTest {
     assertTrue(m.chars().noneMatch(c -> c < 0x20 || c == 0x7f), "no control character: " + m);
     assertTrue(m.contains("workload key 'examId' = '3\\x1b[2J0'"), m);
   }
+
+  @Test
+  void everyWorkloadRefusalShowsControlCharactersEscaped(@TempDir Path conf) throws IOException {
+    // A profile name, an unknown -D key near a real one, a key inside a profile file: each is
+    // quoted in its refusal, whichever rule refused it.
+    Files.writeString(conf.resolve("workload-x.yaml"), "\"user\\u0007s\": 5\n");
+    List<Map<String, String>> inputs =
+        List.of(
+            Map.of("profile", "smoke\u001b[2J"),
+            Map.of("user\u0007s", "5"),
+            Map.of("profile", "x"));
+    for (Map<String, String> input : inputs) {
+      InvalidWorkloadException e =
+          assertThrows(InvalidWorkloadException.class, () -> Workload.load(conf, input));
+      String m = e.getMessage();
+      assertTrue(m.chars().noneMatch(c -> c < 0x20 || c == 0x7f), "no control character: " + m);
+      assertTrue(m.contains("\\x1b[2J") || m.contains("\\x07"), m);
+    }
+  }
 }
