@@ -31,7 +31,13 @@ if [ ${#pids[@]} -gt 0 ]; then
     [ ${#alive[@]} -eq 0 ] && break
     sleep 0.1
   done
-  if [ ${#alive[@]} -gt 0 ]; then kill -KILL "${alive[@]}" 2>/dev/null || true; fi
+  if [ ${#alive[@]} -gt 0 ]; then
+    kill -KILL "${alive[@]}" 2>/dev/null || true
+    # Gone, not only signalled: userdel below refuses a user who still owns a process.
+    for p in "${alive[@]}"; do
+      for _ in $(seq 50); do pid_alive "$p" || break; sleep 0.1; done
+    done
+  fi
 fi
 
 for h in "${HOSTS[@]}"; do
@@ -51,6 +57,7 @@ for h in "${SSH_HOSTS[@]}"; do
   if id "$user" >/dev/null 2>&1; then
     # Leftover processes of the test-bed user outside the namespaces (none expected).
     for p in $(pgrep -u "$user" || true); do kill -KILL "$p" 2>/dev/null || true; done
+    for _ in $(seq 50); do pgrep -u "$user" >/dev/null || break; sleep 0.1; done
     # libfaketime's semaphores and shared memory of that user (see start_faketime_holder).
     find /dev/shm -maxdepth 1 -user "$user" \( -name 'sem.faketime_sem_*' -o -name 'faketime_shm_*' \) -delete
     userdel --remove "$user" 2>/dev/null || userdel "$user"
