@@ -77,8 +77,10 @@ public final class ServiceBenchmark {
     ObjectNode results = JSON.createObjectNode();
     results.set("machine", Machine.describe());
     results.put("sha256FloorCpuSecondsPerGB", sha256Floor());
-    results.put("receiveFloorCpuSecondsPerGB", receiveFloor(false));
-    results.put("receiveSha256FloorCpuSecondsPerGB", receiveFloor(true));
+    results.put("receiveFloorCpuSecondsPerGB", receiveFloor(FloorCheck.NONE, false));
+    results.put("receiveSha256FloorCpuSecondsPerGB", receiveFloor(FloorCheck.SHA256, false));
+    results.put("receiveRecordingFloorCpuSecondsPerGB", receiveFloor(FloorCheck.NONE, true));
+    results.put("receiveCompareFloorCpuSecondsPerGB", receiveFloor(FloorCheck.COMPARE, true));
     ArrayNode steps = results.putArray("steps");
     for (String step : Arrays.copyOfRange(args, 1, args.length)) {
       String[] p = step.split(":");
@@ -529,26 +531,55 @@ public final class ServiceBenchmark {
     return (threads.getCurrentThreadCpuTime() - cpu0) / 1e9 / (n * (double) block.length / 1e9);
   }
 
+  /** What the receiving thread of a floor does with every buffer it reads. */
+  private enum FloorCheck {
+    NONE,
+    /** SHA-256 of every byte, as the stand-in does for a recording it sees first. */
+    SHA256,
+    /**
+     * Byte for byte against a kept copy ({@code ByteBuffer.mismatch}), as the stand-in does for a
+     * recording it has already verified.
+     */
+    COMPARE
+  }
+
   /**
-   * CPU seconds per GB of one thread that only receives (and with {@code hash} also SHA-256s) what
-   * another thread of this JVM writes to it over one loopback TCP connection, blocking sockets and
-   * 64 KiB direct buffers on both sides: what any Java receiver that checks every byte pays on this
-   * box, before HTTP, multipart or an event loop. The receiving thread's CPU is user plus kernel
-   * time, so it includes the loopback TCP work done in its system calls, as the service's does.
+   * CPU seconds per GB of one thread that only receives (and checks, by {@code check}) what another
+   * thread of this JVM writes to it over one loopback TCP connection, blocking sockets and 64 KiB
+   * direct buffers on the receiving side: what any Java receiver that checks every byte pays on
+   * this box, before HTTP, multipart or an event loop. The receiving thread's CPU is user plus
+   * kernel time, so it includes the loopback TCP work done in its system calls, as the service's
+   * does.
+   *
+   * @param recording the writer sends a 17.5 MB recording over and over from one direct buffer, as
+   *     this benchmark's students do (else one 64 KiB buffer of zeros, write after write); {@link
+   *     FloorCheck#COMPARE} needs it
    */
-  private static double receiveFloor(boolean hash) throws Exception {
+  private static double receiveFloor(FloorCheck check, boolean recording) throws Exception {
+    if (check == FloorCheck.COMPARE && !recording) {
+      throw new IllegalArgumentException("a comparison needs the recording's bytes");
+    }
     long total = 4_000_000_000L;
     long warm = 1_000_000_000L;
+    byte[] content = new byte[(int) RECORDING_BYTES];
+    new Random(7).nextBytes(content);
+    ByteBuffer sent =
+        recording
+            ? ByteBuffer.allocateDirect(content.length).put(content).flip()
+            : ByteBuffer.allocateDirect(64 * 1024);
+    ByteBuffer kept = ByteBuffer.allocateDirect(content.length).put(content).flip();
     try (var server = java.nio.channels.ServerSocketChannel.open()) {
       server.bind(new InetSocketAddress("127.0.0.1", 0));
       Thread writer =
           new Thread(
               () -> {
                 try (SocketChannel out = SocketChannel.open(server.getLocalAddress())) {
-                  ByteBuffer block = ByteBuffer.allocateDirect(64 * 1024);
-                  for (long sent = 0; sent < warm + total; ) {
-                    block.clear();
-                    sent += out.write(block);
+                  ByteBuffer view = sent.duplicate();
+                  for (long n = 0; n < warm + total; ) {
+                    if (!view.hasRemaining()) {
+                      view.clear();
+                    }
+                    n += out.write(view);
                   }
                 } catch (IOException e) {
                   throw new java.io.UncheckedIOException(e);
@@ -561,12 +592,16 @@ public final class ServiceBenchmark {
         var threads = java.lang.management.ManagementFactory.getThreadMXBean();
         MessageDigest md = MessageDigest.getInstance("SHA-256");
         ByteBuffer buf = ByteBuffer.allocateDirect(64 * 1024);
+        long offset = 0;
         long received = 0;
         long cpu0 = -1;
         int n;
         while ((n = in.read(buf.clear())) > 0) {
-          if (hash) {
-            md.update(buf.flip());
+          buf.flip();
+          switch (check) {
+            case SHA256 -> md.update(buf);
+            case COMPARE -> offset = compare(buf, kept, offset);
+            case NONE -> {}
           }
           received += n;
           if (cpu0 < 0 && received >= warm) {
@@ -581,6 +616,21 @@ public final class ServiceBenchmark {
     }
   }
 
+  /** Compares {@code buf} with {@code kept} from {@code offset} on (wrapping); the next offset. */
+  private static long compare(ByteBuffer buf, ByteBuffer kept, long offset) {
+    int at = (int) offset;
+    while (buf.hasRemaining()) {
+      int n = Math.min(buf.remaining(), kept.capacity() - at);
+      ByteBuffer part = buf.slice(buf.position(), n);
+      if (part.mismatch(kept.slice(at, n)) >= 0) {
+        throw new IllegalStateException("the floor's receiver got other bytes than were sent");
+      }
+      buf.position(buf.position() + n);
+      at = (at + n) % kept.capacity();
+    }
+    return at;
+  }
+
   private static String summary(JsonNode results) {
     StringBuilder md = new StringBuilder();
     JsonNode m = results.get("machine");
@@ -588,7 +638,9 @@ public final class ServiceBenchmark {
         String.format(
             "Machine: %s, nproc %d, %s, kernel %s, %s. SHA-256 in one JVM thread: %.2f CPU s/GB;"
                 + " one thread receiving over loopback TCP: %.2f CPU s/GB, receiving and"
-                + " SHA-256: %.2f CPU s/GB.%n%n",
+                + " SHA-256: %.2f CPU s/GB; the same thread receiving a 17.5 MB recording sent"
+                + " over and over: %.2f CPU s/GB, receiving and comparing it with a kept copy:"
+                + " %.2f CPU s/GB.%n%n",
             m.get("cpu").asText(),
             m.get("nproc").asInt(),
             m.get("memTotal").asText(),
@@ -596,7 +648,9 @@ public final class ServiceBenchmark {
             m.get("java").asText(),
             results.get("sha256FloorCpuSecondsPerGB").asDouble(),
             results.get("receiveFloorCpuSecondsPerGB").asDouble(),
-            results.get("receiveSha256FloorCpuSecondsPerGB").asDouble()));
+            results.get("receiveSha256FloorCpuSecondsPerGB").asDouble(),
+            results.get("receiveRecordingFloorCpuSecondsPerGB").asDouble(),
+            results.get("receiveCompareFloorCpuSecondsPerGB").asDouble()));
     md.append(
         "| step | mode | window s | offered MB/s | achieved MB/s | service CPU s/GB | of which kernel |"
             + " service cores | driver CPU s/GB | uploads OK/KO | uploadsStored | files on disk |"
