@@ -3,16 +3,20 @@ package dev.loadfleet.simulations;
 import dev.loadfleet.config.Workload.Upload;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
+import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
+import java.nio.channels.ReadableByteChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
+import java.util.Locale;
 import java.util.Random;
 
 /**
@@ -23,14 +27,14 @@ import java.util.Random;
  * injector and every run) and incompressible (no transport or disk compression can make the test
  * lighter than real video).
  *
- * <p>The bytes live in one direct buffer, outside the heap, that no upload can change or free: an
- * upload over TLS or through a proxy sends read-only slices of it to its socket ({@link
- * UploadBody}), so an upload in flight costs no copy of the recording and no heap.
- *
- * <p>The same bytes are also in a private file, unlinked as soon as it is written, so nothing is
- * left on disk even if the JVM is killed: a plain-HTTP upload hands the socket a region of that
- * file, and the kernel sends it from its page cache ({@code sendfile}) without copying the bytes in
- * from user memory first.
+ * <p>The bytes are held once, in a private file whose name is removed as soon as it is made, so
+ * nothing is left on disk even if the JVM is killed. A plain-HTTP upload hands the socket a region
+ * of that file, and the kernel sends it from its page cache ({@code sendfile}) without copying the
+ * bytes in from user memory. The same file, mapped read-only, is the recording's content: an upload
+ * over TLS or through a proxy sends read-only slices of it to its socket ({@link UploadBody}). So
+ * an upload in flight costs no copy of the recording, and the recording costs neither heap nor the
+ * JVM's direct memory, however large. Only when no temporary file can be made are the bytes held in
+ * one direct buffer instead.
  *
  * @param content the recording's bytes, read-only by contract and never released
  * @param file the private file holding the same bytes, open for the JVM's life; {@code null} when
@@ -39,72 +43,194 @@ import java.util.Random;
  * @param fileName the file name the bytes came from, or {@code chunk.webm} for generated ones
  */
 record Recording(ByteBuf content, FileChannel file, String sha256, String fileName) {
-  private static final long SEED = 0x5EED_2024L;
+  static final long SEED = 0x5EED_2024L;
+
+  /** Bytes read, hashed and written per step while the recording is made. */
+  private static final int STEP = 1 << 20;
 
   static Recording of(Upload upload) {
-    byte[] bytes;
-    String fileName;
-    if (upload.recordingFile() != null) {
-      try {
-        bytes = Files.readAllBytes(upload.recordingFile());
-      } catch (IOException e) {
-        throw new UncheckedIOException("cannot read recordingFile " + upload.recordingFile(), e);
-      }
-      fileName = upload.recordingFile().getFileName().toString();
-    } else {
-      bytes = new byte[Math.toIntExact(upload.recordingSize())];
-      new Random(SEED).nextBytes(bytes);
-      fileName = "chunk.webm";
+    Path dir = Path.of(System.getProperty("java.io.tmpdir"));
+    Path source = upload.recordingFile();
+    if (source == null) {
+      return generated(upload.recordingSize(), dir);
     }
-    return of(bytes, fileName);
+    long size;
+    try {
+      size = Files.size(source);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read recordingFile " + source, e);
+    }
+    return of(
+        () -> FileChannel.open(source, StandardOpenOption.READ),
+        size,
+        source.getFileName().toString(),
+        dir);
   }
 
-  /** A recording of these bytes, kept in direct memory and in an unlinked file. */
+  /** The pseudo-random recording of this many bytes (the same bytes in every JVM). */
+  static Recording generated(long size, Path dir) {
+    return of(() -> new Generated(new Random(SEED)), size, "chunk.webm", dir);
+  }
+
+  /** A recording of these bytes. */
+  static Recording of(byte[] bytes, String fileName, Path dir) {
+    return of(
+        () -> Channels.newChannel(new ByteArrayInputStream(bytes)), bytes.length, fileName, dir);
+  }
+
+  /** A recording of these bytes, its file in {@code java.io.tmpdir}. */
   static Recording of(byte[] bytes, String fileName) {
-    ByteBuf direct = Unpooled.directBuffer(bytes.length, bytes.length).writeBytes(bytes);
-    return new Recording(
-        Unpooled.unreleasableBuffer(direct),
-        unlinkedCopy(bytes, Path.of(System.getProperty("java.io.tmpdir"))),
-        sha256(bytes),
-        fileName);
+    return of(bytes, fileName, Path.of(System.getProperty("java.io.tmpdir")));
+  }
+
+  /** Opens the recording's bytes from their start; each call starts again. */
+  interface Source {
+    ReadableByteChannel open() throws IOException;
   }
 
   /**
-   * The bytes in a new temporary file in {@code dir} whose name is removed at once: the open
-   * channel keeps its content readable for the JVM's life, and nothing remains once the JVM ends,
-   * however it ends. Returns {@code null}, saying why on standard error, when the directory
-   * refuses.
+   * Reads {@code size} bytes from {@code source} a step at a time, never whole into the heap, into
+   * a new file in {@code dir} whose name is removed at once, and maps that file read-only as the
+   * recording's content: the bytes are held once, in the page cache, however large (up to the
+   * workload's 1 GiB), outside both the heap and the JVM's direct memory. When the directory
+   * refuses the file, says so on standard error and holds them in direct memory instead.
+   *
+   * @throws IllegalStateException when neither a file nor direct memory can hold them, saying what
+   *     to change
    */
-  static FileChannel unlinkedCopy(byte[] bytes, Path dir) {
-    Path path = null;
+  static Recording of(Source source, long size, String fileName, Path dir) {
+    if (size < 0 || size > Integer.MAX_VALUE) {
+      throw new IllegalArgumentException("a recording of " + size + " bytes");
+    }
+    String fileProblem;
+    FileChannel file = null;
     try {
-      path = Files.createTempFile(dir, "loadfleet-recording-", ".bin");
-      FileChannel file = FileChannel.open(path, StandardOpenOption.READ, StandardOpenOption.WRITE);
-      try {
-        ByteBuffer all = ByteBuffer.wrap(bytes);
-        while (all.hasRemaining()) {
-          file.write(all);
-        }
-        return file;
-      } catch (IOException e) {
-        file.close();
-        throw e;
-      }
+      file = unlinkedFile(dir);
+      String sha256 = copy(source, size, file::write);
+      ByteBuf mapped = Unpooled.wrappedBuffer(file.map(FileChannel.MapMode.READ_ONLY, 0, size));
+      return new Recording(Unpooled.unreleasableBuffer(mapped), file, sha256, fileName);
     } catch (IOException e) {
-      System.err.println(
-          "loadfleet: cannot keep the recording in a temporary file ("
-              + e
-              + "); uploads are sent from memory instead. Give the injector a writable"
-              + " -Djava.io.tmpdir to send them from the page cache.");
-      return null;
-    } finally {
-      if (path != null) {
-        try {
-          Files.deleteIfExists(path);
-        } catch (IOException e) {
-          path.toFile().deleteOnExit();
+      fileProblem = e.toString();
+      close(file);
+    }
+    System.err.println(
+        "loadfleet: cannot keep the recording in a temporary file ("
+            + fileProblem
+            + "); uploads are sent from memory instead. Give the injector a writable"
+            + " -Djava.io.tmpdir with room for the recording to send them from the page cache.");
+    ByteBuf direct;
+    try {
+      direct = Unpooled.directBuffer((int) size, (int) size);
+    } catch (OutOfMemoryError e) {
+      throw new IllegalStateException(
+          String.format(
+              Locale.ROOT,
+              "the recording (%,d bytes) fits neither in a temporary file (%s) nor in the"
+                  + " injector's direct memory (%s); give the injector a writable"
+                  + " -Djava.io.tmpdir with room for it, or upload a smaller recording",
+              size,
+              fileProblem,
+              e.getMessage()),
+          e);
+    }
+    try {
+      String sha256 = copy(source, size, chunk -> direct.writeBytes(chunk));
+      return new Recording(Unpooled.unreleasableBuffer(direct), null, sha256, fileName);
+    } catch (IOException e) {
+      direct.release();
+      throw new UncheckedIOException("cannot read the recording's bytes", e);
+    }
+  }
+
+  /** Where {@link #copy} puts each step's bytes; consumes all of them. */
+  private interface Sink {
+    void write(ByteBuffer bytes) throws IOException;
+  }
+
+  /** Copies exactly {@code size} bytes from the source to the sink; their SHA-256, in hex. */
+  private static String copy(Source source, long size, Sink sink) throws IOException {
+    MessageDigest sha256 = newSha256();
+    ByteBuffer step = ByteBuffer.allocate((int) Math.min(STEP, size));
+    try (ReadableByteChannel in = source.open()) {
+      for (long left = size; left > 0; ) {
+        step.clear().limit((int) Math.min(step.capacity(), left));
+        while (step.hasRemaining()) {
+          if (in.read(step) < 0) {
+            throw new IOException(
+                "the recording ended after "
+                    + (size - left + step.position())
+                    + " of "
+                    + size
+                    + " bytes (did its file change while it was read?)");
+          }
         }
+        step.flip();
+        sha256.update(step.duplicate());
+        while (step.hasRemaining()) {
+          sink.write(step);
+        }
+        left -= step.limit();
       }
+    }
+    return HexFormat.of().formatHex(sha256.digest());
+  }
+
+  /**
+   * A new, empty file in {@code dir} whose name is removed at once: the open channel keeps its
+   * content for the JVM's life, and nothing remains once the JVM ends, however it ends.
+   */
+  static FileChannel unlinkedFile(Path dir) throws IOException {
+    Path path = Files.createTempFile(dir, "loadfleet-recording-", ".bin");
+    try {
+      return FileChannel.open(path, StandardOpenOption.READ, StandardOpenOption.WRITE);
+    } finally {
+      try {
+        Files.deleteIfExists(path);
+      } catch (IOException e) {
+        path.toFile().deleteOnExit();
+      }
+    }
+  }
+
+  private static void close(FileChannel file) {
+    if (file != null) {
+      try {
+        file.close();
+      } catch (IOException e) {
+        // its name is gone already; closing frees its space
+      }
+    }
+  }
+
+  /**
+   * {@link Random#nextBytes} as a channel: step after step the same bytes as one call over the
+   * whole size, since every step but the last is a multiple of 4 bytes (nextBytes spends whole
+   * ints).
+   */
+  private static final class Generated implements ReadableByteChannel {
+    private final Random random;
+    private boolean open = true;
+
+    Generated(Random random) {
+      this.random = random;
+    }
+
+    @Override
+    public int read(ByteBuffer dst) {
+      byte[] bytes = new byte[dst.remaining()];
+      random.nextBytes(bytes);
+      dst.put(bytes);
+      return bytes.length;
+    }
+
+    @Override
+    public boolean isOpen() {
+      return open;
+    }
+
+    @Override
+    public void close() {
+      open = false;
     }
   }
 
@@ -119,9 +245,9 @@ record Recording(ByteBuf content, FileChannel file, String sha256, String fileNa
     return dot < 0 ? "" : fileName.substring(dot);
   }
 
-  private static String sha256(byte[] bytes) {
+  private static MessageDigest newSha256() {
     try {
-      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+      return MessageDigest.getInstance("SHA-256");
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("every JVM has SHA-256", e);
     }

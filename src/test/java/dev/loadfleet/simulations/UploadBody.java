@@ -30,11 +30,11 @@ import java.util.Random;
  * recording's file, which the kernel sends from its page cache ({@code sendfile}: no copy from user
  * memory into the socket), or, where a file region cannot go (over TLS, whose encryption needs the
  * bytes in memory, through a proxy, or with no recording file), read-only slices of the recording's
- * one direct buffer, handed to the socket 1 MiB at a time. Gatling's own multipart parts copy every
- * byte twice (into an 8 KiB heap chunk, then into a direct buffer for the socket) and cross the
- * pipeline once per 8 KiB. The body goes through Gatling's public client API: the request's {@code
- * sign} step replaces the empty body with this one, and Gatling writes it as any chunked body, with
- * its exact {@code Content-Length}.
+ * content (its file mapped into memory), handed to the socket 1 MiB at a time. Gatling's own
+ * multipart parts copy every byte twice (into an 8 KiB heap chunk, then into a direct buffer for
+ * the socket) and cross the pipeline once per 8 KiB. The body goes through Gatling's public client
+ * API: the request's {@code sign} step replaces the empty body with this one, and Gatling writes it
+ * as any chunked body, with its exact {@code Content-Length}.
  *
  * @param fields the text fields in form order, values as they are sent (UTF-8)
  * @param fileField the file part's field name

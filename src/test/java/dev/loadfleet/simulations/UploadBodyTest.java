@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
-import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.gatling.http.client.body.WritableContent;
@@ -19,21 +18,14 @@ import io.netty.channel.FileRegion;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.util.ReferenceCountUtil;
 import java.io.ByteArrayOutputStream;
-import java.nio.ByteBuffer;
 import java.nio.channels.Channels;
-import java.nio.channels.FileChannel;
 import java.nio.channels.WritableByteChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 class UploadBodyTest {
 
@@ -147,29 +139,6 @@ class UploadBodyTest {
     byte[] again =
         written(body(recording, true).build(ByteBufAllocator.DEFAULT), new ArrayList<>());
     assertArrayEquals(first, again);
-  }
-
-  @Test
-  void theRecordingsFileHoldsItsBytesAndLeavesNothingOnDisk(@TempDir Path dir) throws Exception {
-    byte[] bytes = new byte[100_000];
-    new Random(3).nextBytes(bytes);
-
-    try (FileChannel file = Recording.unlinkedCopy(bytes, dir)) {
-      ByteBuffer read = ByteBuffer.allocate(bytes.length + 1);
-      while (file.read(read, read.position()) > 0) {
-        // a positional read may return fewer bytes than asked
-      }
-      assertEquals(bytes.length, read.flip().remaining());
-      assertArrayEquals(bytes, Arrays.copyOf(read.array(), bytes.length));
-      try (Stream<Path> names = Files.list(dir)) {
-        assertEquals(List.of(), names.toList(), "the name is removed as soon as it is written");
-      }
-    }
-  }
-
-  @Test
-  void aDirectoryThatRefusesTheFileLeavesTheRecordingInMemoryOnly(@TempDir Path dir) {
-    assertNull(Recording.unlinkedCopy(new byte[10], dir.resolve("missing")));
   }
 
   @Test
