@@ -62,6 +62,7 @@ record Recording(ByteBuf content, FileChannel file, String sha256, String fileNa
     }
     return of(
         () -> FileChannel.open(source, StandardOpenOption.READ),
+        "recordingFile " + source,
         size,
         source.getFileName().toString(),
         dir);
@@ -69,13 +70,18 @@ record Recording(ByteBuf content, FileChannel file, String sha256, String fileNa
 
   /** The pseudo-random recording of this many bytes (the same bytes in every JVM). */
   static Recording generated(long size, Path dir) {
-    return of(() -> new Generated(new Random(SEED)), size, "chunk.webm", dir);
+    return of(
+        () -> new Generated(new Random(SEED)), "the generated recording", size, "chunk.webm", dir);
   }
 
   /** A recording of these bytes. */
   static Recording of(byte[] bytes, String fileName, Path dir) {
     return of(
-        () -> Channels.newChannel(new ByteArrayInputStream(bytes)), bytes.length, fileName, dir);
+        () -> Channels.newChannel(new ByteArrayInputStream(bytes)),
+        "the recording's bytes",
+        bytes.length,
+        fileName,
+        dir);
   }
 
   /** A recording of these bytes, its file in {@code java.io.tmpdir}. */
@@ -95,10 +101,12 @@ record Recording(ByteBuf content, FileChannel file, String sha256, String fileNa
    * workload's 1 GiB), outside both the heap and the JVM's direct memory. When the directory
    * refuses the file, says so on standard error and holds them in direct memory instead.
    *
+   * @param what the source, for messages ("recordingFile /srv/chunk.webm")
+   * @throws UncheckedIOException when the source cannot be read to its size, naming it
    * @throws IllegalStateException when neither a file nor direct memory can hold them, saying what
    *     to change
    */
-  static Recording of(Source source, long size, String fileName, Path dir) {
+  static Recording of(Source source, String what, long size, String fileName, Path dir) {
     if (size < 0 || size > Integer.MAX_VALUE) {
       throw new IllegalArgumentException("a recording of " + size + " bytes");
     }
@@ -106,12 +114,15 @@ record Recording(ByteBuf content, FileChannel file, String sha256, String fileNa
     FileChannel file = null;
     try {
       file = unlinkedFile(dir);
-      String sha256 = copy(source, size, file::write);
+      String sha256 = copy(source, what, size, file::write);
       ByteBuf mapped = Unpooled.wrappedBuffer(file.map(FileChannel.MapMode.READ_ONLY, 0, size));
       return new Recording(Unpooled.unreleasableBuffer(mapped), file, sha256, fileName);
     } catch (IOException e) {
       fileProblem = e.toString();
       close(file);
+    } catch (RuntimeException e) {
+      close(file);
+      throw e;
     }
     System.err.println(
         "loadfleet: cannot keep the recording in a temporary file ("
@@ -134,11 +145,14 @@ record Recording(ByteBuf content, FileChannel file, String sha256, String fileNa
           e);
     }
     try {
-      String sha256 = copy(source, size, chunk -> direct.writeBytes(chunk));
+      String sha256 = copy(source, what, size, chunk -> direct.writeBytes(chunk));
       return new Recording(Unpooled.unreleasableBuffer(direct), null, sha256, fileName);
     } catch (IOException e) {
       direct.release();
-      throw new UncheckedIOException("cannot read the recording's bytes", e);
+      throw new UncheckedIOException("cannot read " + what + ": " + e.getMessage(), e);
+    } catch (RuntimeException e) {
+      direct.release();
+      throw e;
     }
   }
 
@@ -147,21 +161,29 @@ record Recording(ByteBuf content, FileChannel file, String sha256, String fileNa
     void write(ByteBuffer bytes) throws IOException;
   }
 
-  /** Copies exactly {@code size} bytes from the source to the sink; their SHA-256, in hex. */
-  private static String copy(Source source, long size, Sink sink) throws IOException {
+  /**
+   * Copies exactly {@code size} bytes from the source to the sink; their SHA-256, in hex.
+   *
+   * @throws UncheckedIOException when the source fails or ends early, naming it
+   * @throws IOException when the sink fails
+   */
+  private static String copy(Source source, String what, long size, Sink sink) throws IOException {
     MessageDigest sha256 = newSha256();
     ByteBuffer step = ByteBuffer.allocate((int) Math.min(STEP, size));
-    try (ReadableByteChannel in = source.open()) {
+    try (ReadableByteChannel in = open(source, what)) {
       for (long left = size; left > 0; ) {
         step.clear().limit((int) Math.min(step.capacity(), left));
         while (step.hasRemaining()) {
-          if (in.read(step) < 0) {
-            throw new IOException(
-                "the recording ended after "
-                    + (size - left + step.position())
-                    + " of "
-                    + size
-                    + " bytes (did its file change while it was read?)");
+          if (read(in, step, what) < 0) {
+            throw new UncheckedIOException(
+                new IOException(
+                    "cannot read "
+                        + what
+                        + ": it ended after "
+                        + (size - left + step.position())
+                        + " of its "
+                        + size
+                        + " bytes (did it change while it was read?)"));
           }
         }
         step.flip();
@@ -173,6 +195,22 @@ record Recording(ByteBuf content, FileChannel file, String sha256, String fileNa
       }
     }
     return HexFormat.of().formatHex(sha256.digest());
+  }
+
+  private static ReadableByteChannel open(Source source, String what) {
+    try {
+      return source.open();
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read " + what + ": " + e.getMessage(), e);
+    }
+  }
+
+  private static int read(ReadableByteChannel in, ByteBuffer into, String what) {
+    try {
+      return in.read(into);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read " + what + ": " + e.getMessage(), e);
+    }
   }
 
   /**

@@ -5,9 +5,15 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
+import java.nio.channels.Channels;
+import java.nio.channels.ReadableByteChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -135,5 +141,61 @@ class RecordingTest {
       p.destroyForcibly().waitFor();
     }
     return new Probe(p.exitValue(), Files.readString(out, StandardCharsets.UTF_8));
+  }
+
+  @Test
+  void aSourceThatFailsIsNamedAndNotMistakenForAFileProblem(@TempDir Path dir) {
+    ReadableByteChannel failing =
+        new ReadableByteChannel() {
+          private int reads;
+
+          @Override
+          public int read(ByteBuffer dst) throws IOException {
+            if (reads++ > 0) {
+              throw new IOException("Input/output error");
+            }
+            dst.put((byte) 1);
+            return 1;
+          }
+
+          @Override
+          public boolean isOpen() {
+            return true;
+          }
+
+          @Override
+          public void close() {}
+        };
+
+    UncheckedIOException e =
+        assertThrows(
+            UncheckedIOException.class,
+            () -> Recording.of(() -> failing, "recordingFile /srv/exam.webm", 10, "x", dir));
+
+    assertEquals("cannot read recordingFile /srv/exam.webm: Input/output error", e.getMessage());
+    try (Stream<Path> names = Files.list(dir)) {
+      assertEquals(List.of(), names.toList());
+    } catch (IOException io) {
+      throw new UncheckedIOException(io);
+    }
+  }
+
+  @Test
+  void aSourceShorterThanItsSizeIsRefusedSayingSo(@TempDir Path dir) {
+    UncheckedIOException e =
+        assertThrows(
+            UncheckedIOException.class,
+            () ->
+                Recording.of(
+                    () -> Channels.newChannel(new ByteArrayInputStream(new byte[5])),
+                    "recordingFile /srv/exam.webm",
+                    8,
+                    "x",
+                    dir));
+
+    assertTrue(
+        e.getMessage()
+            .contains("cannot read recordingFile /srv/exam.webm: it ended after 5 of its 8 bytes"),
+        e.getMessage());
   }
 }
