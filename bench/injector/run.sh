@@ -14,7 +14,7 @@
 #           parts  = tuned with the upload's body built from Gatling's own multipart parts
 #                    (-Dloadfleet.uploadBody=gatling; the simulation's default sends the recording's
 #                    shared bytes without copies).
-#           memory = tuned with the recording always sent from its direct buffer
+#           memory = tuned with the recording always sent from its mapped file, in slices
 #                    (-Dloadfleet.uploadBody=memory; the default sends it from its file with
 #                    sendfile over plain HTTP).
 #           c1     = tuned with -XX:TieredStopAtLevel=1 (the client compiler only: less JIT work in a

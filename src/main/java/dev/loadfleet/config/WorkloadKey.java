@@ -187,7 +187,10 @@ public enum WorkloadKey {
     private static final Pattern HEADER = Pattern.compile("[A-Za-z0-9-]{1,64}:\\s*\\S.*");
     private static final Pattern PATH = Pattern.compile("/[A-Za-z0-9_./~#{}-]*");
 
-    /** The whole recording is held once in the injector's heap: a byte[] caps it below 2 GiB. */
+    /**
+     * The injector maps the whole recording from one file into one buffer, whose int indices cap it
+     * below 2 GiB.
+     */
     private static final long MAX_RECORDING = 1L << 30;
 
     final String range;
